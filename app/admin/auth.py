@@ -1,0 +1,41 @@
+"""Who is calling the admin API: a shop, identified by its secret key as a bearer token."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+from sqlalchemy import select
+
+from app import db
+from app.errors import ApiError
+from app.models import Shop, hash_secret_key
+
+
+def current_shop() -> Shop:
+    return g.shop
+
+
+def shop_required(view):
+    """Resolve the calling shop into ``g.shop`` or answer 401.
+
+    Every admin query is then filtered by ``g.shop.id``: a shop can only ever
+    name its own objects, and another shop's ids look like missing ones.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.shop = _shop_from_bearer_token()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _shop_from_bearer_token() -> Shop:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Send the shop's secret key as 'Authorization: Bearer sk_...'.")
+    shop = db.session().scalar(select(Shop).where(Shop.secret_key_hash == hash_secret_key(token.strip())))
+    if shop is None:
+        raise ApiError(401, "Unknown secret key.")
+    return shop

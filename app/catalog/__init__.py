@@ -1,0 +1,1 @@
+"""The shop's catalog: products upserted by the merchant's external id."""

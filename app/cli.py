@@ -1,0 +1,123 @@
+"""Flask commands: `flask --app wsgi COMMAND`. Thin: they parse, call plain functions, print."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app import db, migrate
+from app.importers import events as event_import
+from app.importers import orders as order_import
+from app.importers import products as product_import
+from app.importers.reading import ImportFileError, detect_format, read_rows
+from app.models import Shop
+from app.shops import create_shop
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def init_app(app: Flask) -> None:
+    for command in (db_upgrade, create_shop_command, import_products, import_orders, import_events):
+        app.cli.add_command(command)
+    from app.demo.command import demo
+
+    app.cli.add_command(demo)
+
+
+def ensure_schema() -> None:
+    """Bring the embedded SQLite database to the current schema; ask for PostgreSQL to be migrated explicitly."""
+    url = current_app.config["DATABASE_URL"]
+    if migrate.is_current(db.database().engine, url):
+        return
+    if url.startswith("sqlite"):
+        migrate.upgrade(url)
+        return
+    raise click.ClickException("the database schema is not current; run: flask --app wsgi db-upgrade")
+
+
+@click.command("db-upgrade")
+def db_upgrade() -> None:
+    """Apply Alembic migrations up to the newest (alembic upgrade head)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database at head", err=True)
+
+
+@click.command("create-shop")
+@click.argument("name")
+@click.option("--domain", default=None, help="The shop's domain, e.g. shop.example.com.")
+@click.option("--currency", default="USD", show_default=True, help="ISO 4217 code of the shop's prices.")
+@click.option("--locale", default="en", show_default=True, help="BCP 47 locale for formatting, e.g. en-GB.")
+def create_shop_command(name: str, domain: str | None, currency: str, locale: str) -> None:
+    """Create a shop and print its keys as JSON (the secret key is shown only this once)."""
+    currency = currency.upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise click.BadParameter(f"{currency!r} is not a three-letter currency code", param_hint="--currency")
+    ensure_schema()
+    session = db.session()
+    if domain and session.scalar(select(Shop).where(Shop.domain == domain)):
+        raise click.ClickException(f"a shop with domain {domain!r} exists already")
+    shop, secret_key = create_shop(session, name, domain, currency, locale)
+    session.commit()
+    click.echo(json.dumps({"shop_id": shop.id, "public_key": shop.public_key, "secret_key": secret_key}))
+
+
+def _import_command(name: str, module, help_text: str):
+    @click.command(name, help=help_text)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--shop", "shop_ref", help="Shop id or public key (may be left out when there is one shop).")
+    @click.option("--format", "file_format", type=click.Choice(["csv", "jsonl"]), help="Default: from the file name.")
+    def command(file: Path, shop_ref: str | None, file_format: str | None) -> None:
+        ensure_schema()
+        session = db.session()
+        shop = _resolve_shop(session, shop_ref)
+        try:
+            file_format = detect_format(file, file_format)
+            rows = list(read_rows(file, file_format, module.REQUIRED_CSV_COLUMNS if file_format == "csv" else ()))
+        except ImportFileError as error:
+            raise click.ClickException(str(error)) from None
+        importer = getattr(module, name.replace("-", "_"))
+        try:
+            with click.progressbar(length=len(rows), label=f"{name} {file.name}", file=sys.stderr) as bar:
+                report = importer(session, shop.id, rows, on_progress=bar.update)
+            session.commit()
+        except Exception:
+            session.rollback()  # all or nothing: no half-written import
+            raise
+        _print_report(report)
+
+    return command
+
+
+def _resolve_shop(session, shop_ref: str | None) -> Shop:
+    if shop_ref is None:
+        shops = session.scalars(select(Shop).limit(2)).all()
+        if len(shops) == 1:
+            return shops[0]
+        raise click.UsageError("pass --shop ID (there is not exactly one shop)" if shops else "no shop yet; run create-shop first")
+    shop = session.scalar(select(Shop).where(Shop.public_key == shop_ref))
+    if shop is None and shop_ref.isdigit():
+        shop = session.get(Shop, int(shop_ref))
+    if shop is None:
+        raise click.BadParameter(f"no shop with id or public key {shop_ref!r}", param_hint="--shop")
+    return shop
+
+
+def _print_report(report) -> None:
+    for line, message in report.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(f"line {line}: {message}", err=True)
+    if len(report.problems) > MAX_PROBLEMS_SHOWN:
+        click.echo(f"... and {len(report.problems) - MAX_PROBLEMS_SHOWN} more rejected lines", err=True)
+    click.echo(report.summary())
+    if report.problems:
+        sys.exit(2)
+
+
+import_products = _import_command(
+    "import-products", product_import, "Import or update products from CSV or JSON Lines (see README)."
+)
+import_orders = _import_command("import-orders", order_import, "Import orders from CSV or JSON Lines (see README).")
+import_events = _import_command("import-events", event_import, "Import events from JSON Lines or CSV (see README).")

@@ -1,0 +1,37 @@
+"""Settings read from the environment, with defaults that run the embedded setup."""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def normalize_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver we install.
+
+    SQLAlchemy maps ``postgresql://`` to psycopg2, which we do not ship, and
+    ``postgres://`` (as Heroku-style hosts print it) to nothing at all.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment() -> dict:
+    env = os.environ
+    return {
+        "DATABASE_URL": normalize_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'p13n.sqlite3'}"
+        ),
+        # Empty means: use (or create) instance/secret_key; see app/secret_key.py.
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "MODEL_DIR": env.get("MODEL_DIR") or str(INSTANCE_DIR / "models"),
+        # Base URL the storefront script calls back to; by default the URL the
+        # script itself was requested on, which is right unless a proxy rewrites hosts.
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Header a CDN or proxy sets with the shopper's country (Cloudflare's by default).
+        "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
+        "DEMO_STORE": env.get("DEMO_STORE", "") in ("1", "true", "yes"),
+    }
+

@@ -1,0 +1,37 @@
+"""`flask --app wsgi demo`: seed the demo shop and serve the backend with the demo store."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from app import db
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Seed the demo shop (if needed) and serve it with the script tag installed."""
+    from app import create_app
+    from app.cli import ensure_schema
+    from app.demo.seed import seed_demo
+
+    app = create_app({**_passed_config(), "DEMO_STORE": True})
+    with app.app_context():
+        ensure_schema()
+        result = seed_demo(db.session(), echo=lambda message: click.echo(message, err=True))
+        public_key = result.shop.public_key
+        click.echo(f"demo shop: {result.products} products, {result.orders} orders", err=True)
+        if result.secret_key:
+            click.echo(f"secret_key: {result.secret_key}  (admin API; shown once)", err=True)
+    base = f"http://{host}:{port}"
+    click.echo(f"store: {base}/store/")
+    click.echo(f"public_key: {public_key}", nl=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+
+
+def _passed_config() -> dict:
+    # The app the flask CLI built from wsgi.py carries the environment's
+    # settings; the demo app gets the same ones.
+    keys = ("DATABASE_URL", "SECRET_KEY", "MODEL_DIR", "PUBLIC_BASE_URL", "COUNTRY_HEADER")
+    return {key: current_app.config[key] for key in keys}

@@ -1,0 +1,55 @@
+"""Seeding the demo shop from the shipped slice of UCI Online Retail; idempotent."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.importers import orders as order_import
+from app.importers import products as product_import
+from app.importers.reading import read_rows
+from app.models import Order, Product, Shop
+from app.shops import create_shop
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PRODUCTS_FILE = DATA_DIR / "products.csv.gz"
+ORDERS_FILE = DATA_DIR / "orders.csv.gz"
+DEMO_DOMAIN = "demo-store.localhost"
+DEMO_NAME = "Demo Gift Shop"
+
+
+@dataclass
+class SeedResult:
+    shop: Shop
+    secret_key: str | None  # only when the shop was created just now
+    products: int
+    orders: int
+
+
+def demo_shop(session: Session) -> Shop | None:
+    return session.scalar(select(Shop).where(Shop.domain == DEMO_DOMAIN))
+
+
+def seed_demo(session: Session, echo: Callable[[str], None] = lambda message: None) -> SeedResult:
+    """Create the demo shop and import its catalog and order history, unless already there."""
+    shop = demo_shop(session)
+    secret_key = None
+    if shop is None:
+        shop, secret_key = create_shop(session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings={"demo": True})
+        session.commit()
+    if not _count(session, Product, shop.id):
+        echo("importing the demo catalog ...")
+        product_import.import_products(session, shop.id, read_rows(PRODUCTS_FILE, "csv", product_import.REQUIRED_CSV_COLUMNS))
+        session.commit()
+    if not _count(session, Order, shop.id):
+        echo("importing the demo order history (takes a little while) ...")
+        order_import.import_orders(session, shop.id, read_rows(ORDERS_FILE, "csv", order_import.REQUIRED_CSV_COLUMNS))
+        session.commit()
+    return SeedResult(shop, secret_key, _count(session, Product, shop.id), _count(session, Order, shop.id))
+
+
+def _count(session: Session, model, shop_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(model.shop_id == shop_id))

@@ -1,0 +1,35 @@
+"""JSON errors for the APIs, so clients always get a machine-readable answer."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+API_PREFIXES = ("/v1/", "/admin/api/")
+
+
+class ApiError(Exception):
+    """An error the API reports to its caller with a status and a message."""
+
+    def __init__(self, status: int, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _api_error(error: ApiError):
+    body = {"error": error.message}
+    if error.errors is not None:
+        body["errors"] = error.errors
+    return jsonify(body), error.status
+
+
+def _http_error(error: HTTPException):
+    if request.path.startswith(API_PREFIXES):
+        return jsonify(error=error.description), error.code
+    return error

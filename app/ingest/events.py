@@ -1,0 +1,247 @@
+"""Storing a batch of events: validate each, drop duplicates, resolve profiles, write once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.ingest import clock, identity, traffic
+from app.ingest.orders import OrderData, OrderLineData, store_new_orders
+from app.models import Event, Profile, RejectedEvent
+from app.schemas.events import EventSchema
+
+# A visit ends after this long without activity (the usual web-analytics rule).
+SESSION_GAP = timedelta(minutes=30)
+
+_event_schema = EventSchema()
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the HTTP layer knows about the sender, beyond the events themselves."""
+
+    user_agent: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+def ingest_batch(
+    session: Session,
+    shop_id: int,
+    raw_events: list,
+    *,
+    sent_at: datetime | None,
+    received_at: datetime,
+    facts: RequestFacts = RequestFacts(),
+    source: str = "storefront",
+    correct_clock: bool = True,
+) -> IngestResult:
+    """Validate and store one batch; the caller commits.
+
+    Valid events are stored even when others in the batch are not; the invalid
+    ones are reported by index and kept as dead letters. An event whose id the
+    shop has already sent counts as a duplicate and is not stored again.
+    """
+    result = IngestResult()
+    valid: list[dict] = []
+    for index, raw in enumerate(raw_events):
+        try:
+            if not isinstance(raw, dict):
+                raise ValidationError({"_schema": ["Each event must be a JSON object."]})
+            valid.append(_event_schema.load(raw))
+        except ValidationError as error:
+            errors = error.normalized_messages()
+            result.rejected.append({"index": index, "errors": errors})
+            session.add(
+                RejectedEvent(
+                    shop_id=shop_id,
+                    received_at=received_at,
+                    batch_index=index,
+                    source=source,
+                    payload=_storable(raw),
+                    errors=errors,
+                )
+            )
+
+    fresh = _drop_duplicates(session, shop_id, valid)
+    result.duplicates = len(valid) - len(fresh)
+    if fresh:
+        clock_skew = clock.skew(sent_at, received_at)
+        for event in fresh:
+            if correct_clock:
+                event["occurred_at"] = clock.corrected_time(event["ts"], clock_skew, received_at)
+            else:  # imported history: its timestamps are the record
+                event["occurred_at"] = event["ts"] or received_at
+        fresh.sort(key=lambda event: event["occurred_at"])
+        _resolve_profiles(session, shop_id, fresh)
+        inserted = _insert_events(session, shop_id, fresh, received_at)
+        result.duplicates += len(fresh) - len(inserted)
+        result.accepted = len(inserted)
+        stored = [event for event in fresh if event["id"] in inserted]
+        _update_profiles(stored, facts)
+        _record_purchases(session, shop_id, stored)
+    session.flush()
+    return result
+
+
+def _storable(raw) -> dict | list | str | None:
+    """Dead letters keep what was sent, as long as it is JSON we can store."""
+    if isinstance(raw, (dict, list, str)) or raw is None:
+        return raw
+    return repr(raw)
+
+
+def _drop_duplicates(session: Session, shop_id: int, events: list[dict]) -> list[dict]:
+    unique: dict[str, dict] = {}
+    for event in events:
+        unique.setdefault(event["id"], event)
+    if not unique:
+        return []
+    known = set(
+        session.scalars(
+            select(Event.client_event_id).where(
+                Event.shop_id == shop_id, Event.client_event_id.in_(list(unique))
+            )
+        )
+    )
+    return [event for event_id, event in unique.items() if event_id not in known]
+
+
+def _resolve_profiles(session: Session, shop_id: int, events: list[dict]) -> dict[str, Profile]:
+    """Visitor id -> profile, after applying every identification the batch carries, in time order."""
+    first_seen = events[0]["occurred_at"]
+    profile_of = identity.resolve_visitors(session, shop_id, {event["visitor_id"] for event in events}, first_seen)
+    for event in events:
+        customer_id = event.get("customer_id")
+        if customer_id:
+            visitor_id = event["visitor_id"]
+            survivor = identity.identify(session, shop_id, visitor_id, profile_of[visitor_id], customer_id)
+            # Every visitor id of a merged profile now belongs to the survivor.
+            merged = profile_of[visitor_id]
+            for other, profile in profile_of.items():
+                if profile is merged and merged.merged_into_id == survivor.id:
+                    profile_of[other] = survivor
+            profile_of[visitor_id] = survivor
+        event["profile"] = profile_of[event["visitor_id"]]
+    for event in events:
+        # Events before an identification in the same batch were resolved to
+        # the anonymous profile, which a merge has since folded away.
+        if event["profile"].merged_into_id is not None:
+            event["profile"] = profile_of[event["visitor_id"]]
+    return profile_of
+
+
+def _insert_events(session: Session, shop_id: int, events: list[dict], received_at: datetime) -> set[str]:
+    rows = [
+        {
+            "shop_id": shop_id,
+            "client_event_id": event["id"],
+            "type": event["type"],
+            "profile_id": event["profile"].id,
+            "visitor_id": event["visitor_id"],
+            "customer_id": event.get("customer_id"),
+            "product_id": event.get("product_id"),
+            "order_id": event.get("order_id"),
+            "value": event.get("value"),
+            "currency": event.get("currency"),
+            "url": event.get("url"),
+            "referrer": event.get("referrer"),
+            "client_ts": event.get("ts"),
+            "occurred_at": event["occurred_at"],
+            "received_at": received_at,
+            "props": event.get("props") or {},
+        }
+        for event in events
+    ]
+    # ON CONFLICT DO NOTHING: a concurrent request carrying the same event ids
+    # (a retry racing its original) must count as a duplicate, not fail the batch.
+    statement = _insert_ignoring_conflicts(session, Event).returning(Event.client_event_id)
+    return set(session.scalars(statement, rows))
+
+
+def _insert_ignoring_conflicts(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(model).on_conflict_do_nothing(index_elements=["shop_id", "client_event_id"])
+    if dialect == "sqlite":
+        return sqlite_insert(model).on_conflict_do_nothing(index_elements=["shop_id", "client_event_id"])
+    return insert(model)
+
+
+def _update_profiles(events: list[dict], facts: RequestFacts) -> None:
+    for event in events:  # in time order
+        profile = event["profile"]
+        at = event["occurred_at"]
+        if profile.session_count == 0 or at - profile.last_seen_at > SESSION_GAP:
+            profile.session_count = (profile.session_count or 0) + 1
+        profile.last_seen_at = max(profile.last_seen_at, at)
+        profile.first_seen_at = min(profile.first_seen_at, at)
+        props = event.get("props") or {}
+        if event["type"] == "page_view" and profile.traffic_source is None:
+            source = traffic.traffic_source(event.get("url"), event.get("referrer"), props)
+            profile.traffic_source, profile.traffic_medium = source.source, source.medium
+            profile.traffic_campaign = source.campaign
+        profile.device = traffic.device_class(props, facts.user_agent) or profile.device
+        profile.country = traffic.country_code(facts.country, props) or profile.country
+
+
+def _record_purchases(session: Session, shop_id: int, events: list[dict]) -> None:
+    orders = []
+    for event in events:
+        if event["type"] != "purchase" or not event.get("order_id"):
+            continue
+        profile = event["profile"]
+        orders.append(
+            OrderData(
+                external_id=event["order_id"],
+                placed_at=event["occurred_at"],
+                customer_id=profile.customer_id,
+                profile_id=profile.id,
+                total=event.get("value"),
+                currency=event.get("currency"),
+                lines=_order_lines((event.get("props") or {}).get("lines")),
+            )
+        )
+    if not orders:
+        return
+    try:
+        with session.begin_nested():
+            store_new_orders(session, shop_id, orders, source="storefront")
+    except IntegrityError:
+        # The same order reported twice at once (two tabs): the other request stored it.
+        pass
+
+
+def _order_lines(raw_lines) -> list[OrderLineData]:
+    """Lines as the page reported them; malformed lines are skipped, not fatal to the event."""
+    lines = []
+    if not isinstance(raw_lines, list):
+        return lines
+    for raw in raw_lines[:200]:
+        if not isinstance(raw, dict) or raw.get("product_id") in (None, ""):
+            continue
+        try:
+            quantity = int(raw.get("quantity", 1))
+            price = Decimal(str(raw.get("price", 0))).quantize(Decimal("0.01"))
+        except (TypeError, ValueError, InvalidOperation):
+            continue
+        if quantity <= 0 or not price.is_finite():
+            continue
+        lines.append(OrderLineData(product_id=str(raw["product_id"])[:128], quantity=quantity, price=price))
+    return lines

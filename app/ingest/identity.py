@@ -1,0 +1,167 @@
+"""One profile per person: visitor ids resolve to profiles, customer ids merge them.
+
+A browser gets a random visitor id; until the shopper identifies, its history
+lives on an anonymous profile. When a visitor identifies as customer C:
+
+- no profile has C yet: the visitor's profile becomes C's;
+- C already has a profile (C used another device before): the anonymous
+  profile is merged into C's — its visitor ids, events and orders are
+  re-pointed, its counters folded in, and it stays as a tombstone pointing at
+  C's profile;
+- the visitor's profile already belongs to another customer D (a shared
+  computer): only this visitor id moves to C; D keeps D's history.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import Event, Order, Profile, VisitorId
+
+
+def resolve_visitors(
+    session: Session, shop_id: int, visitor_ids: set[str], seen_at: datetime
+) -> dict[str, Profile]:
+    """The profile of each visitor id, creating anonymous profiles for new visitors."""
+    profiles = _load_visitor_profiles(session, shop_id, visitor_ids)
+    for visitor_id in sorted(visitor_ids - profiles.keys()):
+        profiles[visitor_id] = _create_visitor_profile(session, shop_id, visitor_id, seen_at)
+    return profiles
+
+
+def _load_visitor_profiles(session: Session, shop_id: int, visitor_ids: set[str]) -> dict[str, Profile]:
+    if not visitor_ids:
+        return {}
+    rows = session.execute(
+        select(VisitorId.visitor_id, Profile)
+        .join(Profile, Profile.id == VisitorId.profile_id)
+        .where(VisitorId.shop_id == shop_id, VisitorId.visitor_id.in_(visitor_ids))
+    )
+    return {visitor_id: profile for visitor_id, profile in rows}
+
+
+def _create_visitor_profile(session: Session, shop_id: int, visitor_id: str, seen_at: datetime) -> Profile:
+    # A savepoint, because another request may register the same new visitor
+    # at the same moment; then we take the profile it created.
+    try:
+        with session.begin_nested():
+            profile = Profile(shop_id=shop_id, first_seen_at=seen_at, last_seen_at=seen_at, session_count=0)
+            session.add(profile)
+            session.flush()
+            session.add(VisitorId(shop_id=shop_id, visitor_id=visitor_id, profile_id=profile.id, first_seen_at=seen_at))
+            session.flush()
+    except IntegrityError:
+        return _load_visitor_profiles(session, shop_id, {visitor_id})[visitor_id]
+    return profile
+
+
+def identify(session: Session, shop_id: int, visitor_id: str, visitor_profile: Profile, customer_id: str) -> Profile:
+    """Link a visitor to a customer; returns the profile the visitor belongs to afterwards."""
+    if visitor_profile.customer_id == customer_id:
+        return visitor_profile
+    customer_profile = customer_profile_of(session, shop_id, customer_id)
+    if customer_profile is None:
+        if visitor_profile.customer_id is None:
+            try:
+                with session.begin_nested():
+                    visitor_profile.customer_id = customer_id
+                    session.flush()
+                return visitor_profile
+            except IntegrityError:
+                # Someone else just gave this customer a profile; merge into it below.
+                session.refresh(visitor_profile)
+                customer_profile = customer_profile_of(session, shop_id, customer_id)
+        else:
+            customer_profile = _new_customer_profile(session, shop_id, customer_id, visitor_profile)
+    if customer_profile is None:  # pragma: no cover - the race above resolved to nothing
+        raise RuntimeError(f"customer {customer_id!r} vanished while identifying")
+
+    if visitor_profile.customer_id is None:
+        merge_profiles(session, source=visitor_profile, target=customer_profile)
+    else:
+        _move_visitor(session, shop_id, visitor_id, customer_profile)
+    return customer_profile
+
+
+def customer_profile_of(session: Session, shop_id: int, customer_id: str) -> Profile | None:
+    return session.scalar(
+        select(Profile).where(Profile.shop_id == shop_id, Profile.customer_id == customer_id)
+    )
+
+
+def profile_for_customer(
+    session: Session, shop_id: int, customer_id: str, seen_at: datetime
+) -> Profile:
+    """The customer's profile, created if we have never seen them (orders imported before any visit)."""
+    profile = customer_profile_of(session, shop_id, customer_id)
+    if profile is not None:
+        return profile
+    try:
+        with session.begin_nested():
+            profile = Profile(
+                shop_id=shop_id, customer_id=customer_id, first_seen_at=seen_at, last_seen_at=seen_at, session_count=0
+            )
+            session.add(profile)
+            session.flush()
+        return profile
+    except IntegrityError:
+        return customer_profile_of(session, shop_id, customer_id)
+
+
+def _new_customer_profile(session: Session, shop_id: int, customer_id: str, like: Profile) -> Profile:
+    profile = Profile(
+        shop_id=shop_id,
+        customer_id=customer_id,
+        first_seen_at=like.last_seen_at,
+        last_seen_at=like.last_seen_at,
+        session_count=0,
+        country=like.country,
+        device=like.device,
+    )
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def _move_visitor(session: Session, shop_id: int, visitor_id: str, target: Profile) -> None:
+    session.execute(
+        update(VisitorId)
+        .where(VisitorId.shop_id == shop_id, VisitorId.visitor_id == visitor_id)
+        .values(profile_id=target.id)
+    )
+
+
+def merge_profiles(session: Session, source: Profile, target: Profile) -> None:
+    """Fold an anonymous profile into a customer's; the history moves, nothing is copied."""
+    for model in (VisitorId, Event, Order):
+        session.execute(
+            update(model)
+            .where(model.shop_id == source.shop_id, model.profile_id == source.id)
+            .values(profile_id=target.id)
+            .execution_options(synchronize_session=False)
+        )
+    # Tombstones that pointed at the source now point at the survivor.
+    session.execute(
+        update(Profile).where(Profile.merged_into_id == source.id).values(merged_into_id=target.id)
+    )
+    if source.first_seen_at < target.first_seen_at:
+        target.first_seen_at = source.first_seen_at
+        # First touch is the earliest visit's, which was the anonymous one.
+        target.traffic_source = source.traffic_source or target.traffic_source
+        target.traffic_medium = source.traffic_medium or target.traffic_medium
+        target.traffic_campaign = source.traffic_campaign or target.traffic_campaign
+    else:
+        target.traffic_source = target.traffic_source or source.traffic_source
+        target.traffic_medium = target.traffic_medium or source.traffic_medium
+        target.traffic_campaign = target.traffic_campaign or source.traffic_campaign
+    if source.last_seen_at > target.last_seen_at:
+        target.last_seen_at = source.last_seen_at
+        target.country = source.country or target.country
+        target.device = source.device or target.device
+    target.session_count = (target.session_count or 0) + (source.session_count or 0)
+    source.merged_into_id = target.id
+    source.session_count = 0
+    session.flush()

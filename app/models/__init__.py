@@ -1,0 +1,19 @@
+"""All SQLAlchemy models; importing this package registers every table on Base.metadata."""
+from app.models.catalog import Product
+from app.models.event import EVENT_TYPES, Event, RejectedEvent
+from app.models.order import Order, OrderLine
+from app.models.profile import Profile, VisitorId
+from app.models.shop import Shop, hash_secret_key
+
+__all__ = [
+    "EVENT_TYPES",
+    "Event",
+    "Order",
+    "OrderLine",
+    "Product",
+    "Profile",
+    "RejectedEvent",
+    "Shop",
+    "VisitorId",
+    "hash_secret_key",
+]

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+from app.models.types import UTCDateTime, utcnow
+
+
+class Profile(Base):
+    """One person in one shop: all their visitor ids and, once known, their customer id."""
+
+    __tablename__ = "profiles"
+    __table_args__ = (UniqueConstraint("shop_id", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(128))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    session_count: Mapped[int] = mapped_column(Integer, default=0)
+    # First touch: where the person came from the first time we saw them.
+    traffic_source: Mapped[str | None] = mapped_column(String(255))
+    traffic_medium: Mapped[str | None] = mapped_column(String(64))
+    traffic_campaign: Mapped[str | None] = mapped_column(String(255))
+    country: Mapped[str | None] = mapped_column(String(2))
+    device: Mapped[str | None] = mapped_column(String(16))
+    # A profile merged into another (the same customer seen on two devices)
+    # stays as a tombstone pointing at the survivor, so late references resolve.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL"), index=True
+    )
+
+
+class VisitorId(Base):
+    """An anonymous first-party visitor id (one per browser) and the profile it belongs to."""
+
+    __tablename__ = "visitor_ids"
+    __table_args__ = (UniqueConstraint("shop_id", "visitor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    visitor_id: Mapped[str] = mapped_column(String(64))
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the shapes data has at the edges (HTTP, files)."""

@@ -1,0 +1,60 @@
+"""The event batch the storefront script (or an import) sends."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from app.models import EVENT_TYPES
+from app.schemas.fields import BoundedDict, CurrencyCode, ExternalId, utc_datetime
+
+MAX_EVENTS_PER_BATCH = 500
+MAX_BATCH_BYTES = 256 * 1024
+
+# Types that mean nothing without the product they are about.
+_NEEDS_PRODUCT = {"product_view", "add_to_cart", "remove_from_cart"}
+
+
+class EventSchema(Schema):
+    class Meta:
+        # A newer script may send fields this server does not know yet; that
+        # must not cost the whole event.
+        unknown = EXCLUDE
+
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(EVENT_TYPES, error="Unknown event type; expected one of {choices}."),
+    )
+    visitor_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    customer_id = ExternalId(load_default=None)
+    product_id = ExternalId(load_default=None)
+    order_id = ExternalId(load_default=None)
+    value = fields.Decimal(
+        load_default=None,
+        allow_nan=False,
+        places=2,
+        validate=validate.Range(min=-(10**11), max=10**11, error="Out of range."),
+    )
+    currency = CurrencyCode(load_default=None)
+    url = fields.String(load_default=None, validate=validate.Length(max=2048))
+    referrer = fields.String(load_default=None, validate=validate.Length(max=2048))
+    ts = utc_datetime(load_default=None)
+    props = BoundedDict(max_bytes=8 * 1024, load_default=dict)
+
+    @validates_schema
+    def _required_by_type(self, data, **kwargs):
+        event_type = data.get("type")
+        if event_type in _NEEDS_PRODUCT and not data.get("product_id"):
+            raise ValidationError(f"Required for {event_type} events.", "product_id")
+        if event_type == "identify" and not data.get("customer_id"):
+            raise ValidationError("Required for identify events.", "customer_id")
+
+
+class BatchSchema(Schema):
+    """The envelope; its events are validated one by one with EventSchema."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    events = fields.List(fields.Raw(), required=True)
+    sent_at = utc_datetime(load_default=None)

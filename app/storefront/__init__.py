@@ -1,0 +1,20 @@
+"""The public storefront API: the script tag and event ingest. CORS-open, keyed by a shop's public key."""
+from flask import Blueprint, Flask
+from flask_cors import CORS
+
+blueprint = Blueprint("storefront", __name__)
+
+from app.storefront import events, script  # noqa: E402,F401 - routes register on import
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    # Any origin, never credentials: these endpoints are keyed by a public key,
+    # not by cookies, so a shop's pages on any domain may call them.
+    CORS(
+        app,
+        resources={r"/v1/*": {"origins": "*"}, r"/s/*": {"origins": "*"}},
+        supports_credentials=False,
+        send_wildcard=True,
+        max_age=86400,
+    )

@@ -1,0 +1,66 @@
+"""The storefront script as served: the built bundle with the shop's public config inlined.
+
+The bundle (static/p13n.js, built from widgets/src by widgets/build.py) is read
+once per process and re-read only when the file changes; rendered scripts are
+cached by (shop, shop version, bundle version, base URL), so nothing here is
+state that could differ between workers.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.config import PROJECT_ROOT
+from app.models import Shop
+
+BUNDLE_PATH = PROJECT_ROOT / "static" / "p13n.js"
+CONFIG_TOKEN = "__P13N_CONFIG__"
+
+
+@dataclass(frozen=True)
+class RenderedScript:
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+def public_config(shop: Shop, api_base: str) -> dict:
+    """What the script needs to know about its shop; nothing secret goes here."""
+    settings = shop.settings or {}
+    return {
+        "key": shop.public_key,
+        "api": api_base,
+        "currency": shop.currency,
+        "locale": shop.locale,
+        "consent": {"required": bool(settings.get("consent_required", False))},
+    }
+
+
+def render_script(shop: Shop, api_base: str) -> RenderedScript:
+    stat = os.stat(BUNDLE_PATH)
+    config_json = json.dumps(public_config(shop, api_base), sort_keys=True, separators=(",", ":"))
+    return _render(str(BUNDLE_PATH), stat.st_mtime_ns, config_json)
+
+
+@lru_cache(maxsize=256)
+def _render(bundle_path: str, bundle_mtime_ns: int, config_json: str) -> RenderedScript:
+    bundle = _bundle_text(bundle_path, bundle_mtime_ns)
+    # ensure_ascii already escapes U+2028/2029; "<" is escaped so that the text
+    # stays inert if a merchant inlines the script inside a <script> element.
+    safe_config = config_json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    body = bundle.replace(CONFIG_TOKEN, safe_config, 1).encode("utf-8")
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return RenderedScript(body=body, gzipped=gzip.compress(body, compresslevel=9, mtime=0), etag=etag)
+
+
+@lru_cache(maxsize=4)
+def _bundle_text(bundle_path: str, bundle_mtime_ns: int) -> str:
+    text = Path(bundle_path).read_text(encoding="utf-8")
+    if text.count(CONFIG_TOKEN) != 1:
+        raise RuntimeError(f"{bundle_path} must contain {CONFIG_TOKEN} exactly once; rebuild with widgets/build.py")
+    return text

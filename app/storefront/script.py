@@ -1,0 +1,39 @@
+"""GET /s/<public_key>.js — the one line a merchant installs."""
+from __future__ import annotations
+
+from flask import Response, current_app, request
+
+from app import db
+from app.storefront import blueprint
+from app.storefront.bundle import render_script
+from app.storefront.shops import shop_by_public_key
+
+JS_MIMETYPE = "application/javascript; charset=utf-8"
+# Short enough that a config change reaches shoppers within minutes.
+MAX_AGE_SECONDS = 300
+
+
+@blueprint.get("/s/<public_key>.js")
+def storefront_script(public_key: str):
+    shop = shop_by_public_key(db.session(), public_key)
+    if shop is None:
+        response = Response("/* p13n: unknown key; check the script tag's src */\n", status=404, content_type=JS_MIMETYPE)
+        response.cache_control.public = True
+        response.cache_control.max_age = 60
+        return response
+
+    rendered = render_script(shop, api_base(request))
+    wants_gzip = request.accept_encodings["gzip"] > 0
+    body, etag = (rendered.gzipped, rendered.etag + "-gz") if wants_gzip else (rendered.body, rendered.etag)
+    response = Response(body, content_type=JS_MIMETYPE)
+    if wants_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE_SECONDS
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def api_base(req) -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or req.host_url.rstrip("/")

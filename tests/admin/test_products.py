@@ -1,0 +1,54 @@
+"""/admin/api/products: upsert by external id behind the shop's secret key."""
+from __future__ import annotations
+
+
+def auth(secret_key: str) -> dict:
+    return {"Authorization": f"Bearer {secret_key}"}
+
+
+PRODUCT = {
+    "external_id": "SKU-1", "title": "Mug", "url": "https://shop.example/mug", "image_url": "https://shop.example/mug.png",
+    "price": "9.50", "currency": "EUR", "vendor": "Acme", "category": "Kitchen", "tags": ["ceramic", "gift"], "in_stock": True,
+}
+
+
+def test_upsert_creates_then_updates_by_external_id(client, make_shop):
+    shop, secret = make_shop()
+    created = client.post("/admin/api/products", json={"products": [PRODUCT]}, headers=auth(secret))
+    assert created.status_code == 200 and created.get_json() == {"created": 1, "updated": 0}
+    updated = client.post("/admin/api/products", json={"products": [{"external_id": "SKU-1", "title": "Big mug", "price": 11}]}, headers=auth(secret))
+    assert updated.get_json() == {"created": 0, "updated": 1}
+    listed = client.get("/admin/api/products", headers=auth(secret)).get_json()
+    assert listed["total"] == 1
+    product = listed["products"][0]
+    assert (product["title"], product["price"], product["vendor"], product["tags"]) == ("Big mug", "11.00", "Acme", ["ceramic", "gift"])
+
+
+def test_invalid_products_are_a_400_with_field_messages_and_store_nothing(client, make_shop):
+    shop, secret = make_shop()
+    client.post("/admin/api/products", json={"products": [PRODUCT]}, headers=auth(secret))
+    bad = client.post(
+        "/admin/api/products",
+        json={"products": [{"external_id": "SKU-2", "title": "Ok"}, {"external_id": "SKU-1", "title": "", "price": "-3", "currency": "euro"}]},
+        headers=auth(secret),
+    )
+    assert bad.status_code == 400
+    errors = bad.get_json()["errors"]["products"]["1"]
+    assert set(errors) == {"title", "price", "currency"}
+    listed = client.get("/admin/api/products", headers=auth(secret)).get_json()
+    assert [p["external_id"] for p in listed["products"]] == ["SKU-1"] and listed["products"][0]["title"] == "Mug"
+
+
+def test_the_secret_key_is_required_and_scopes_the_data(client, make_shop):
+    first, first_secret = make_shop("A")
+    second, second_secret = make_shop("B")
+    assert client.get("/admin/api/products").status_code == 401
+    assert client.get("/admin/api/products", headers=auth(first.public_key)).status_code == 401
+    client.post("/admin/api/products", json={"products": [PRODUCT]}, headers=auth(first_secret))
+    assert client.get("/admin/api/products", headers=auth(second_secret)).get_json()["total"] == 0
+
+
+def test_a_body_that_is_not_json_is_a_400(client, make_shop):
+    shop, secret = make_shop()
+    response = client.post("/admin/api/products", data="nope", content_type="application/json", headers=auth(secret))
+    assert response.status_code == 400 and "products" in response.get_json()["error"]

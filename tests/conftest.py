@@ -1,0 +1,89 @@
+"""Fixtures: a real database (SQLite file by default, PostgreSQL when TEST_DATABASE_URL is set),
+migrated once per run with Alembic, emptied after every test."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app, db, migrate
+from app.config import normalize_database_url
+from app.db import Base, make_engine
+from app.shops import create_shop
+
+SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        url = normalize_database_url(url)
+        _reset_postgres_schema(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+def _reset_postgres_schema(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists()})
+    yield app
+    _empty_tables(app)
+    db.database(app).engine.dispose()
+
+
+def _empty_tables(app) -> None:
+    engine = db.database(app).engine
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    with app.app_context():
+        yield db.session()
+
+
+@pytest.fixture
+def make_shop(db_session):
+    def factory(name: str = "Shop", domain: str | None = None, currency: str = "USD", locale: str = "en", settings=None):
+        shop, secret_key = create_shop(db_session, name, domain, currency, locale, settings)
+        db_session.commit()
+        return shop, secret_key
+
+    return factory
+
+
+@pytest.fixture
+def shared_datasets() -> Path:
+    if not SHARED_DATASETS.is_dir():
+        pytest.skip(f"needs the shared data sets at {SHARED_DATASETS} (absent in a standalone clone)")
+    return SHARED_DATASETS

@@ -1,0 +1,64 @@
+"""GET /s/<public_key>.js — the script tag's response."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+from app.storefront.bundle import CONFIG_TOKEN
+
+
+def inlined_config(body: str) -> dict:
+    match = re.search(r'\{"api":.*?"locale":"[^"]*"\}', body)
+    assert match, "the shop's config is inlined into the script"
+    return json.loads(match.group(0))
+
+
+def test_serves_javascript_with_the_shops_config_inlined(client, make_shop):
+    shop, _ = make_shop(currency="GBP", locale="en-GB")
+    response = client.get(f"/s/{shop.public_key}.js", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/javascript; charset=utf-8"
+    body = response.get_data(as_text=True)
+    assert CONFIG_TOKEN not in body
+    config = inlined_config(body)
+    assert config["key"] == shop.public_key and config["currency"] == "GBP" and config["locale"] == "en-GB"
+    assert config["api"] == "http://localhost"
+    cache = response.headers["Cache-Control"]
+    assert "public" in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) <= 300
+    assert response.headers["ETag"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_gzip_when_accepted_and_304_on_a_matching_etag(client, make_shop):
+    shop, _ = make_shop()
+    plain = client.get(f"/s/{shop.public_key}.js")
+    zipped = client.get(f"/s/{shop.public_key}.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert len(zipped.get_data()) < len(plain.get_data())
+    again = client.get(f"/s/{shop.public_key}.js", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_an_unknown_key_is_a_404_javascript_comment(client):
+    response = client.get("/s/pk_nope.js")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("application/javascript")
+    assert response.get_data(as_text=True).startswith("/*")
+
+
+def test_shop_text_cannot_close_the_script(client, make_shop, db_session):
+    shop, _ = make_shop()
+    shop.locale = "</script><script>alert(1)//"
+    db_session.commit()
+    body = client.get(f"/s/{shop.public_key}.js").get_data(as_text=True)
+    assert "</script>" not in body
+
+
+def test_public_base_url_overrides_the_request_host(app, make_shop):
+    shop, _ = make_shop()
+    app.config["PUBLIC_BASE_URL"] = "https://p13n.example.com"
+    body = app.test_client().get(f"/s/{shop.public_key}.js").get_data(as_text=True)
+    assert inlined_config(body)["api"] == "https://p13n.example.com"

@@ -6,12 +6,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import insert_ignoring_conflicts
 from app.ingest import clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Profile, RejectedEvent
@@ -94,7 +93,7 @@ def ingest_batch(
         result.duplicates += len(fresh) - len(inserted)
         result.accepted = len(inserted)
         stored = [event for event in fresh if event["id"] in inserted]
-        _update_profiles(stored, facts)
+        _update_profiles(session, stored, facts)
         _record_purchases(session, shop_id, stored)
     session.flush()
     return result
@@ -171,34 +170,47 @@ def _insert_events(session: Session, shop_id: int, events: list[dict], received_
     ]
     # ON CONFLICT DO NOTHING: a concurrent request carrying the same event ids
     # (a retry racing its original) must count as a duplicate, not fail the batch.
-    statement = _insert_ignoring_conflicts(session, Event).returning(Event.client_event_id)
+    statement = insert_ignoring_conflicts(session, Event, ["shop_id", "client_event_id"]).returning(Event.client_event_id)
     return set(session.scalars(statement, rows))
 
 
-def _insert_ignoring_conflicts(session: Session, model):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(model).on_conflict_do_nothing(index_elements=["shop_id", "client_event_id"])
-    if dialect == "sqlite":
-        return sqlite_insert(model).on_conflict_do_nothing(index_elements=["shop_id", "client_event_id"])
-    return insert(model)
+_PROFILE_ACTIVITY_FIELDS = (
+    "session_count", "first_seen_at", "last_seen_at", "traffic_source", "traffic_medium", "traffic_campaign", "device", "country",
+)
 
 
-def _update_profiles(events: list[dict], facts: RequestFacts) -> None:
+def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) -> None:
+    """Fold the batch's activity into its profiles, in one executemany UPDATE.
+
+    One statement for all profiles rather than one per profile: a batch from
+    an import or a busy proxy carries hundreds of visitors.
+    """
+    state: dict[int, dict] = {}
     for event in events:  # in time order
         profile = event["profile"]
+        values = state.get(profile.id)
+        if values is None:
+            values = state[profile.id] = {field: getattr(profile, field) for field in _PROFILE_ACTIVITY_FIELDS}
         at = event["occurred_at"]
-        if profile.session_count == 0 or at - profile.last_seen_at > SESSION_GAP:
-            profile.session_count = (profile.session_count or 0) + 1
-        profile.last_seen_at = max(profile.last_seen_at, at)
-        profile.first_seen_at = min(profile.first_seen_at, at)
+        if values["session_count"] == 0 or at - values["last_seen_at"] > SESSION_GAP:
+            values["session_count"] += 1
+        values["last_seen_at"] = max(values["last_seen_at"], at)
+        values["first_seen_at"] = min(values["first_seen_at"], at)
         props = event.get("props") or {}
-        if event["type"] == "page_view" and profile.traffic_source is None:
+        if event["type"] == "page_view" and values["traffic_source"] is None:
             source = traffic.traffic_source(event.get("url"), event.get("referrer"), props)
-            profile.traffic_source, profile.traffic_medium = source.source, source.medium
-            profile.traffic_campaign = source.campaign
-        profile.device = traffic.device_class(props, facts.user_agent) or profile.device
-        profile.country = traffic.country_code(facts.country, props) or profile.country
+            values.update(traffic_source=source.source, traffic_medium=source.medium, traffic_campaign=source.campaign)
+        values["device"] = traffic.device_class(props, facts.user_agent) or values["device"]
+        values["country"] = traffic.country_code(facts.country, props) or values["country"]
+    if not state:
+        return
+    session.flush()
+    session.connection().execute(
+        update(Profile.__table__).where(Profile.__table__.c.id == bindparam("profile_id")),
+        [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
+    )
+    for event in events:
+        session.expire(event["profile"], _PROFILE_ACTIVITY_FIELDS)
 
 
 def _record_purchases(session: Session, shop_id: int, events: list[dict]) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import insert_ignoring_conflicts
 from app.models import Event, Order, Profile, VisitorId
 
 
@@ -27,8 +28,10 @@ def resolve_visitors(
 ) -> dict[str, Profile]:
     """The profile of each visitor id, creating anonymous profiles for new visitors."""
     profiles = _load_visitor_profiles(session, shop_id, visitor_ids)
-    for visitor_id in sorted(visitor_ids - profiles.keys()):
-        profiles[visitor_id] = _create_visitor_profile(session, shop_id, visitor_id, seen_at)
+    missing = sorted(visitor_ids - profiles.keys())
+    if missing:
+        _create_visitor_profiles(session, shop_id, missing, seen_at)
+        profiles.update(_load_visitor_profiles(session, shop_id, set(missing)))
     return profiles
 
 
@@ -43,19 +46,33 @@ def _load_visitor_profiles(session: Session, shop_id: int, visitor_ids: set[str]
     return {visitor_id: profile for visitor_id, profile in rows}
 
 
-def _create_visitor_profile(session: Session, shop_id: int, visitor_id: str, seen_at: datetime) -> Profile:
-    # A savepoint, because another request may register the same new visitor
-    # at the same moment; then we take the profile it created.
-    try:
-        with session.begin_nested():
-            profile = Profile(shop_id=shop_id, first_seen_at=seen_at, last_seen_at=seen_at, session_count=0)
-            session.add(profile)
-            session.flush()
-            session.add(VisitorId(shop_id=shop_id, visitor_id=visitor_id, profile_id=profile.id, first_seen_at=seen_at))
-            session.flush()
-    except IntegrityError:
-        return _load_visitor_profiles(session, shop_id, {visitor_id})[visitor_id]
-    return profile
+def _create_visitor_profiles(session: Session, shop_id: int, visitor_ids: list[str], seen_at: datetime) -> None:
+    """One profile per new visitor, in two statements whatever their number.
+
+    Another request may register the same new visitor at the same moment; the
+    visitor id's unique constraint decides who wins, and the loser's empty
+    profile is removed again.
+    """
+    # The new profiles are all alike, so which id goes to which visitor does
+    # not matter, and RETURNING needs no ordering (which would cost one
+    # statement per row on PostgreSQL).
+    new_profile = {"shop_id": shop_id, "first_seen_at": seen_at, "last_seen_at": seen_at, "session_count": 0}
+    profile_ids = session.scalars(
+        insert(Profile.__table__).returning(Profile.id), [dict(new_profile) for _ in visitor_ids]
+    ).all()
+    links = [
+        {"shop_id": shop_id, "visitor_id": visitor_id, "profile_id": profile_id, "first_seen_at": seen_at}
+        for visitor_id, profile_id in zip(visitor_ids, profile_ids)
+    ]
+    linked = set(
+        session.scalars(
+            insert_ignoring_conflicts(session, VisitorId, ["shop_id", "visitor_id"]).returning(VisitorId.visitor_id),
+            links,
+        )
+    )
+    orphans = [link["profile_id"] for link in links if link["visitor_id"] not in linked]
+    if orphans:
+        session.execute(delete(Profile).where(Profile.id.in_(orphans)))
 
 
 def identify(session: Session, shop_id: int, visitor_id: str, visitor_profile: Profile, customer_id: str) -> Profile:

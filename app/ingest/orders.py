@@ -77,7 +77,7 @@ def store_new_orders(session: Session, shop_id: int, orders: list[OrderData], so
     ids_by_external: dict[str, int] = {}
     for start in range(0, len(order_rows), 1000):
         returned = session.execute(
-            insert(Order).returning(Order.id, Order.external_id, sort_by_parameter_order=True),
+            insert(Order.__table__).returning(Order.id, Order.external_id),
             order_rows[start : start + 1000],
         )
         ids_by_external.update({external_id: order_id for order_id, external_id in returned})
@@ -93,5 +93,5 @@ def store_new_orders(session: Session, shop_id: int, orders: list[OrderData], so
         for line in order.lines
     ]
     for start in range(0, len(line_rows), 5000):
-        session.execute(insert(OrderLine), line_rows[start : start + 5000])
+        session.execute(insert(OrderLine.__table__), line_rows[start : start + 5000])
     return len(fresh)

@@ -24,8 +24,11 @@ def init_app(app: Flask) -> None:
     for command in (db_upgrade, create_shop_command, import_products, import_orders, import_events):
         app.cli.add_command(command)
     from app.demo.command import demo
+    from app.recommender.cli import commands as recommender_commands
 
     app.cli.add_command(demo)
+    for command in recommender_commands:
+        app.cli.add_command(command)
 
 
 def ensure_schema() -> None:

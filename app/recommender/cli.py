@@ -1,0 +1,2 @@
+"""Recommender commands, registered by app.cli."""
+commands: list = []

@@ -1,0 +1,1 @@
+"""The storefront script: sources in widgets/src, built by widgets/build.py into static/p13n.js."""

@@ -1,0 +1,28 @@
+// api.js: the public window.p13n function, the queue replay and start-up.
+//
+// Merchants may call p13n() before this script has loaded, through the stub
+//   window.p13n=window.p13n||function(){(p13n.q=p13n.q||[]).push(arguments)};
+// whose queued calls are replayed here, in order.
+
+function command(name, a, b) {
+  if (name == 'identify') identify(a);
+  else if (name == 'track') track(a, b);
+  else if (name == 'purchase') track('purchase', a);
+  else if (name == 'flush') flush();
+  else debug('unknown command: ' + name);
+}
+
+var stub = win.p13n;
+var pending = (stub && stub.q) || [];
+var api = safe(command);
+api.loaded = true;
+win.p13n = api;
+
+resendStored();
+// Queued calls first, so that a queued identify already applies to the page view.
+var replay = safe(function (args) { command.apply(null, args); });
+for (var i = 0; i < pending.length; i++) replay(pending[i]);
+emit('page_view', {}, pageProps());
+doc.addEventListener('click', safe(onClick), true);
+if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', safe(scanPage));
+else scanPage();

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from werkzeug.serving import run_simple
 
 from app import db
 
@@ -27,7 +28,8 @@ def demo(host: str, port: int) -> None:
     base = f"http://{host}:{port}"
     click.echo(f"store: {base}/store/")
     click.echo(f"public_key: {public_key}", nl=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _passed_config() -> dict:

@@ -15,6 +15,8 @@ class Order(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "external_id"),
         Index("ix_orders_shop_profile_time", "shop_id", "profile_id", "placed_at"),
+        # Recent orders of a shop: bestsellers, trending, the retraining window.
+        Index("ix_orders_shop_time", "shop_id", "placed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,80 @@
+"""The README's first command, as a new user runs it: `flask --app wsgi demo` seeds and serves."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_demo(database: Path, port: int, log: Path) -> tuple[subprocess.Popen, dict]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "demo-test", "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as log_file:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log_file, text=True,
+        )
+    printed = {}
+    deadline = time.monotonic() + 600
+    while "public_key" not in printed and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        key, _, value = line.strip().partition(": ")
+        printed[key] = value
+    return process, printed
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+    process.stdout.close()
+
+
+def wait_until_serving(url: str) -> bytes:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="the demo runs on the embedded SQLite default; checked in the SQLite pass")
+def test_demo_seeds_once_and_serves_the_store_with_the_tag(tmp_path):
+    database = tmp_path / "demo.sqlite3"
+    port = free_port()
+    process, printed = start_demo(database, port, tmp_path / "first.log")
+    try:
+        assert printed.get("store") == f"http://127.0.0.1:{port}/store/", printed
+        public_key = printed["public_key"]
+        home = wait_until_serving(printed["store"]).decode()
+        assert f"/s/{public_key}.js" in home
+        script = wait_until_serving(f"http://127.0.0.1:{port}/s/{public_key}.js")
+        assert public_key.encode() in script
+    finally:
+        stop(process)
+
+    process, again = start_demo(database, port, tmp_path / "second.log")
+    try:
+        assert again["public_key"] == public_key, "a second run reuses the seeded shop"
+        assert "importing" in (tmp_path / "first.log").read_text()
+        assert "importing" not in (tmp_path / "second.log").read_text(), "a second run does not import again"
+    finally:
+        stop(process)

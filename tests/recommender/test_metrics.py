@@ -1,0 +1,69 @@
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from lightfm import LightFM
+from lightfm.evaluation import auc_score, precision_at_k, recall_at_k
+
+from app.recommender import metrics
+
+
+def _evaluate(scores, test, train=None, k=2, **kwargs):
+    scores = np.asarray(scores, dtype=float)
+    return metrics.evaluate(lambda users: scores[users], sp.csr_matrix(test), None if train is None else sp.csr_matrix(train), k=k, **kwargs)
+
+
+def test_hand_computed_single_user():
+    # Ranking by score: items 0, 1, 2, 3, 4. Relevant: 1 and 3.
+    result = _evaluate([[5, 4, 3, 2, 1]], [[0, 1, 0, 1, 0]], k=2)
+    assert result["precision_at_k"] == pytest.approx(0.5)
+    assert result["recall_at_k"] == pytest.approx(0.5)
+    # DCG = 1/log2(3); ideal = 1 + 1/log2(3)
+    assert result["ndcg_at_k"] == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3)))
+    # Pairs (pos, neg): item 1 beats 2 and 4, loses to 0; item 3 beats 4, loses to 0 and 2 -> 3 of 6.
+    assert result["auc"] == pytest.approx(0.5)
+    assert result["coverage"] == pytest.approx(2 / 5)
+    assert result["users"] == 1
+
+
+def test_training_positives_are_excluded_from_the_ranking():
+    # Item 0 was seen in training: without it, relevant item 1 is first.
+    result = _evaluate([[5, 4, 3, 2]], [[0, 1, 0, 0]], train=[[1, 0, 0, 0]], k=1)
+    assert result["precision_at_k"] == 1.0
+    assert result["auc"] == 1.0
+    assert result["ndcg_at_k"] == 1.0
+
+
+def test_ties_count_half_in_auc_and_users_without_test_items_are_skipped():
+    result = _evaluate([[1, 1, 1, 1], [4, 3, 2, 1]], [[1, 0, 0, 0], [0, 0, 0, 0]], k=1)
+    assert result["users"] == 1
+    assert result["auc"] == pytest.approx(0.5)
+
+
+def test_averages_over_users_and_candidates_restrict_the_ranking():
+    scores = [[4, 3, 2, 1], [1, 2, 3, 4]]
+    test = [[1, 0, 0, 0], [1, 0, 0, 0]]
+    result = _evaluate(scores, test, k=1)
+    assert result["precision_at_k"] == pytest.approx(0.5)
+    assert result["auc"] == pytest.approx(0.5)  # 1.0 and 0.0
+    restricted = _evaluate(scores, test, k=1, candidates=np.array([0, 1]))
+    assert restricted["auc"] == pytest.approx(0.5)
+    assert restricted["coverage"] == pytest.approx(1.0)
+
+
+def test_matches_lightfm_evaluation_on_a_random_model():
+    rng = np.random.default_rng(0)
+    n_users, n_items = 60, 40
+    full = (rng.random((n_users, n_items)) < 0.2).astype(np.float32)
+    train_mask = rng.random((n_users, n_items)) < 0.7
+    train = sp.coo_matrix(full * train_mask)
+    test = sp.coo_matrix(full * ~train_mask)
+    model = LightFM(no_components=5, random_state=np.random.RandomState(0))
+    model.fit(train, epochs=3)
+    users, items = np.meshgrid(np.arange(n_users), np.arange(n_items), indexing="ij")
+    scores = model.predict(users.ravel().astype(np.int32), items.ravel().astype(np.int32)).reshape(n_users, n_items)
+    ours = _evaluate(scores, test, train, k=5)
+    assert ours["precision_at_k"] == pytest.approx(precision_at_k(model, test, train, k=5).mean(), abs=1e-6)
+    assert ours["recall_at_k"] == pytest.approx(recall_at_k(model, test, train, k=5).mean(), abs=1e-6)
+    assert ours["auc"] == pytest.approx(auc_score(model, test, train).mean(), abs=1e-3)

@@ -76,7 +76,7 @@ def _import_command(name: str, module, help_text: str):
     def command(file: Path, shop_ref: str | None, file_format: str | None) -> None:
         ensure_schema()
         session = db.session()
-        shop = _resolve_shop(session, shop_ref)
+        shop = resolve_shop(session, shop_ref)
         try:
             file_format = detect_format(file, file_format)
             rows = list(read_rows(file, file_format, module.REQUIRED_CSV_COLUMNS if file_format == "csv" else ()))
@@ -95,7 +95,7 @@ def _import_command(name: str, module, help_text: str):
     return command
 
 
-def _resolve_shop(session, shop_ref: str | None) -> Shop:
+def resolve_shop(session, shop_ref: str | None) -> Shop:
     if shop_ref is None:
         shops = session.scalars(select(Shop).limit(2)).all()
         if len(shops) == 1:

@@ -32,6 +32,21 @@ def from_environment() -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Header a CDN or proxy sets with the shopper's country (Cloudflare's by default).
         "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
+        # How often the embedded default retrains stale models (see `retrain-loop` for production).
+        "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
         "DEMO_STORE": env.get("DEMO_STORE", "") in ("1", "true", "yes"),
     }
 
+
+
+def _positive_float(env, name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of hours, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return value

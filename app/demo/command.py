@@ -16,6 +16,8 @@ def demo(host: str, port: int) -> None:
     from app import create_app
     from app.cli import ensure_schema
     from app.demo.seed import seed_demo
+    from app.recommender.artifacts import active_version
+    from app.recommender.train_command import start_background_retraining, train_with_progress
 
     app = create_app({**_passed_config(), "DEMO_STORE": True})
     with app.app_context():
@@ -25,6 +27,10 @@ def demo(host: str, port: int) -> None:
         click.echo(f"demo shop: {result.products} products, {result.orders} orders", err=True)
         if result.secret_key:
             click.echo(f"secret_key: {result.secret_key}  (admin API; shown once)", err=True)
+        if active_version(db.session(), result.shop.id) is None:
+            click.echo("training the demo shop's recommender (about a minute, once) ...", err=True)
+            train_with_progress(db.session(), result.shop)
+    start_background_retraining(app, app.config["RETRAIN_INTERVAL_HOURS"])
     base = f"http://{host}:{port}"
     click.echo(f"store: {base}/store/")
     click.echo(f"public_key: {public_key}", nl=True)
@@ -35,5 +41,5 @@ def demo(host: str, port: int) -> None:
 def _passed_config() -> dict:
     # The app the flask CLI built from wsgi.py carries the environment's
     # settings; the demo app gets the same ones.
-    keys = ("DATABASE_URL", "SECRET_KEY", "MODEL_DIR", "PUBLIC_BASE_URL", "COUNTRY_HEADER")
+    keys = ("DATABASE_URL", "SECRET_KEY", "MODEL_DIR", "PUBLIC_BASE_URL", "COUNTRY_HEADER", "RETRAIN_INTERVAL_HOURS")
     return {key: current_app.config[key] for key in keys}

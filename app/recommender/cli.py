@@ -61,4 +61,6 @@ def evaluate(interactions_path, items_path, users_path, split, test_fraction, k,
     sys.stdout.flush()
 
 
-commands = [evaluate]
+from app.recommender.train_command import retrain_loop, train  # noqa: E402
+
+commands = [evaluate, train, retrain_loop]

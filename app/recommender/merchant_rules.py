@@ -1,0 +1,56 @@
+"""The merchant's say over every recommendation: pins, boosts and exclusions by product, tag or category."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+
+from app.schemas.recommendations import MerchantRulesSchema
+
+_schema = MerchantRulesSchema()
+
+
+@dataclass
+class MerchantRules:
+    pins: list[str] = field(default_factory=list)
+    exclude_products: set[str] = field(default_factory=set)
+    exclude_tags: set[str] = field(default_factory=set)
+    exclude_categories: set[str] = field(default_factory=set)
+    boost_products: dict[str, float] = field(default_factory=dict)
+    boost_tags: dict[str, float] = field(default_factory=dict)
+    boost_categories: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: dict | None) -> "MerchantRules":
+        """Rules as stored in the shop's settings (validated on save; anything unreadable means no rules)."""
+        try:
+            data = _schema.load((settings or {}).get("recommendations") or {})
+        except ValidationError:
+            return cls()
+        exclude, boost = data.get("exclude", {}), data.get("boost", {})
+        return cls(
+            pins=list(data.get("pins", [])),
+            exclude_products=set(exclude.get("products", [])),
+            exclude_tags=set(exclude.get("tags", [])),
+            exclude_categories=set(exclude.get("categories", [])),
+            boost_products=dict(boost.get("products", {})),
+            boost_tags=dict(boost.get("tags", {})),
+            boost_categories=dict(boost.get("categories", {})),
+        )
+
+    def excludes(self, product) -> bool:
+        return (
+            product.external_id in self.exclude_products
+            or (product.category is not None and product.category in self.exclude_categories)
+            or bool(self.exclude_tags.intersection(product.tags or ()))
+        )
+
+    def boost(self, product) -> float:
+        """Multiplier for the product's rank weight (1: no boost); several boosts multiply."""
+        factor = self.boost_products.get(product.external_id, 1.0)
+        if product.category is not None:
+            factor *= self.boost_categories.get(product.category, 1.0)
+        for tag in product.tags or ():
+            factor *= self.boost_tags.get(tag, 1.0)
+        return factor if math.isfinite(factor) and factor > 0 else 1.0

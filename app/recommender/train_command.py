@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import click
@@ -14,6 +15,8 @@ from app import db
 from app.models import Shop
 from app.models.types import utcnow
 from app.recommender.artifacts import active_version
+from app.recommender.model import HyperParameters
+from app.recommender.pipeline import TrainingOptions
 from app.recommender.training import NotEnoughData, train_shop
 
 # Steps train_shop reports: reading, sizes, validation fit, blend, final fit, writing, active.
@@ -24,8 +27,13 @@ TRAINING_STEPS = 7
 @click.option("--shop", "shop_ref", help="Shop id or public key; default: the only shop.")
 @click.option("--all", "all_shops", is_flag=True, help="Train every shop (for cron).")
 @click.option("--stale-hours", type=click.FloatRange(min=0), help="With --all: skip shops whose active model is younger.")
-def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None) -> None:
-    """Train a shop's recommender and activate the new version."""
+@click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="LightFM loss (default warp).")
+@click.option("--components", type=click.IntRange(min=1, max=512), help="Latent dimensions (default 48).")
+@click.option("--epochs", type=click.IntRange(min=1, max=1000), help="Training epochs (default 30).")
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (default 0.1).")
+@click.option("--alpha", type=click.FloatRange(min=0), help="L2 penalty on item and user features (default 1e-6).")
+def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None, **overrides) -> None:
+    """Train a shop's recommender and activate the new version (defaults measured in docs/quality.md)."""
     from app.cli import ensure_schema, resolve_shop
 
     ensure_schema()
@@ -37,7 +45,7 @@ def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None) -> N
             click.echo(f"shop {shop.id}: model is fresh, skipped", err=True)
             continue
         try:
-            version = train_with_progress(session, shop)
+            version = train_with_progress(session, shop, training_options(**overrides))
         except NotEnoughData as error:
             click.echo(f"shop {shop.id}: not trained: {error}", err=True)
             failures += not all_shops
@@ -53,10 +61,20 @@ def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None) -> N
         sys.exit(1)
 
 
-def train_with_progress(session, shop: Shop):
+def training_options(loss=None, components=None, epochs=None, learning_rate=None, alpha=None) -> TrainingOptions:
+    changes = {"loss": loss, "no_components": components, "epochs": epochs, "learning_rate": learning_rate}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    if alpha is not None:
+        changes.update(item_alpha=alpha, user_alpha=alpha)
+    return TrainingOptions(hyperparameters=replace(HyperParameters(), **changes))
+
+
+def train_with_progress(session, shop: Shop, options: TrainingOptions | None = None):
     with click.progressbar(length=TRAINING_STEPS, label=f"training shop {shop.id}", file=sys.stderr,
                            item_show_func=lambda message: message) as bar:
-        return train_shop(session, shop.id, current_app.config["MODEL_DIR"], progress=lambda message: bar.update(1, message))
+        return train_shop(
+            session, shop.id, current_app.config["MODEL_DIR"], options, progress=lambda message: bar.update(1, message)
+        )
 
 
 def is_stale(session, shop_id: int, hours: float) -> bool:

@@ -8,6 +8,7 @@ from typing import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.demo.rules import seed_demo_rules
 from app.importers import orders as order_import
 from app.importers import products as product_import
 from app.importers.reading import read_rows
@@ -48,6 +49,8 @@ def seed_demo(session: Session, echo: Callable[[str], None] = lambda message: No
         echo("importing the demo order history (takes a little while) ...")
         order_import.import_orders(session, shop.id, read_rows(ORDERS_FILE, "csv", order_import.REQUIRED_CSV_COLUMNS))
         session.commit()
+    seed_demo_rules(session, shop.id)
+    session.commit()
     return SeedResult(shop, secret_key, _count(session, Product, shop.id), _count(session, Order, shop.id))
 
 

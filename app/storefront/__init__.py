@@ -4,7 +4,7 @@ from flask_cors import CORS
 
 blueprint = Blueprint("storefront", __name__)
 
-from app.storefront import events, recommendations, script  # noqa: E402,F401 - routes register on import
+from app.storefront import decide, events, leads, recommendations, script  # noqa: E402,F401 - routes register on import
 
 
 def init_app(app: Flask) -> None:

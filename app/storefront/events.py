@@ -1,8 +1,6 @@
 """POST /v1/events — batched events from the storefront script."""
 from __future__ import annotations
 
-import json
-
 from flask import current_app, jsonify, request
 from marshmallow import ValidationError
 
@@ -12,6 +10,7 @@ from app.ingest.events import RequestFacts, ingest_batch
 from app.models.types import utcnow
 from app.schemas.events import MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, BatchSchema
 from app.storefront import blueprint
+from app.storefront.body import json_object_body
 from app.storefront.shops import shop_by_public_key
 
 _batch_schema = BatchSchema()
@@ -20,7 +19,7 @@ _batch_schema = BatchSchema()
 @blueprint.post("/v1/events")
 def post_events():
     received_at = utcnow()
-    payload = _json_body()
+    payload = json_object_body(MAX_BATCH_BYTES, '{"key": ..., "events": [...]}')
     try:
         batch = _batch_schema.load(payload)
     except ValidationError as error:
@@ -45,19 +44,3 @@ def post_events():
     )
     session.commit()
     return jsonify(result.as_dict())
-
-
-def _json_body() -> dict:
-    """The body as a JSON object, whatever the Content-Type (text/plain avoids a CORS preflight)."""
-    if request.content_length is not None and request.content_length > MAX_BATCH_BYTES:
-        raise ApiError(413, f"Body larger than {MAX_BATCH_BYTES} bytes; send smaller batches.")
-    raw = request.stream.read(MAX_BATCH_BYTES + 1)
-    if len(raw) > MAX_BATCH_BYTES:
-        raise ApiError(413, f"Body larger than {MAX_BATCH_BYTES} bytes; send smaller batches.")
-    try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, f"Body is not valid JSON: {exc}") from None
-    if not isinstance(payload, dict):
-        raise ApiError(400, 'Body must be a JSON object like {"key": ..., "events": [...]}.')
-    return payload

@@ -1,0 +1,66 @@
+"""Whether a rule's targeting admits a visitor on a page: a plain function of plain facts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fnmatch import fnmatchcase
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class PageContext:
+    stage: str
+    page_kind: str
+    path: str
+    device: str | None
+    traffic_class: str
+    now: datetime
+
+
+def page_kind(url: str | None) -> str:
+    """home, product, collection, cart, search or other, from the usual storefront URL shapes."""
+    if not url:
+        return "other"
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/").lower()
+    segments = [segment for segment in path.split("/") if segment]
+    if not segments or segments in (["store"], ["index.html"]):
+        return "home"
+    if "products" in segments or "product" in segments:
+        return "product"
+    if "collections" in segments or "collection" in segments or "category" in segments:
+        return "collection"
+    if segments[-1] in ("cart", "basket", "bag"):
+        return "cart"
+    if "search" in segments or "q=" in parts.query:
+        return "search"
+    return "other"
+
+
+def eligible(targeting: dict, context: PageContext) -> bool:
+    """Every condition given must hold; an empty list means "any"."""
+    checks = (
+        ("stages", context.stage),
+        ("page_kinds", context.page_kind),
+        ("devices", context.device),
+        ("sources", context.traffic_class),
+    )
+    for field, value in checks:
+        allowed = targeting.get(field) or []
+        if allowed and value not in allowed:
+            return False
+    patterns = targeting.get("url_patterns") or []
+    if patterns and not any(fnmatchcase(context.path, pattern) for pattern in patterns):
+        return False
+    starts, ends = _when(targeting.get("starts_at")), _when(targeting.get("ends_at"))
+    if starts is not None and context.now < starts:
+        return False
+    if ends is not None and context.now >= ends:
+        return False
+    return True
+
+
+def _when(value) -> datetime | None:
+    if not value:
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

@@ -1,0 +1,76 @@
+"""The demo shop's widgets: what a merchant would set up on day one, one per journey moment."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Rule
+from app.schemas.rules import RuleSchema
+
+BROWSING = ["new_visitor", "returning_browser", "cart_builder"]
+BUYERS = ["first_time_buyer", "loyal"]
+
+DEMO_RULES = [
+    {
+        "kind": "block", "name": "Welcome offer for new visitors", "slot": "home-hero", "priority": 10,
+        "targeting": {"stages": BROWSING},
+        "content": {"min_height": 120, "html": (
+            "<h2>New here? Welcome!</h2><p>Take <strong>10% off</strong> your first order with the code "
+            "<strong>WELCOME10</strong>. Over 3,000 gifts, homeware and little things that make people smile.</p>"
+        )},
+    },
+    {
+        "kind": "block", "name": "Thank-you for customers", "slot": "home-hero", "priority": 20,
+        "targeting": {"stages": BUYERS},
+        "content": {"min_height": 120, "html": (
+            "<h2>Welcome back, customer {{customer_id}}!</h2><p>Thank you for shopping with us again. "
+            "Members get <strong>free delivery</strong> on every order this month.</p>"
+        )},
+    },
+    {
+        "kind": "block", "name": "Win-back for lapsed customers", "slot": "home-hero", "priority": 30,
+        "targeting": {"stages": ["lapsed"]},
+        "content": {"min_height": 120, "html": (
+            "<h2>We have missed you</h2><p>A lot is new since your last visit. Here is <strong>15% off</strong> "
+            "to welcome you back: <strong>COMEBACK15</strong>.</p>"
+        )},
+    },
+    {
+        "kind": "block", "name": "Delivery banner on collections", "slot": "collection-top",
+        "content": {"html": "<p><strong>Free UK delivery</strong> on orders over £50.</p>"},
+    },
+    {
+        "kind": "popup", "name": "Exit offer for first-time visitors", "priority": 10,
+        "targeting": {"stages": BROWSING},
+        "frequency": {"once_per_session": True, "every_days": 7, "stop_after_conversion": True},
+        "content": {
+            "headline": "Before you go: 10% off", "body": "Leave your email and we will keep your code for you.",
+            "coupon": "WELCOME10", "email_capture": True, "button": "Send my code",
+            "consent_label": "Email me offers from the Demo Gift Shop. I can unsubscribe any time.",
+            "trigger": {"exit_intent": True, "mobile_exit": True, "min_dwell_seconds": 3},
+        },
+    },
+    {
+        "kind": "slider", "name": "Home: picked for you", "slot": "home-recommendations",
+        "content": {"title": "Picked for you", "strategy": "personalized", "limit": 12},
+    },
+    {
+        "kind": "slider", "name": "Product: similar items", "slot": "product-recommendations",
+        "content": {"title": "You may also like", "strategy": "similar", "limit": 12},
+    },
+    {
+        "kind": "slider", "name": "Cart: bought together", "slot": "cart-recommendations",
+        "content": {"title": "Often bought together", "strategy": "bought_together", "limit": 12},
+    },
+]
+
+
+def seed_demo_rules(session: Session, shop_id: int) -> int:
+    """Create the demo widgets unless the shop has rules already (the merchant may have edited them)."""
+    if session.scalar(select(func.count()).select_from(Rule).where(Rule.shop_id == shop_id)):
+        return 0
+    schema = RuleSchema()
+    for definition in DEMO_RULES:
+        session.add(Rule(shop_id=shop_id, **schema.load(definition)))
+    session.flush()
+    return len(DEMO_RULES)

@@ -1,0 +1,1 @@
+"""Where a shopper is in their journey: stages and traits, plain functions over facts."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+from app.models.types import UTCDateTime, utcnow
+
+RULE_KINDS = ("block", "popup", "slider")
+
+
+class Rule(Base):
+    """One widget the merchant configured: what it shows, where, to whom, how often.
+
+    ``content`` depends on the kind (block: sanitized ``html``; popup:
+    headline, body, coupon...; slider: title, strategy, limit); ``targeting``
+    and ``frequency`` are documented in app/schemas/rules.py, which validates
+    all three on the way in.
+    """
+
+    __tablename__ = "rules"
+    __table_args__ = (Index("ix_rules_shop_kind", "shop_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    slot: Mapped[str | None] = mapped_column(String(100))
+    selector: Mapped[str | None] = mapped_column(String(500))
+    mode: Mapped[str] = mapped_column(String(16), default="replace")
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
+    targeting: Mapped[dict] = mapped_column(JSON, default=dict)
+    frequency: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

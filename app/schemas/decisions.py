@@ -1,0 +1,42 @@
+"""The decision request (public) and leads from pop-ups."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+
+from app.schemas.fields import ExternalId
+
+MAX_CART_ITEMS = 100
+
+
+class DecideQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    visitor_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    url = fields.String(load_default=None, validate=validate.Length(max=2048))
+    product_id = ExternalId(load_default=None)
+    cart = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_CART_ITEMS))
+    device = fields.String(load_default=None, validate=validate.OneOf(("mobile", "tablet", "desktop")))
+
+    @pre_load
+    def _split_cart(self, data, **kwargs):
+        data = dict(data)
+        cart = data.get("cart")
+        if isinstance(cart, str):
+            data["cart"] = [item for item in cart.split(",") if item]
+        return data
+
+
+class LeadSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    consent = fields.Boolean(required=True)
+    visitor_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    rule_id = fields.Integer(load_default=None, allow_none=True)
+    decision_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+

@@ -1,0 +1,141 @@
+"""Rules (widgets) as merchants write them: validated, and merchant HTML sanitized, on the way in."""
+from __future__ import annotations
+
+import nh3
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from app.journey.stages import STAGES
+from app.journey.traffic_class import TRAFFIC_CLASSES
+from app.models import RULE_KINDS
+from app.schemas.fields import utc_datetime
+from app.schemas.recommendations import MAX_LIMIT, STRATEGIES
+
+PAGE_KINDS = ("home", "product", "collection", "cart", "search", "other")
+MODES = ("replace", "prepend", "append", "before", "after")
+DEVICES = ("mobile", "tablet", "desktop")
+
+# What merchant HTML may contain: text formatting, links, images, simple layout.
+# No scripts, styles, forms, frames or event handlers; links get rel=noopener.
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "img", "li", "ol", "p",
+    "small", "span", "strong", "sub", "sup", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}, "*": {"class"}}
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def _names(choices):
+    return fields.List(fields.String(validate=validate.OneOf(choices)), load_default=list)
+
+
+class TargetingSchema(Schema):
+    stages = _names(STAGES)
+    page_kinds = _names(PAGE_KINDS)
+    url_patterns = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list)
+    devices = _names(DEVICES)
+    sources = _names(TRAFFIC_CLASSES)
+    starts_at = utc_datetime(load_default=None, allow_none=True)
+    ends_at = utc_datetime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _schedule(self, data, **kwargs):
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("Must be after starts_at.", "ends_at")
+
+
+class FrequencySchema(Schema):
+    once_per_session = fields.Boolean(load_default=False)
+    every_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3650))
+    stop_after_conversion = fields.Boolean(load_default=True)
+
+
+class BlockContentSchema(Schema):
+    html = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    min_height = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2000))
+
+
+class TriggerSchema(Schema):
+    exit_intent = fields.Boolean(load_default=True)
+    mobile_exit = fields.Boolean(load_default=True)
+    min_dwell_seconds = fields.Integer(load_default=5, validate=validate.Range(min=0, max=600))
+    time_on_page_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3600))
+    scroll_depth_percent = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
+    idle_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=5, max=3600))
+
+
+class PopupContentSchema(Schema):
+    headline = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(load_default="", validate=validate.Length(max=2000))
+    image = fields.Url(load_default=None, allow_none=True, require_tld=False, schemes={"http", "https"})
+    coupon = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    email_capture = fields.Boolean(load_default=False)
+    consent_label = fields.String(load_default="Email me offers. I can unsubscribe any time.", validate=validate.Length(max=300))
+    button = fields.String(load_default="Send", validate=validate.Length(min=1, max=60))
+    trigger = fields.Nested(TriggerSchema, load_default=lambda: TriggerSchema().load({}))
+
+
+class SliderContentSchema(Schema):
+    title = fields.String(load_default="", validate=validate.Length(max=200))
+    strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGIES))
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
+    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+
+
+CONTENT_SCHEMAS = {"block": BlockContentSchema, "popup": PopupContentSchema, "slider": SliderContentSchema}
+
+
+class RuleSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    enabled = fields.Boolean(load_default=True)
+    priority = fields.Integer(load_default=0, validate=validate.Range(min=-1000, max=1000))
+    slot = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,100}$"))
+    selector = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500))
+    mode = fields.String(load_default="replace", validate=validate.OneOf(MODES))
+    content = fields.Dict(required=True)
+    targeting = fields.Nested(TargetingSchema, load_default=lambda: TargetingSchema().load({}))
+    frequency = fields.Nested(FrequencySchema, load_default=lambda: FrequencySchema().load({}))
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+    @validates_schema(skip_on_field_errors=False)  # report content errors together with field errors
+    def _by_kind(self, data, **kwargs):
+        kind = data.get("kind")
+        if kind not in CONTENT_SCHEMAS:
+            return
+        try:
+            CONTENT_SCHEMAS[kind]().load(data.get("content") or {})
+        except ValidationError as error:
+            raise ValidationError(error.messages, "content") from None
+        if kind in ("block", "slider") and not (data.get("slot") or data.get("selector")):
+            raise ValidationError("A block or slider needs a slot or a selector.", "slot")
+
+    @post_load
+    def _normalise(self, data, **kwargs):
+        content = CONTENT_SCHEMAS[data["kind"]]().load(data["content"])
+        if data["kind"] == "block":
+            content["html"] = sanitize_html(content["html"])
+        data["content"] = _jsonable(content)
+        data["targeting"] = _jsonable(data["targeting"])
+        return data
+
+
+def _jsonable(value):
+    """Datetimes as ISO strings, for the JSON columns."""
+    if isinstance(value, dict):
+        return {key: _jsonable(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(inner) for inner in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

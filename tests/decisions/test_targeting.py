@@ -1,0 +1,36 @@
+from datetime import datetime, timezone
+
+from app.decisions.targeting import PageContext, eligible, page_kind
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+
+
+def context(**overrides):
+    values = {"stage": "new_visitor", "page_kind": "product", "path": "/store/products/A1", "device": "mobile",
+              "traffic_class": "social", "now": NOW}
+    return PageContext(**{**values, **overrides})
+
+
+def test_page_kinds_from_common_storefront_urls():
+    assert page_kind("https://shop.example/") == "home"
+    assert page_kind("http://127.0.0.1:5000/store/") == "home"
+    assert page_kind("https://shop.example/products/mug?variant=2") == "product"
+    assert page_kind("https://shop.example/collections/all") == "collection"
+    assert page_kind("https://shop.example/cart") == "cart"
+    assert page_kind("https://shop.example/search?q=mug") == "search"
+    assert page_kind("https://shop.example/pages/about") == "other"
+
+
+def test_every_condition_must_hold_and_empty_means_any():
+    assert eligible({}, context())
+    assert eligible({"stages": ["new_visitor"], "page_kinds": ["product"], "devices": ["mobile"], "sources": ["social"]}, context())
+    assert not eligible({"stages": ["loyal"]}, context())
+    assert not eligible({"devices": ["desktop"]}, context())
+    assert eligible({"url_patterns": ["/store/products/*"]}, context())
+    assert not eligible({"url_patterns": ["/store/cart"]}, context())
+
+
+def test_schedule():
+    assert eligible({"starts_at": "2026-11-01T00:00:00+00:00", "ends_at": "2026-12-01T00:00:00+00:00"}, context())
+    assert not eligible({"starts_at": "2026-11-24T00:00:00+00:00"}, context())
+    assert not eligible({"ends_at": "2026-11-23T12:00:00+00:00"}, context())

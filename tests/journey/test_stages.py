@@ -1,0 +1,44 @@
+"""The stage machine on plain facts: every transition of a shopper's life."""
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from app.journey.stages import JourneyFacts, StageThresholds, stage_for
+from app.journey.traffic_class import traffic_class
+
+NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
+
+
+def facts(sessions=1, orders=0, spend="0", last_order_days=None, cart=0):
+    last = NOW - timedelta(days=last_order_days) if last_order_days is not None else None
+    return JourneyFacts(sessions, orders, Decimal(spend), last, cart)
+
+
+def test_a_shoppers_life_from_new_to_won_back():
+    journey = [
+        facts(sessions=1),
+        facts(sessions=2),
+        facts(sessions=2, cart=2),
+        facts(sessions=3, orders=1, spend="40", last_order_days=1),
+        facts(sessions=6, orders=3, spend="120", last_order_days=2),
+        facts(sessions=6, orders=3, spend="120", last_order_days=200),
+        facts(sessions=7, orders=4, spend="150", last_order_days=0),
+    ]
+    assert [stage_for(f, NOW) for f in journey] == [
+        "new_visitor", "returning_browser", "cart_builder", "first_time_buyer", "loyal", "lapsed", "loyal",
+    ]
+
+
+def test_thresholds_are_per_shop():
+    thresholds = StageThresholds.from_settings({"journey": {"loyal_orders": 10, "loyal_spend": 100, "lapsed_days": 30}})
+    assert stage_for(facts(orders=2, spend="150", last_order_days=5), NOW, thresholds) == "loyal"
+    assert stage_for(facts(orders=2, spend="50", last_order_days=5), NOW, thresholds) == "first_time_buyer"
+    assert stage_for(facts(orders=2, spend="50", last_order_days=31), NOW, thresholds) == "lapsed"
+
+
+def test_traffic_classes():
+    assert traffic_class("ig", "social") == "social"
+    assert traffic_class("google", "cpc") == "paid"
+    assert traffic_class("google.com", "referral") == "search"
+    assert traffic_class("newsletter", "email") == "email"
+    assert traffic_class("direct", "none") == "direct"
+    assert traffic_class("blog.example", "referral") == "referral"

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from app import create_app, db, migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
+from app.recommender import trending
 from app.shops import create_shop
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -41,6 +42,7 @@ def app(database_url):
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists()})
     yield app
     _empty_tables(app)
+    trending.clear_cache()
     db.database(app).engine.dispose()
 
 

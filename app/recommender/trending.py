@@ -82,3 +82,8 @@ def _window(end: datetime, start_days: int, end_days: int) -> tuple[datetime, da
 
 def _in(query: Select, column, in_category: Select | None) -> Select:
     return query if in_category is None else query.where(column.in_(in_category))
+
+
+def clear_cache() -> None:
+    """Forget cached trends (tests reuse shop ids across emptied databases)."""
+    _cache.clear()

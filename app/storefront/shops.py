@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import db
+from app.errors import ApiError
 from app.models import Shop
 
 
@@ -10,3 +13,15 @@ def shop_by_public_key(session: Session, public_key: str) -> Shop | None:
     if not public_key or len(public_key) > 64:
         return None
     return session.scalar(select(Shop).where(Shop.public_key == public_key))
+
+
+def keyed_query(schema: Schema, args: dict) -> tuple[Shop, dict]:
+    """A public GET's query validated by ``schema`` and the shop its ``key`` names (400 / 403 otherwise)."""
+    try:
+        query = schema.load(args)
+    except ValidationError as error:
+        raise ApiError(400, "Invalid query.", error.normalized_messages()) from None
+    shop = shop_by_public_key(db.session(), query.pop("key"))
+    if shop is None:
+        raise ApiError(403, "Unknown key.")
+    return shop, query

@@ -13,7 +13,7 @@ BUYERS = ["first_time_buyer", "loyal"]
 DEMO_RULES = [
     {
         "kind": "block", "name": "Welcome offer for new visitors", "slot": "home-hero", "priority": 10,
-        "targeting": {"stages": BROWSING},
+        "targeting": {"stages": BROWSING, "page_kinds": ["home"]},
         "content": {"min_height": 120, "html": (
             "<h2>New here? Welcome!</h2><p>Take <strong>10% off</strong> your first order with the code "
             "<strong>WELCOME10</strong>. Over 3,000 gifts, homeware and little things that make people smile.</p>"
@@ -21,7 +21,7 @@ DEMO_RULES = [
     },
     {
         "kind": "block", "name": "Thank-you for customers", "slot": "home-hero", "priority": 20,
-        "targeting": {"stages": BUYERS},
+        "targeting": {"stages": BUYERS, "page_kinds": ["home"]},
         "content": {"min_height": 120, "html": (
             "<h2>Welcome back, customer {{customer_id}}!</h2><p>Thank you for shopping with us again. "
             "Members get <strong>free delivery</strong> on every order this month.</p>"
@@ -29,7 +29,7 @@ DEMO_RULES = [
     },
     {
         "kind": "block", "name": "Win-back for lapsed customers", "slot": "home-hero", "priority": 30,
-        "targeting": {"stages": ["lapsed"]},
+        "targeting": {"stages": ["lapsed"], "page_kinds": ["home"]},
         "content": {"min_height": 120, "html": (
             "<h2>We have missed you</h2><p>A lot is new since your last visit. Here is <strong>15% off</strong> "
             "to welcome you back: <strong>COMEBACK15</strong>.</p>"
@@ -37,6 +37,7 @@ DEMO_RULES = [
     },
     {
         "kind": "block", "name": "Delivery banner on collections", "slot": "collection-top",
+        "targeting": {"page_kinds": ["collection", "search"]},
         "content": {"html": "<p><strong>Free UK delivery</strong> on orders over £50.</p>"},
     },
     {
@@ -52,14 +53,17 @@ DEMO_RULES = [
     },
     {
         "kind": "slider", "name": "Home: picked for you", "slot": "home-recommendations",
+        "targeting": {"page_kinds": ["home"]},
         "content": {"title": "Picked for you", "strategy": "personalized", "limit": 12},
     },
     {
         "kind": "slider", "name": "Product: similar items", "slot": "product-recommendations",
+        "targeting": {"page_kinds": ["product"]},
         "content": {"title": "You may also like", "strategy": "similar", "limit": 12},
     },
     {
         "kind": "slider", "name": "Cart: bought together", "slot": "cart-recommendations",
+        "targeting": {"page_kinds": ["cart"]},
         "content": {"title": "Often bought together", "strategy": "bought_together", "limit": 12},
     },
 ]

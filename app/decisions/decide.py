@@ -30,7 +30,7 @@ class DecisionRequest:
 def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
     now = utcnow()
     profile = _profile(session, shop.id, request.visitor_id)
-    facts = journey_facts(session, profile, cart_count=len(request.cart) if request.cart else None)
+    facts = journey_facts(profile, cart_count=len(request.cart) if request.cart else None)
     stage = stage_for(facts, now, StageThresholds.from_settings(shop.settings))
     context = PageContext(
         stage=stage,

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from app.db import insert_ignoring_conflicts
 from app.ingest import clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.models import Event, Profile, RejectedEvent
+from app.journey import traits as journey_traits
+from app.models import Event, Product, Profile, RejectedEvent
 from app.schemas.events import EventSchema
 
 # A visit ends after this long without activity (the usual web-analytics rule).
@@ -176,6 +177,7 @@ def _insert_events(session: Session, shop_id: int, events: list[dict], received_
 
 _PROFILE_ACTIVITY_FIELDS = (
     "session_count", "first_seen_at", "last_seen_at", "traffic_source", "traffic_medium", "traffic_campaign", "device", "country",
+    "cart_count", "cart_value", "viewed_categories",
 )
 
 
@@ -186,6 +188,7 @@ def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) 
     an import or a busy proxy carries hundreds of visitors.
     """
     state: dict[int, dict] = {}
+    category_of = _categories(session, events[0]["profile"].shop_id, events)
     for event in events:  # in time order
         profile = event["profile"]
         values = state.get(profile.id)
@@ -202,6 +205,9 @@ def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) 
             values.update(traffic_source=source.source, traffic_medium=source.medium, traffic_campaign=source.campaign)
         values["device"] = traffic.device_class(props, facts.user_agent) or values["device"]
         values["country"] = traffic.country_code(facts.country, props) or values["country"]
+        journey_traits.apply_event(
+            values, event["type"], event.get("value"), _quantity(props), category_of.get(event.get("product_id"))
+        )
     if not state:
         return
     session.flush()
@@ -211,6 +217,25 @@ def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) 
     )
     for event in events:
         session.expire(event["profile"], _PROFILE_ACTIVITY_FIELDS)
+
+
+def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str, str]:
+    viewed = {event["product_id"] for event in events if event["type"] == "product_view" and event.get("product_id")}
+    if not viewed:
+        return {}
+    rows = session.execute(
+        select(Product.external_id, Product.category).where(
+            Product.shop_id == shop_id, Product.external_id.in_(viewed), Product.category.is_not(None)
+        )
+    )
+    return dict(rows.all())
+
+
+def _quantity(props: dict) -> int:
+    try:
+        return max(int(props.get("quantity", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _record_purchases(session: Session, shop_id: int, events: list[dict]) -> None:

@@ -20,7 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import insert_ignoring_conflicts
+from app.journey import traits
 from app.models import Event, Order, Profile, VisitorId
+
+TRAIT_FIELDS = ("order_count", "total_spend", "last_order_at", "cart_count", "cart_value", "viewed_categories")
 
 
 def resolve_visitors(
@@ -179,6 +182,13 @@ def merge_profiles(session: Session, source: Profile, target: Profile) -> None:
         target.country = source.country or target.country
         target.device = source.device or target.device
     target.session_count = (target.session_count or 0) + (source.session_count or 0)
+    folded = traits.merge(_traits_of(target), _traits_of(source))
+    for field, value in folded.items():
+        setattr(target, field, value)
     source.merged_into_id = target.id
     source.session_count = 0
     session.flush()
+
+
+def _traits_of(profile: Profile) -> dict:
+    return {field: getattr(profile, field) for field in TRAIT_FIELDS}

@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from app.models import Order, OrderLine
+from app.journey import traits
+from app.models import Order, OrderLine, Profile
+
+ORDER_TRAITS = ("order_count", "total_spend", "last_order_at", "cart_count", "cart_value")
 
 
 @dataclass
@@ -94,4 +97,30 @@ def store_new_orders(session: Session, shop_id: int, orders: list[OrderData], so
     ]
     for start in range(0, len(line_rows), 5000):
         session.execute(insert(OrderLine.__table__), line_rows[start : start + 5000])
+    _add_to_buyer_traits(session, list(fresh.values()))
     return len(fresh)
+
+
+def _add_to_buyer_traits(session: Session, orders: list[OrderData]) -> None:
+    """Order count, spend and last order of each buyer move with every new order (one UPDATE for all)."""
+    by_profile: dict[int, list[tuple]] = {}
+    for order in orders:
+        if order.profile_id is not None:
+            by_profile.setdefault(order.profile_id, []).append((order.placed_at, order.computed_total()))
+    if not by_profile:
+        return
+    table = Profile.__table__
+    columns = [table.c[field] for field in ORDER_TRAITS]
+    current = {}
+    ids = list(by_profile)
+    for start in range(0, len(ids), 500):
+        for row in session.execute(select(table.c.id, *columns).where(table.c.id.in_(ids[start : start + 500]))):
+            current[row[0]] = dict(zip(ORDER_TRAITS, row[1:]))
+    updates = []
+    for profile_id, placed in by_profile.items():
+        values = current[profile_id]
+        traits.apply_orders(values, placed)
+        updates.append({"profile_id": profile_id, **values})
+    session.execute(table.update().where(table.c.id == bindparam("profile_id")), updates)
+    for profile in [obj for obj in session.identity_map.values() if isinstance(obj, Profile) and obj.id in by_profile]:
+        session.expire(profile, ORDER_TRAITS)

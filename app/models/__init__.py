@@ -1,16 +1,21 @@
 """All SQLAlchemy models; importing this package registers every table on Base.metadata."""
 from app.models.catalog import Product
 from app.models.event import EVENT_TYPES, Event, RejectedEvent
+from app.models.experiment import GLOBAL_HOLDOUT, Assignment, Experiment
 from app.models.lead import Lead
 from app.models.model_version import MODEL_STATUSES, ModelVersion
 from app.models.order import Order, OrderLine
 from app.models.profile import Profile, VisitorId
 from app.models.rule import RULE_KINDS, Rule
+from app.models.segment import Segment
 from app.models.shop import Shop, hash_secret_key
 
 __all__ = [
     "EVENT_TYPES",
+    "Assignment",
     "Event",
+    "Experiment",
+    "GLOBAL_HOLDOUT",
     "Lead",
     "RULE_KINDS",
     "Rule",
@@ -21,6 +26,7 @@ __all__ = [
     "Product",
     "Profile",
     "RejectedEvent",
+    "Segment",
     "Shop",
     "VisitorId",
     "hash_secret_key",

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -27,6 +29,14 @@ class Profile(Base):
     traffic_campaign: Mapped[str | None] = mapped_column(String(255))
     country: Mapped[str | None] = mapped_column(String(2))
     device: Mapped[str | None] = mapped_column(String(16))
+    # Journey traits, kept current as events and orders arrive (app/journey/traits.py),
+    # so a decision reads one row instead of scanning the history.
+    order_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total_spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cart_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cart_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
+    viewed_categories: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # A profile merged into another (the same customer seen on two devices)
     # stays as a tombstone pointing at the survivor, so late references resolve.
     merged_into_id: Mapped[int | None] = mapped_column(

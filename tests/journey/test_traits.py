@@ -1,0 +1,52 @@
+"""Traits move with each event and order, and survive a profile merge."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.ingest.events import ingest_batch
+from app.models import Product, Profile
+from app.models.types import utcnow
+from tests.ingest.helpers import event
+
+
+def ingest(db_session, shop, *events):
+    ingest_batch(db_session, shop.id, list(events), sent_at=None, received_at=utcnow())
+    db_session.commit()
+
+
+def test_carts_views_and_orders_update_the_profile_incrementally(db_session, make_shop):
+    shop, _ = make_shop()
+    db_session.add_all([
+        Product(shop_id=shop.id, external_id="A", title="Mug", category="Kitchen", tags=[], in_stock=True),
+        Product(shop_id=shop.id, external_id="B", title="Lamp", category="Lighting", tags=[], in_stock=True),
+    ])
+    db_session.commit()
+    ingest(db_session, shop,
+           event("product_view", "v", product_id="A"), event("product_view", "v", product_id="A"),
+           event("product_view", "v", product_id="B"),
+           event("add_to_cart", "v", product_id="A", value="8.00", props={"quantity": 2}),
+           event("add_to_cart", "v", product_id="B", value="20.00"))
+    profile = db_session.scalar(select(Profile))
+    assert (profile.cart_count, profile.cart_value) == (3, Decimal("28.00"))
+    assert profile.viewed_categories == {"Kitchen": 2, "Lighting": 1}
+
+    ingest(db_session, shop, event("remove_from_cart", "v", product_id="B", value="20.00"))
+    db_session.refresh(profile)
+    assert (profile.cart_count, profile.cart_value) == (2, Decimal("8.00"))
+
+    ingest(db_session, shop, event("purchase", "v", order_id="O1", value="8.00", props={"lines": [{"product_id": "A", "quantity": 2, "price": 4}]}))
+    db_session.refresh(profile)
+    assert (profile.order_count, profile.total_spend, profile.cart_count) == (1, Decimal("8.00"), 0)
+    assert profile.last_order_at is not None
+
+
+def test_a_merge_adds_the_traits_together(db_session, make_shop):
+    shop, _ = make_shop()
+    ingest(db_session, shop, event("identify", "laptop", customer_id="C"), event("purchase", "laptop", order_id="O1", value="10"))
+    ingest(db_session, shop, event("add_to_cart", "phone", product_id="X", value="5"))
+    ingest(db_session, shop, event("identify", "phone", customer_id="C"))
+    customer = db_session.scalar(select(Profile).where(Profile.customer_id == "C"))
+    db_session.refresh(customer)
+    assert (customer.order_count, customer.total_spend, customer.cart_count) == (1, Decimal("10.00"), 1)

@@ -3,7 +3,7 @@ from flask import Blueprint, Flask
 
 blueprint = Blueprint("admin_api", __name__, url_prefix="/admin/api")
 
-from app.admin import products, recommendation_rules, rules  # noqa: E402,F401 - routes register on import
+from app.admin import experiments, products, recommendation_rules, rules, segments  # noqa: E402,F401 - routes register on import
 
 
 def init_app(app: Flask) -> None:

@@ -9,13 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.decisions.caps import allowed_by_caps, widget_history
+from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.targeting import PageContext, eligible, page_kind
-from app.journey.facts import journey_facts
-from app.journey.stages import StageThresholds, stage_for
-from app.journey.traffic_class import traffic_class
-from app.models import Profile, Rule, Shop, VisitorId
+from app.experiments.bucketing import in_global_holdout
+from app.journey.segments import matches, profile_traits
+from app.journey.stages import StageThresholds
+from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
 from app.models.types import utcnow
 from app.recommender.recommend import RecommendationRequest, recommend
+
+DEFAULT_HOLDOUT_PERCENT = 5.0
 
 
 @dataclass
@@ -27,36 +30,64 @@ class DecisionRequest:
     device: str | None = None
 
 
+@dataclass
+class Chosen:
+    """A rule as this visitor gets it: the variant's content where an experiment applies."""
+
+    rule: Rule
+    content: dict
+    variant: str | None = None
+
+
 def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
     now = utcnow()
     profile = _profile(session, shop.id, request.visitor_id)
-    facts = journey_facts(profile, cart_count=len(request.cart) if request.cart else None)
-    stage = stage_for(facts, now, StageThresholds.from_settings(shop.settings))
-    context = PageContext(
-        stage=stage,
-        page_kind=page_kind(request.url),
-        path=urlsplit(request.url or "").path or "/",
-        device=request.device or (profile.device if profile else None),
-        traffic_class=traffic_class(profile.traffic_source, profile.traffic_medium) if profile else "direct",
-        now=now,
+    traits = profile_traits(
+        profile, now, StageThresholds.from_settings(shop.settings), cart_count=len(request.cart) if request.cart else None
     )
-    history = widget_history(session, profile)
+    decision = {
+        "decision_id": "dc_" + secrets.token_hex(6),
+        "stage": traits["stage"],
+        "holdout": False,
+        "vars": {"first_name": "", "customer_id": (profile.customer_id or "") if profile else "", "cart_count": traits["cart_count"]},
+        "blocks": [], "popups": [], "sliders": [],
+    }
+    unit = unit_of(profile, request.visitor_id)
+    if unit is not None:
+        percent = float((shop.settings or {}).get("holdout_percent", DEFAULT_HOLDOUT_PERCENT))
+        held_out = in_global_holdout(unit, shop.public_key, percent)
+        record_assignment(session, shop.id, GLOBAL_HOLDOUT, unit, profile, "holdout" if held_out else "personalized")
+        if held_out:
+            # The shop-wide holdout sees no personalization at all: the
+            # yardstick for the total uplift.
+            decision["holdout"] = True
+            return decision
+
     rules = session.scalars(
         select(Rule).where(Rule.shop_id == shop.id, Rule.enabled.is_(True)).order_by(Rule.priority.desc(), Rule.id)
     ).all()
-    chosen = [
-        rule for rule in rules
-        if eligible(rule.targeting or {}, context) and allowed_by_caps(rule.id, rule.frequency or {}, history, now)
-    ]
-    decision_id = "dc_" + secrets.token_hex(6)
-    return {
-        "decision_id": decision_id,
-        "stage": stage,
-        "vars": {"first_name": "", "customer_id": (profile.customer_id or "") if profile else "", "cart_count": facts.cart_count},
-        "blocks": [_block(rule) for rule in _one_per_placement(chosen, "block")],
-        "popups": [_popup(rule) for rule in chosen if rule.kind == "popup"],
-        "sliders": _sliders(session, shop, _one_per_placement(chosen, "slider"), request),
-    }
+    context = PageContext(
+        stage=traits["stage"],
+        page_kind=page_kind(request.url),
+        path=urlsplit(request.url or "").path or "/",
+        device=request.device or traits.get("device"),
+        traffic_class=traits["traffic_class"],
+        now=now,
+        segments=_matching_segments(session, shop.id, rules, traits, now),
+    )
+    history = widget_history(session, profile)
+    arms = ExperimentArms.load(session, shop.id)
+    chosen = []
+    for rule in rules:
+        if not eligible(rule.targeting or {}, context) or not allowed_by_caps(rule.id, rule.frequency or {}, history, now):
+            continue
+        resolved = arms.resolve(session, rule, unit, profile)
+        if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
+            chosen.append(Chosen(rule, resolved[0], resolved[1]))
+    decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
+    decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
+    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
+    return decision
 
 
 def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile | None:
@@ -69,36 +100,46 @@ def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile 
     )
 
 
-def _one_per_placement(rules: list[Rule], kind: str) -> list[Rule]:
+def _matching_segments(session: Session, shop_id: int, rules: list[Rule], traits: dict, now) -> frozenset[int]:
+    """Evaluate only the segments some rule targets."""
+    wanted = {segment for rule in rules for segment in (rule.targeting or {}).get("segments", [])}
+    if not wanted:
+        return frozenset()
+    segments = session.scalars(select(Segment).where(Segment.shop_id == shop_id, Segment.id.in_(wanted))).all()
+    return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
+
+
+def _one_per_placement(chosen: list[Chosen], kind: str) -> list[Chosen]:
     """The highest-priority eligible rule for each slot (rules arrive sorted by priority)."""
     taken, result = set(), []
-    for rule in rules:
+    for item in chosen:
+        rule = item.rule
         if rule.kind != kind:
             continue
         placement = (rule.slot, rule.selector, rule.mode)
         if placement not in taken:
             taken.add(placement)
-            result.append(rule)
+            result.append(item)
     return result
 
 
-def _placement(rule: Rule) -> dict:
-    return {"rule_id": rule.id, "variant": None, "slot": rule.slot, "selector": rule.selector, "mode": rule.mode}
+def _placement(item: Chosen) -> dict:
+    rule = item.rule
+    return {"rule_id": rule.id, "variant": item.variant, "slot": rule.slot, "selector": rule.selector, "mode": rule.mode}
 
 
-def _block(rule: Rule) -> dict:
-    content = rule.content or {}
-    return {**_placement(rule), "html": content.get("html", ""), "min_height": content.get("min_height", 0)}
+def _block(item: Chosen) -> dict:
+    return {**_placement(item), "html": item.content.get("html", ""), "min_height": item.content.get("min_height", 0)}
 
 
-def _popup(rule: Rule) -> dict:
-    content = dict(rule.content or {})
+def _popup(item: Chosen) -> dict:
+    content = dict(item.content)
     trigger = content.pop("trigger", {})
-    frequency = rule.frequency or {}
+    frequency = item.rule.frequency or {}
     return {
-        "rule_id": rule.id,
-        "variant": None,
-        "priority": rule.priority,
+        "rule_id": item.rule.id,
+        "variant": item.variant,
+        "priority": item.rule.priority,
         "trigger": trigger,
         "cap": {
             "once_per_session": bool(frequency.get("once_per_session", False)),
@@ -109,10 +150,10 @@ def _popup(rule: Rule) -> dict:
     }
 
 
-def _sliders(session: Session, shop: Shop, rules: list[Rule], request: DecisionRequest) -> list[dict]:
+def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest) -> list[dict]:
     sliders = []
-    for rule in rules:
-        content = rule.content or {}
+    for item in chosen:
+        content = item.content
         result = recommend(session, shop, RecommendationRequest(
             strategy=content.get("strategy", "personalized"),
             visitor_id=request.visitor_id,
@@ -121,5 +162,5 @@ def _sliders(session: Session, shop: Shop, rules: list[Rule], request: DecisionR
             limit=int(content.get("limit", 10)),
         ))
         if result.items:
-            sliders.append({**_placement(rule), "title": content.get("title", ""), "strategy": result.strategy, "items": result.items})
+            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy, "items": result.items})
     return sliders

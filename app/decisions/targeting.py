@@ -15,6 +15,7 @@ class PageContext:
     device: str | None
     traffic_class: str
     now: datetime
+    segments: frozenset[int] = frozenset()  # ids of the shop's segments this visitor matches
 
 
 def page_kind(url: str | None) -> str:
@@ -49,6 +50,9 @@ def eligible(targeting: dict, context: PageContext) -> bool:
         allowed = targeting.get(field) or []
         if allowed and value not in allowed:
             return False
+    wanted_segments = targeting.get("segments") or []
+    if wanted_segments and not context.segments.intersection(wanted_segments):
+        return False
     patterns = targeting.get("url_patterns") or []
     if patterns and not any(fnmatchcase(context.path, pattern) for pattern in patterns):
         return False

@@ -20,6 +20,9 @@ PRODUCTS_FILE = DATA_DIR / "products.csv.gz"
 ORDERS_FILE = DATA_DIR / "orders.csv.gz"
 DEMO_DOMAIN = "demo-store.localhost"
 DEMO_NAME = "Demo Gift Shop"
+# Whoever opens the demo should see the widgets: no shop-wide holdout here
+# (real shops hold out 5% by default to measure the total uplift).
+DEMO_SETTINGS = {"demo": True, "holdout_percent": 0}
 
 
 @dataclass
@@ -39,7 +42,7 @@ def seed_demo(session: Session, echo: Callable[[str], None] = lambda message: No
     shop = demo_shop(session)
     secret_key = None
     if shop is None:
-        shop, secret_key = create_shop(session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings={"demo": True})
+        shop, secret_key = create_shop(session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings=DEMO_SETTINGS)
         session.commit()
     if not _count(session, Product, shop.id):
         echo("importing the demo catalog ...")

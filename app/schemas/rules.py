@@ -35,6 +35,7 @@ def _names(choices):
 
 
 class TargetingSchema(Schema):
+    segments = fields.List(fields.Integer(), load_default=list)  # ids; the visitor must match any of them
     stages = _names(STAGES)
     page_kinds = _names(PAGE_KINDS)
     url_patterns = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list)

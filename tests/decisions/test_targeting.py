@@ -34,3 +34,9 @@ def test_schedule():
     assert eligible({"starts_at": "2026-11-01T00:00:00+00:00", "ends_at": "2026-12-01T00:00:00+00:00"}, context())
     assert not eligible({"starts_at": "2026-11-24T00:00:00+00:00"}, context())
     assert not eligible({"ends_at": "2026-11-23T12:00:00+00:00"}, context())
+
+
+def test_segments_any_of_the_listed():
+    assert eligible({"segments": [3, 4]}, context(segments=frozenset({4})))
+    assert not eligible({"segments": [3]}, context(segments=frozenset({4})))
+    assert not eligible({"segments": [3]}, context())

@@ -14,6 +14,8 @@ from app.models.types import utcnow
 from tests.ingest.helpers import event
 from tests.rules_helpers import make_rule
 
+NO_HOLDOUT = {"holdout_percent": 0}  # these tests are about targeting, not the shop-wide holdout
+
 
 def decide(client, shop, **params):
     response = client.get("/v1/decide", query_string={"key": shop.public_key, **params})
@@ -28,7 +30,7 @@ def visit(db_session, shop, visitor, *events):
 
 
 def test_a_first_time_visitor_and_a_returning_buyer_get_different_blocks(client, db_session, make_shop):
-    shop, _ = make_shop()
+    shop, _ = make_shop(settings=NO_HOLDOUT)
     make_rule(db_session, shop, "block", name="new", priority=1, content={"html": "<p>Welcome, new friend</p>"},
               targeting={"stages": ["new_visitor"]})
     make_rule(db_session, shop, "block", name="buyers", priority=2, content={"html": "<p>Welcome back {{customer_id}}</p>"},
@@ -49,7 +51,7 @@ def test_a_first_time_visitor_and_a_returning_buyer_get_different_blocks(client,
 
 
 def test_one_block_per_slot_highest_priority_and_page_targeting(client, db_session, make_shop):
-    shop, _ = make_shop()
+    shop, _ = make_shop(settings=NO_HOLDOUT)
     make_rule(db_session, shop, "block", name="low", priority=1, content={"html": "<p>low</p>"})
     make_rule(db_session, shop, "block", name="high", priority=9, content={"html": "<p>high</p>"})
     make_rule(db_session, shop, "block", name="cart only", slot="cart-banner", content={"html": "<p>cart</p>"},
@@ -62,7 +64,7 @@ def test_one_block_per_slot_highest_priority_and_page_targeting(client, db_sessi
 
 
 def test_popups_carry_triggers_and_caps_and_respect_conversion_server_side(client, db_session, make_shop):
-    shop, _ = make_shop()
+    shop, _ = make_shop(settings=NO_HOLDOUT)
     popup = make_rule(db_session, shop, "popup", content={"headline": "Wait", "coupon": "SAVE5", "email_capture": True,
                                                            "trigger": {"exit_intent": True, "min_dwell_seconds": 2}},
                       frequency={"once_per_session": True, "every_days": 7})
@@ -79,7 +81,7 @@ def test_popups_carry_triggers_and_caps_and_respect_conversion_server_side(clien
 
 
 def test_sliders_carry_items_and_fall_back_to_trending_without_a_model(client, db_session, make_shop):
-    shop, _ = make_shop(currency="EUR")
+    shop, _ = make_shop(currency="EUR", settings=NO_HOLDOUT)
     for n in range(5):
         db_session.add(Product(shop_id=shop.id, external_id=f"P{n}", title=f"Product {n}", price=Decimal("3.50"), tags=[], in_stock=True))
     db_session.commit()
@@ -92,7 +94,7 @@ def test_sliders_carry_items_and_fall_back_to_trending_without_a_model(client, d
 
 
 def test_bad_queries_and_keys(client, make_shop):
-    shop, _ = make_shop()
+    shop, _ = make_shop(settings=NO_HOLDOUT)
     bad = client.get("/v1/decide", query_string={"key": shop.public_key, "device": "fridge", "cart": ",".join(["x"] * 101)})
     assert bad.status_code == 400 and set(bad.get_json()["errors"]) == {"device", "cart"}
     assert client.get("/v1/decide", query_string={"key": "pk_nope"}).status_code == 403
@@ -101,8 +103,8 @@ def test_bad_queries_and_keys(client, make_shop):
 
 
 def test_leads_are_stored_per_shop_with_their_consent_flag(client, db_session, make_shop):
-    shop, _ = make_shop()
-    other, _ = make_shop("Other")
+    shop, _ = make_shop(settings=NO_HOLDOUT)
+    other, _ = make_shop("Other", settings=NO_HOLDOUT)
     rule = make_rule(db_session, shop, "popup")
     foreign = make_rule(db_session, other, "popup")
     visit(db_session, shop, "v3")

@@ -1,0 +1,128 @@
+"""Segments: all/any of ``field op value`` conditions over a shopper's stage and traits. Plain functions."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from app.journey.facts import journey_facts
+from app.journey.stages import StageThresholds, stage_for
+from app.journey.traffic_class import traffic_class
+from app.journey.traits import top_categories
+
+# Field -> type; the type decides which operators apply.
+FIELDS = {
+    "stage": "string", "traffic_class": "string", "device": "string", "country": "string",
+    "session_count": "number", "order_count": "number", "total_spend": "number", "cart_count": "number",
+    "cart_value": "number", "days_since_last_order": "number",
+    "top_categories": "list",
+    "first_seen_at": "date", "last_seen_at": "date", "last_order_at": "date",
+}
+OPERATORS = {
+    "number": {"eq", "ne", "gt", "gte", "lt", "lte", "is_set", "is_not_set"},
+    "string": {"eq", "ne", "in", "not_in", "contains", "starts_with", "is_set", "is_not_set"},
+    "list": {"contains", "not_contains", "any_of", "is_set", "is_not_set"},
+    "date": {"before", "after", "within_days", "not_within_days", "is_set", "is_not_set"},
+}
+
+
+def profile_traits(
+    profile, now: datetime, thresholds: StageThresholds = StageThresholds(), cart_count: int | None = None
+) -> dict:
+    """What segments and targeting see of a profile (None: a visitor we know nothing about yet).
+
+    ``cart_count`` from the page overrides ours when the page knows its cart.
+    """
+    facts = journey_facts(profile, cart_count)
+    if profile is None:
+        return {"stage": stage_for(facts, now, thresholds), "traffic_class": "direct", "session_count": 0, "order_count": 0,
+                "total_spend": 0.0, "cart_count": facts.cart_count, "cart_value": 0.0, "top_categories": []}
+    last_order = profile.last_order_at
+    return {
+        "stage": stage_for(facts, now, thresholds),
+        "traffic_class": traffic_class(profile.traffic_source, profile.traffic_medium),
+        "device": profile.device,
+        "country": profile.country,
+        "session_count": profile.session_count or 0,
+        "order_count": profile.order_count or 0,
+        "total_spend": float(profile.total_spend or 0),
+        "cart_count": facts.cart_count,
+        "cart_value": float(profile.cart_value or 0),
+        "days_since_last_order": (now - last_order).days if last_order else None,
+        "top_categories": top_categories(profile.viewed_categories),
+        "first_seen_at": profile.first_seen_at,
+        "last_seen_at": profile.last_seen_at,
+        "last_order_at": last_order,
+    }
+
+
+def matches(match: str, conditions: list[dict], traits: dict, now: datetime) -> bool:
+    results = (_holds(condition, traits, now) for condition in conditions)
+    if not conditions:
+        return True
+    return any(results) if match == "any" else all(results)
+
+
+def _holds(condition: dict, traits: dict, now: datetime) -> bool:
+    op, expected = condition["op"], condition.get("value")
+    actual = traits.get(condition["field"])
+    if op == "is_set":
+        return actual not in (None, "", [])
+    if op == "is_not_set":
+        return actual in (None, "", [])
+    if actual is None:
+        return op in ("ne", "not_in", "not_contains", "not_within_days")
+    if op in ("eq", "ne", "gt", "gte", "lt", "lte") and isinstance(actual, (int, float, Decimal)):
+        actual, expected = float(actual), float(expected)
+    if op == "eq":
+        return _norm(actual) == _norm(expected)
+    if op == "ne":
+        return _norm(actual) != _norm(expected)
+    if op == "gt":
+        return actual > expected
+    if op == "gte":
+        return actual >= expected
+    if op == "lt":
+        return actual < expected
+    if op == "lte":
+        return actual <= expected
+    if op == "in":
+        return _norm(actual) in {_norm(value) for value in expected}
+    if op == "not_in":
+        return _norm(actual) not in {_norm(value) for value in expected}
+    if op == "starts_with":
+        return str(actual).lower().startswith(str(expected).lower())
+    if op == "contains":
+        if isinstance(actual, list):
+            return _norm(expected) in {_norm(value) for value in actual}
+        return str(expected).lower() in str(actual).lower()
+    if op == "not_contains":
+        return _norm(expected) not in {_norm(value) for value in actual}
+    if op == "any_of":
+        return bool({_norm(value) for value in actual} & {_norm(value) for value in expected})
+    if op in ("before", "after"):
+        moment = expected if isinstance(expected, datetime) else datetime.fromisoformat(expected)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return actual < moment if op == "before" else actual > moment
+    if op == "within_days":
+        return now - actual <= timedelta(days=float(expected))
+    if op == "not_within_days":
+        return now - actual > timedelta(days=float(expected))
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def _norm(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def count_matching(session, shop, match: str, conditions: list[dict], now: datetime) -> int:
+    """How many of the shop's profiles match (a scan: fine for tens of thousands of profiles)."""
+    from sqlalchemy import select
+
+    from app.models import Profile
+
+    thresholds = StageThresholds.from_settings(shop.settings)
+    profiles = session.scalars(
+        select(Profile).where(Profile.shop_id == shop.id, Profile.merged_into_id.is_(None)).execution_options(yield_per=1000)
+    )
+    return sum(1 for profile in profiles if matches(match, conditions, profile_traits(profile, now, thresholds), now))

@@ -1,0 +1,1 @@
+"""Measuring widgets: attribution of carts and purchases, and uplift against the holdout."""

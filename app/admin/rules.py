@@ -1,7 +1,7 @@
 """/admin/api/rules — the shop's widgets: content blocks, pop-ups and sliders with their targeting."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -9,6 +9,7 @@ from app import db
 from app.admin import blueprint
 from app.admin.auth import current_shop, shop_required
 from app.errors import ApiError
+from app.decisions.preview import PREVIEW_MAX_AGE, preview_token
 from app.models import Rule
 from app.schemas.rules import RuleSchema
 
@@ -67,6 +68,21 @@ def update_rule(rule_id: int):
         setattr(rule, field, data[field])
     db.session().commit()
     return jsonify(_schema.dump(rule))
+
+
+@blueprint.get("/rules/<int:rule_id>/preview")
+@shop_required
+def preview_link(rule_id: int):
+    """A link that shows this rule on a store page (``?url=``, default the shop's home) for an hour."""
+    rule = _own_rule(rule_id)
+    page = request.args.get("url") or (f"https://{current_shop().domain}/" if current_shop().domain else None)
+    if not page or not page.startswith(("http://", "https://")):
+        raise ApiError(400, "Invalid query.", {"url": ["Give the store page to preview on, as an http(s) URL."]})
+    token = preview_token(current_app.secret_key, current_shop().id, rule.id)
+    separator = "&" if "?" in page.split("#")[0] else "?"
+    base, _, fragment = page.partition("#")
+    link = f"{base}{separator}p13n_preview={token}" + (f"#{fragment}" if fragment else "")
+    return jsonify(url=link, token=token, expires_in=PREVIEW_MAX_AGE)
 
 
 @blueprint.delete("/rules/<int:rule_id>")

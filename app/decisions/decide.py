@@ -28,6 +28,7 @@ class DecisionRequest:
     product_id: str | None = None
     cart: list[str] = field(default_factory=list)
     device: str | None = None
+    preview_rule_id: int | None = None  # from a verified preview token: show this rule, record nothing
 
 
 @dataclass
@@ -49,9 +50,12 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         "decision_id": "dc_" + secrets.token_hex(6),
         "stage": traits["stage"],
         "holdout": False,
+        "preview": False,
         "vars": {"first_name": "", "customer_id": (profile.customer_id or "") if profile else "", "cart_count": traits["cart_count"]},
         "blocks": [], "popups": [], "sliders": [],
     }
+    if request.preview_rule_id is not None:
+        return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
         percent = float((shop.settings or {}).get("holdout_percent", DEFAULT_HOLDOUT_PERCENT))
@@ -87,6 +91,22 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
     decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
+    return decision
+
+
+def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: dict) -> dict:
+    """The merchant's preview: the one rule, regardless of targeting and caps; no assignment is written."""
+    rule = session.scalar(select(Rule).where(Rule.id == request.preview_rule_id, Rule.shop_id == shop.id))
+    decision["preview"] = True
+    if rule is None:
+        return decision
+    item = Chosen(rule, dict(rule.content or {}))
+    if rule.kind == "block":
+        decision["blocks"] = [_block(item)]
+    elif rule.kind == "popup":
+        decision["popups"] = [_popup(item)]
+    else:
+        decision["sliders"] = _sliders(session, shop, [item], request)
     return decision
 
 

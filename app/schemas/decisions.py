@@ -18,6 +18,7 @@ class DecideQuerySchema(Schema):
     product_id = ExternalId(load_default=None)
     cart = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_CART_ITEMS))
     device = fields.String(load_default=None, validate=validate.OneOf(("mobile", "tablet", "desktop")))
+    preview = fields.String(load_default=None, validate=validate.Length(max=500))
 
     @pre_load
     def _split_cart(self, data, **kwargs):

@@ -1,10 +1,12 @@
 """GET /v1/decide — everything a page shows, in one answer."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from app import db
 from app.decisions.decide import DecisionRequest, decide
+from app.decisions.preview import previewed_rule_id
+from app.errors import ApiError
 from app.schemas.decisions import DecideQuerySchema
 from app.storefront import blueprint
 from app.storefront.shops import keyed_query
@@ -15,6 +17,12 @@ _query_schema = DecideQuerySchema()
 @blueprint.get("/v1/decide")
 def get_decision():
     shop, query = keyed_query(_query_schema, request.args.to_dict())
+    token = query.pop("preview")
+    if token:
+        rule_id = previewed_rule_id(current_app.secret_key, token, shop.id)
+        if rule_id is None:
+            raise ApiError(400, "Invalid query.", {"preview": ["Invalid or expired preview link."]})
+        query["preview_rule_id"] = rule_id
     response = jsonify(decide(db.session(), shop, DecisionRequest(**query)))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -113,3 +113,23 @@ def test_experiments_api_validates_and_scopes(client, db_session, make_shop):
     assert bad.status_code == 400 and {"holdout", "variants"} <= set(bad.get_json()["errors"])
     assert db_session.scalar(select(func.count()).select_from(Experiment)) == 0
     assert db_session.scalar(select(func.count()).select_from(Profile)) == 0
+
+
+def test_a_preview_link_shows_the_rule_regardless_of_targeting_and_records_nothing(app, client, db_session, make_shop):
+    shop, secret = make_shop(domain="shop.example")
+    other, other_secret = make_shop("B")
+    hidden = make_rule(db_session, shop, "block", content={"html": "<p>only for loyal</p>"}, targeting={"stages": ["loyal"]}, enabled=False)
+    link = client.get(f"/admin/api/rules/{hidden.id}/preview?url=https://shop.example/products/1", headers=auth(secret)).get_json()
+    assert link["url"].startswith("https://shop.example/products/1?p13n_preview=")
+    answer = client.get("/v1/decide", query_string={"key": shop.public_key, "visitor_id": "merchant", "preview": link["token"]}).get_json()
+    assert answer["preview"] is True and [b["html"] for b in answer["blocks"]] == ["<p>only for loyal</p>"]
+    assert db_session.scalar(select(func.count()).select_from(Assignment)) == 0
+    stolen = client.get("/v1/decide", query_string={"key": other.public_key, "preview": link["token"]})
+    assert stolen.status_code == 400 and "preview" in stolen.get_json()["errors"]
+    forged = client.get("/v1/decide", query_string={"key": shop.public_key, "preview": link["token"][:-2] + "xx"})
+    assert forged.status_code == 400
+    assert client.get(f"/admin/api/rules/{hidden.id}/preview", headers=auth(other_secret)).status_code == 404
+
+    from app.decisions.preview import previewed_rule_id
+
+    assert previewed_rule_id(app.secret_key, link["token"], shop.id, max_age=-1) is None, "expired"

@@ -9,6 +9,7 @@ function command(name, a, b) {
   else if (name == 'track') track(a, b);
   else if (name == 'purchase') track('purchase', a);
   else if (name == 'flush') flush();
+  else if (name == 'consent') setConsent(a);
   else debug('unknown command: ' + name);
 }
 
@@ -18,11 +19,15 @@ var api = safe(command);
 api.loaded = true;
 win.p13n = api;
 
-resendStored();
-// Queued calls first, so that a queued identify already applies to the page view.
+// Queued calls first, so that a queued consent or identify already applies to the page view.
 var replay = safe(function (args) { command.apply(null, args); });
+applyConsent();
 for (var i = 0; i < pending.length; i++) replay(pending[i]);
 emit('page_view', {}, pageProps());
 doc.addEventListener('click', safe(onClick), true);
-if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', safe(scanPage));
-else scanPage();
+function start() {
+  scanPage();
+  decideNow();
+}
+if (doc.readyState == 'loading') doc.addEventListener('DOMContentLoaded', safe(start));
+else start();

@@ -55,19 +55,25 @@ function uuid() {
   return out;
 }
 
-// localStorage throws in some privacy modes and sandboxed frames: every
-// access is guarded and simply does nothing there.
-function load(key) {
+// Storage only with the shopper's consent; without it, values live in this
+// page's memory and vanish with it. localStorage throws in some privacy modes
+// and sandboxed frames: every access is guarded.
+var memory = {};
+var allowed = false; // set by consent.js
+
+function load(key, store) {
+  if (key in memory) return memory[key];
   try {
-    return localStorage.getItem(key);
+    return allowed ? (store || localStorage).getItem(key) : null;
   } catch (e) {
     return null;
   }
 }
 
-function save(key, value) {
+function save(key, value, store) {
+  memory[key] = value;
   try {
-    localStorage.setItem(key, value);
+    if (allowed) (store || localStorage).setItem(key, value);
   } catch (e) {}
 }
 
@@ -106,5 +112,6 @@ function visitorId() {
   return id;
 }
 
-var visitor = visitorId();
-var customer = load(CUSTOMER_KEY);
+// Both stay empty until consent (consent.js).
+var visitor = null;
+var customer = null;

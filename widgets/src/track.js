@@ -12,8 +12,8 @@ function toNumber(value) {
 // Builds one event and queues it. `fields` may carry product_id, order_id,
 // value and currency; absent fields are left out rather than sent as null.
 function emit(type, fields, props) {
-  var event = {id: uuid(), type: type, visitor_id: visitor}, value = toNumber(fields.value), currency;
-  if (customer) event.customer_id = customer;
+  var event = {id: uuid(), type: type}, value = toNumber(fields.value), currency;
+  if (previewing) return; // a merchant's preview records nothing
   ['product_id', 'order_id'].forEach(function (key) {
     if (fields[key] != null && fields[key] !== '') event[key] = String(fields[key]);
   });
@@ -25,6 +25,15 @@ function emit(type, fields, props) {
   if (doc.referrer) event.referrer = doc.referrer.slice(0, 2048);
   event.ts = new Date().toISOString();
   event.props = props || {};
+  // Without consent nothing leaves the page: held here, sent if consent comes.
+  if (allowed) release(event);
+  else if (held.length < 50) held.push(event);
+}
+
+// Stamps the ids (known only with consent) and queues the event for sending.
+function release(event) {
+  event.visitor_id = visitor;
+  if (customer) event.customer_id = customer;
   enqueue(event);
 }
 

@@ -1,0 +1,19 @@
+// block.js: content blocks. The merchant's HTML was sanitized by the server;
+// it is parsed here without innerHTML (an inert DOMParser document, whose
+// scripts never run), and {{variables}} are filled in as text only.
+
+function renderBlock(block, vars) {
+  var root = mount(block, block.min_height), wrapper, parsed, walker, node;
+  if (!root) return;
+  wrapper = el('div', 'b');
+  parsed = new DOMParser().parseFromString(block.html || '', 'text/html');
+  while (parsed.body.firstChild) wrapper.appendChild(doc.adoptNode(parsed.body.firstChild));
+  walker = doc.createTreeWalker(wrapper, NodeFilter.SHOW_TEXT);
+  while ((node = walker.nextNode())) {
+    node.nodeValue = node.nodeValue.replace(/\{\{\s*([\w.]+)\s*\}\}/g, function (_, name) {
+      return vars[name] == null ? '' : String(vars[name]);
+    });
+  }
+  root.appendChild(wrapper);
+  onSeen(root.host, function () { widgetEvent('widget_impression', block, {widget: 'block'}); });
+}

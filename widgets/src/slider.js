@@ -1,0 +1,49 @@
+// slider.js: recommendation sliders. A scroll-snap track that swipes natively,
+// arrow buttons and arrow keys to move it, lazy images, prices in the shop's
+// currency and locale, and the reason under each item. Only text is inserted.
+
+function renderSlider(slider) {
+  var root = mount(slider), box, head, track, prev, next;
+  if (!root || !slider.items || !slider.items.length) return;
+  box = el('section', 's');
+  box.setAttribute('aria-label', slider.title || 'Recommendations');
+  head = el('div', 'h');
+  head.appendChild(el('h2', null, slider.title || ''));
+  prev = el('button', null, '\u2039');
+  next = el('button', null, '\u203a');
+  prev.setAttribute('aria-label', 'Previous');
+  next.setAttribute('aria-label', 'Next');
+  head.appendChild(el('span')).append(prev, ' ', next);
+  track = el('ul', 't');
+  track.tabIndex = 0;
+  slider.items.forEach(function (item) {
+    var li = el('li'), link = el('a'), image = el('img');
+    link.href = item.url || '#';
+    image.src = item.image || '';
+    image.alt = '';
+    image.loading = 'lazy';
+    image.width = image.height = 180;
+    link.append(image, el('span', 'n', item.title), el('span', 'p', item.price != null ? money(item.price, item.currency) : ''),
+      el('span', 'w', item.reason || ''));
+    link.addEventListener('click', safe(function () {
+      widgetEvent('widget_click', slider, {widget: 'slider'}, {product_id: item.id});
+      flush(true); // the page is about to go
+    }));
+    li.appendChild(link);
+    track.appendChild(li);
+  });
+  function move(direction) {
+    track.scrollBy({left: direction * track.clientWidth * 0.8, behavior: 'smooth'});
+  }
+  prev.addEventListener('click', safe(function () { move(-1); }));
+  next.addEventListener('click', safe(function () { move(1); }));
+  track.addEventListener('keydown', safe(function (key) {
+    if (key.key == 'ArrowRight' || key.key == 'ArrowLeft') {
+      key.preventDefault();
+      move(key.key == 'ArrowRight' ? 1 : -1);
+    }
+  }));
+  box.append(head, track);
+  root.appendChild(box);
+  onSeen(root.host, function () { widgetEvent('widget_impression', slider, {widget: 'slider'}); });
+}

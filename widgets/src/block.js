@@ -3,9 +3,10 @@
 // scripts never run), and {{variables}} are filled in as text only.
 
 function renderBlock(block, vars) {
-  var root = mount(block, block.min_height), wrapper, parsed, walker, node;
+  var root = mount(block), wrapper, parsed, walker, node;
   if (!root) return;
   wrapper = el('div', 'b');
+  if (block.min_height) wrapper.style.minHeight = block.min_height + 'px'; // reserved before images load
   parsed = new DOMParser().parseFromString(block.html || '', 'text/html');
   while (parsed.body.firstChild) wrapper.appendChild(doc.adoptNode(parsed.body.firstChild));
   walker = doc.createTreeWalker(wrapper, NodeFilter.SHOW_TEXT);

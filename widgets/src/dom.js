@@ -4,7 +4,9 @@
 //   --p13n-accent, --p13n-text, --p13n-bg, --p13n-radius, --p13n-font.
 // Styles go in as a constructable stylesheet, which a strict CSP allows.
 
-var CSS = ':host{all:initial;display:block;font:15px/1.45 var(--p13n-font,system-ui,sans-serif);color:var(--p13n-text,#222);' +
+// !important on :host: against a theme's own !important rules on the host
+// element, the shadow tree's important declarations win (CSS Scoping).
+var CSS = ':host{all:initial!important;display:block!important;font:15px/1.45 var(--p13n-font,system-ui,sans-serif)!important;color:var(--p13n-text,#222)!important;' +
   '--a:var(--p13n-accent,#b5473a);--r:var(--p13n-radius,10px);--b:var(--p13n-bg,#fff)}' +
   '*{box-sizing:border-box}a{color:var(--a)}img{max-width:100%}h2{margin:0 0 .4em;font-size:1.35em}p{margin:0 0 .6em}' +
   '.b{padding:16px 20px;border-radius:var(--r);background:var(--b)}' +
@@ -30,7 +32,7 @@ function el(tag, className, text) {
 }
 
 // A host element at the widget's place, with a styled shadow root.
-function mount(item, minHeight) {
+function mount(item) {
   var target = item.slot ? doc.querySelector('[data-p13n-slot="' + String(item.slot).replace(/"/g, '') + '"]') : null, host, root;
   try {
     if (!target && item.selector) target = doc.querySelector(item.selector);
@@ -38,7 +40,6 @@ function mount(item, minHeight) {
   if (!target) return null;
   host = el('div');
   host.setAttribute('data-p13n-widget', item.rule_id);
-  if (minHeight) host.style.minHeight = minHeight + 'px';
   root = shadow(host);
   var mode = item.slot ? 'replace' : item.mode;
   if (mode == 'replace') target.replaceChildren(host);

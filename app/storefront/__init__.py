@@ -16,5 +16,6 @@ def init_app(app: Flask) -> None:
         resources={r"/v1/*": {"origins": "*"}, r"/s/*": {"origins": "*"}},
         supports_credentials=False,
         send_wildcard=True,
+        expose_headers=["Retry-After"],  # the script backs off as the server asks
         max_age=86400,
     )

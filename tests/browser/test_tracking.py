@@ -125,3 +125,35 @@ def test_with_the_events_endpoint_down_the_page_is_untouched_and_no_error_escape
         " return Object.getOwnPropertyNames(window).filter(n => !base.has(n)); }"
     )
     assert own_globals == ["p13n"]
+
+
+def test_events_refused_with_503_are_retried_after_retry_after_and_a_400_is_not(browser, live_server, demo_shop, db_session):
+    context = browser.new_context()
+    page = context.new_page()
+    attempts = []
+
+    def flaky(route):
+        attempts.append(route.request.url)
+        if len(attempts) == 1:
+            route.fulfill(status=503, headers={"Retry-After": "1", "Access-Control-Allow-Origin": "*"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route("**/v1/events", flaky)
+    page.goto(f"{live_server}/store/products/85123A")
+    # Route handlers run only while Playwright is called: wait in the page, not in Python.
+    page.wait_for_function("JSON.parse(localStorage.getItem('p13n_retry') || '[]').length == 0 && localStorage.getItem('p13n_retry_at')")
+    page.wait_for_timeout(2500)
+    views = wait_for(db_session, events_of_type("product_view"))
+    assert [view.product_id for view in views] == ["85123A"] and len(attempts) >= 2
+    context.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    refused = []
+    page.route("**/v1/events", lambda route: (refused.append(1), route.fulfill(
+        status=400, headers={"Access-Control-Allow-Origin": "*"}, body="{}")))
+    page.goto(f"{live_server}/store/products/71053")
+    page.wait_for_timeout(4000)
+    assert len(refused) == 1, "a 400 is final"
+    context.close()

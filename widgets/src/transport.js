@@ -8,6 +8,7 @@ var EVENTS_URL = cfg.api + '/v1/events';
 var MAX_EVENTS = 100; // per request
 var MAX_BYTES = 60000; // per request body; beacons and keepalive cap at 64 KiB
 var MAX_RETRY = 200; // events kept in localStorage for the next page load
+var RETRY_AT_KEY = 'p13n_retry_at'; // "attempt:due time"
 var queue = [];
 var timer = 0;
 
@@ -33,7 +34,7 @@ function flush(unloading) {
   timer = 0;
   queue = [];
   chunk(events).forEach(function (batch) {
-    send(batch, unloading === true, false);
+    send(batch, unloading === true);
   });
 }
 
@@ -56,10 +57,10 @@ function chunk(events) {
 }
 
 // One request. Whatever happens, nothing is thrown or logged: a network
-// error, a timeout, 429 or 5xx puts the events in the retry store (unless they
-// already are retries: each event gets one second chance); any other 4xx is
+// error, a timeout, 429 or 5xx keeps the events for a retry with jittered
+// exponential backoff (or after the server's Retry-After); any other 4xx is
 // final, since sending the same thing again would fail the same way.
-function send(events, unloading, isRetry) {
+function send(events, unloading) {
   var body = envelope(events), controller, timeout;
   if (unloading) {
     try {
@@ -77,21 +78,37 @@ function send(events, unloading, isRetry) {
     keepalive: true,
     signal: controller ? controller.signal : undefined
   }).then(function (response) {
-    if (response.status >= 500 || response.status == 429) throw response.status;
-  }).catch(function () {
-    if (!isRetry) saveList(RETRY_KEY, loadList(RETRY_KEY).concat(events), MAX_RETRY);
-  }).then(function () {
+    if (response.status >= 500 || response.status == 429) throw response;
+    save(RETRY_AT_KEY, '0:0'); // delivered: the backoff starts over
+  }).catch(safe(function (failure) {
+    retryLater(events, failure && failure.headers && parseFloat(failure.headers.get('Retry-After')));
+  })).then(function () {
     clearTimeout(timeout);
   });
 }
 
-// What the last page could not send; the ids let the server drop duplicates.
+// Keeps events (at most MAX_RETRY, in localStorage so the next page can send
+// them) and schedules one attempt: 1 s, 2 s, 4 s ... up to 5 min, each times
+// a random 0.5-1.5 so that many browsers do not retry in step; six attempts.
+function retryLater(events, retryAfterSeconds) {
+  var state = (load(RETRY_AT_KEY) || '0:0').split(':'), attempt = +state[0] + 1, wait;
+  if (attempt > 6) return save(RETRY_KEY, '[]');
+  wait = retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : Math.min(1000 * Math.pow(2, attempt - 1), 3e5) * (0.5 + Math.random());
+  saveList(RETRY_KEY, loadList(RETRY_KEY).concat(events), MAX_RETRY);
+  save(RETRY_AT_KEY, attempt + ':' + (Date.now() + wait));
+  setTimeout(safe(resendStored), wait);
+}
+
+// What could not be sent yet, once its time has come; the ids let the server
+// drop duplicates.
 function resendStored() {
-  var stored = loadList(RETRY_KEY).filter(function (event) { return event && event.id; });
+  var due = +(load(RETRY_AT_KEY) || '0:0').split(':')[1], stored;
+  if (Date.now() < due) return setTimeout(safe(resendStored), due - Date.now());
+  stored = loadList(RETRY_KEY).filter(function (event) { return event && event.id; });
   if (!stored.length) return;
   save(RETRY_KEY, '[]');
   chunk(stored).forEach(function (batch) {
-    send(batch, false, true);
+    send(batch, false);
   });
 }
 

@@ -21,7 +21,10 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, create_shop_command, import_products, import_orders, import_events):
+    from app.jobs.worker import worker
+    from app.privacy.retention_job import purge_expired_command
+
+    for command in (db_upgrade, create_shop_command, create_user_command, import_products, import_orders, import_events, worker, purge_expired_command):
         app.cli.add_command(command)
     from app.demo.command import demo
     from app.recommender.cli import commands as recommender_commands
@@ -124,3 +127,22 @@ import_products = _import_command(
 )
 import_orders = _import_command("import-orders", order_import, "Import orders from CSV or JSON Lines (see README).")
 import_events = _import_command("import-events", event_import, "Import events from JSON Lines or CSV (see README).")
+
+
+@click.command("create-user")
+@click.option("--shop", "shop_ref", help="Shop id or public key; default: the only shop.")
+@click.option("--email", required=True, help="The merchant's sign-in email.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def create_user_command(shop_ref: str | None, email: str, password: str) -> None:
+    """Create a settings-UI sign-in (email and password) for a shop."""
+    from app.merchant_accounts import AccountError, create_user
+
+    ensure_schema()
+    session = db.session()
+    shop = resolve_shop(session, shop_ref)
+    try:
+        user = create_user(session, shop.id, email, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(f"user {user.email} can sign in at /settings/login for shop {shop.id} ({shop.name})")

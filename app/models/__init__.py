@@ -1,6 +1,7 @@
 """All SQLAlchemy models; importing this package registers every table on Base.metadata."""
 from app.models.catalog import Product
 from app.models.event import EVENT_TYPES, Event, RejectedEvent
+from app.models.job import JOB_STATUSES, Job
 from app.models.experiment import GLOBAL_HOLDOUT, Assignment, Experiment
 from app.models.lead import Lead
 from app.models.model_version import MODEL_STATUSES, ModelVersion
@@ -9,6 +10,8 @@ from app.models.profile import Profile, VisitorId
 from app.models.rule import RULE_KINDS, Rule
 from app.models.segment import Segment
 from app.models.shop import Shop, hash_secret_key
+from app.models.shop_user import LoginFailure, ShopUser
+from app.models.shopify import ShopifyInstall, WebhookDelivery
 
 __all__ = [
     "EVENT_TYPES",
@@ -16,7 +19,10 @@ __all__ = [
     "Event",
     "Experiment",
     "GLOBAL_HOLDOUT",
+    "JOB_STATUSES",
+    "Job",
     "Lead",
+    "LoginFailure",
     "RULE_KINDS",
     "Rule",
     "MODEL_STATUSES",
@@ -28,6 +34,9 @@ __all__ = [
     "RejectedEvent",
     "Segment",
     "Shop",
+    "ShopUser",
+    "ShopifyInstall",
+    "WebhookDelivery",
     "VisitorId",
     "hash_secret_key",
 ]

@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.admin import init_app as init_admin
     from app.cli import init_app as init_cli
     from app.settings_ui import init_app as init_settings_ui
+    from app.shopify import init_app as init_shopify
     from app.storefront import init_app as init_storefront
 
     db.init_app(app)
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_storefront(app)
     init_admin(app)
     init_settings_ui(app)
+    init_shopify(app)
     init_cli(app)
     if app.config.get("DEMO_STORE"):
         from app.demo import init_app as init_demo

@@ -35,6 +35,17 @@ def from_environment() -> dict:
         # How often the embedded default retrains stale models (see `retrain-loop` for production).
         "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
         "DEMO_STORE": env.get("DEMO_STORE", "") in ("1", "true", "yes"),
+        # The settings UI's session cookie is sent over HTTPS only. Browsers treat
+        # http://localhost and 127.0.0.1 as secure, so the demo works as is; set 0
+        # only behind a proxy that serves plain HTTP on another host name.
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") not in ("0", "false", "no"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",  # sent on top-level navigations back from Shopify's OAuth, not on cross-site posts
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # The Shopify app (docs/shopify.md); /shopify/* answers 503 until key and secret are set.
+        "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
+        "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or "read_products,read_customers,read_orders,read_themes",
+        "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or "2025-10",
     }
 
 

@@ -1,11 +1,14 @@
 """The README's first command, as a new user runs it: `flask --app wsgi demo` seeds and serves."""
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -44,6 +47,24 @@ def stop(process: subprocess.Popen) -> None:
     process.stdout.close()
 
 
+def assert_the_printed_sign_in_opens_the_settings(line: str, port: int) -> None:
+    """`settings: URL  (email E, password P; new each start)` signs in to the widgets page."""
+    match = re.match(r"(\S+)\s+\(email (\S+), password (\S+);", line)
+    assert match, line
+    url, email, password = match.groups()
+    assert url == f"http://127.0.0.1:{port}/settings/login"
+    # Like a browser, which treats http://127.0.0.1 as a secure context, send the Secure session cookie back.
+    jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "http")))
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = browser.open(url, timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+    signed_in = browser.open(url, data=body, timeout=10)
+    assert signed_in.url.endswith("/settings/dashboard"), signed_in.url
+    widgets = browser.open(f"http://127.0.0.1:{port}/settings/rules", timeout=10).read().decode()
+    assert "Exit offer for first-time visitors" in widgets
+
+
 def wait_until_serving(url: str) -> bytes:
     deadline = time.monotonic() + 30
     while True:
@@ -68,12 +89,16 @@ def test_demo_seeds_once_and_serves_the_store_with_the_tag(tmp_path):
         assert f"/s/{public_key}.js" in home
         script = wait_until_serving(f"http://127.0.0.1:{port}/s/{public_key}.js")
         assert public_key.encode() in script
+        assert_the_printed_sign_in_opens_the_settings(printed["settings"], port)
     finally:
         stop(process)
 
     process, again = start_demo(database, port, tmp_path / "second.log")
     try:
         assert again["public_key"] == public_key, "a second run reuses the seeded shop"
+        assert again["settings"] != printed["settings"], "a new password at each start"
+        wait_until_serving(again["store"])
+        assert_the_printed_sign_in_opens_the_settings(again["settings"], port)
         assert "importing" in (tmp_path / "first.log").read_text()
         assert "importing" not in (tmp_path / "second.log").read_text(), "a second run does not import again"
     finally:

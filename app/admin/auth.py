@@ -1,9 +1,9 @@
-"""Who is calling the admin API: a shop, identified by its secret key as a bearer token."""
+"""Who is calling the admin API: a shop, by its secret key as a bearer token or by a settings-UI session."""
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import g, request, session
 from sqlalchemy import select
 
 from app import db
@@ -24,7 +24,7 @@ def shop_required(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        g.shop = _shop_from_bearer_token()
+        g.shop = _shop_from_bearer_token() if "Authorization" in request.headers else _shop_from_session()
         return view(*args, **kwargs)
 
     return wrapper
@@ -38,4 +38,21 @@ def _shop_from_bearer_token() -> Shop:
     shop = db.session().scalar(select(Shop).where(Shop.secret_key_hash == hash_secret_key(token.strip())))
     if shop is None:
         raise ApiError(401, "Unknown secret key.")
+    return shop
+
+
+def _shop_from_session() -> Shop:
+    """The settings UI's own pages call the admin API with the merchant's session cookie.
+
+    A cookie is sent by the browser whatever page started the request, so
+    unsafe methods must also carry the session's CSRF token.
+    """
+    from app.settings_ui.auth import signed_in_shop
+    from app.settings_ui.csrf import UNSAFE_METHODS, token_is_valid
+
+    shop = signed_in_shop() if session.get("shop_id") else None
+    if shop is None:
+        raise ApiError(401, "Send the shop's secret key as 'Authorization: Bearer sk_...', or sign in to the settings UI.")
+    if request.method in UNSAFE_METHODS and not token_is_valid():
+        raise ApiError(403, "Missing or wrong X-CSRF-Token header for a session-authenticated request.")
     return shop

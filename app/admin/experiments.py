@@ -11,10 +11,10 @@ from app import db
 from app.admin import blueprint
 from app.admin.auth import current_shop, shop_required
 from app.errors import ApiError
+from app.experiments.variants import check_variant_content
 from app.models import Experiment, Rule
 from app.models.types import utcnow
 from app.schemas.experiments import ExperimentSchema, StatsQuerySchema
-from app.schemas.rules import CONTENT_SCHEMAS, sanitize_html
 from app.stats.report import stats_report
 
 _schema = ExperimentSchema()
@@ -86,19 +86,9 @@ def _load(payload) -> dict:
     rule = db.session().scalar(select(Rule).where(Rule.id == data["rule_id"], Rule.shop_id == current_shop().id))
     if rule is None:
         raise ApiError(400, "Invalid experiment; nothing was changed.", {"rule_id": ["No such rule."]})
-    content_schema = CONTENT_SCHEMAS[rule.kind]()
-    errors = {}
-    for index, variant in enumerate(data["variants"]):
-        try:
-            content_schema.load({**(rule.content or {}), **variant["content"]})
-        except ValidationError as error:
-            errors[str(index)] = {"content": error.messages}
+    errors = check_variant_content(rule, data["variants"])
     if errors:
         raise ApiError(400, "Invalid experiment; nothing was changed.", {"variants": errors})
-    if rule.kind == "block":
-        for variant in data["variants"]:
-            if "html" in variant["content"]:
-                variant["content"]["html"] = sanitize_html(variant["content"]["html"])
     return data
 
 

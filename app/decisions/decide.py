@@ -104,7 +104,8 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     if rule.kind == "block":
         decision["blocks"] = [_block(item)]
     elif rule.kind == "popup":
-        decision["popups"] = [_popup(item)]
+        # A preview opens at once and ignores caps: the merchant should not have to act out an exit.
+        decision["popups"] = [{**_popup(item), "trigger": {"open_now": True}, "cap": {"stop_after_conversion": False}}]
     else:
         decision["sliders"] = _sliders(session, shop, [item], request)
     return decision

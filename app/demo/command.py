@@ -15,7 +15,8 @@ def demo(host: str, port: int) -> None:
     """Seed the demo shop (if needed) and serve it with the script tag installed."""
     from app import create_app
     from app.cli import ensure_schema
-    from app.demo.seed import seed_demo
+    from app.demo.seed import demo_merchant_sign_in, seed_demo
+    from app.jobs.worker import start_worker_thread
     from app.recommender.artifacts import active_version
     from app.recommender.train_command import start_background_retraining, train_with_progress
 
@@ -27,12 +28,15 @@ def demo(host: str, port: int) -> None:
         click.echo(f"demo shop: {result.products} products, {result.orders} orders", err=True)
         if result.secret_key:
             click.echo(f"secret_key: {result.secret_key}  (admin API; shown once)", err=True)
+        email, password = demo_merchant_sign_in(db.session(), result.shop)
         if active_version(db.session(), result.shop.id) is None:
             click.echo("training the demo shop's recommender (about a minute, once) ...", err=True)
             train_with_progress(db.session(), result.shop)
     start_background_retraining(app, app.config["RETRAIN_INTERVAL_HOURS"])
+    start_worker_thread(app)  # runs the settings UI's retrain button, syncs and webhooks
     base = f"http://{host}:{port}"
     click.echo(f"store: {base}/store/")
+    click.echo(f"settings: {base}/settings/login  (email {email}, password {password}; new each start)")
     click.echo(f"public_key: {public_key}", nl=True)
     # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
     run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -23,6 +23,7 @@ DEMO_NAME = "Demo Gift Shop"
 # Whoever opens the demo should see the widgets: no shop-wide holdout here
 # (real shops hold out 5% by default to measure the total uplift).
 DEMO_SETTINGS = {"demo": True, "holdout_percent": 0}
+DEMO_MERCHANT_EMAIL = "merchant@demo-store.localhost"
 
 
 @dataclass
@@ -59,3 +60,20 @@ def seed_demo(session: Session, echo: Callable[[str], None] = lambda message: No
 
 def _count(session: Session, model, shop_id: int) -> int:
     return session.scalar(select(func.count()).select_from(model).where(model.shop_id == shop_id))
+
+
+def demo_merchant_sign_in(session: Session, shop: Shop) -> tuple[str, str]:
+    """The demo merchant's settings-UI sign-in, with a fresh password each start (it is printed, never stored in clear)."""
+    import secrets
+
+    from app.merchant_accounts import create_user, set_password
+    from app.models import ShopUser
+
+    password = secrets.token_urlsafe(12)
+    user = session.scalar(select(ShopUser).where(ShopUser.email == DEMO_MERCHANT_EMAIL))
+    if user is None:
+        create_user(session, shop.id, DEMO_MERCHANT_EMAIL, password)
+    else:
+        set_password(user, password)
+    session.commit()
+    return DEMO_MERCHANT_EMAIL, password

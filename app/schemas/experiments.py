@@ -26,7 +26,10 @@ class ExperimentSchema(Schema):
 
     @validates_schema(skip_on_field_errors=False)  # report variant problems together with field errors
     def _variants(self, data, **kwargs):
-        names = [variant["name"] for variant in data.get("variants", [])]
+        variants = [variant for variant in data.get("variants", []) if isinstance(variant, dict)]
+        if len(variants) != len(data.get("variants", [])) or any("name" not in v or "weight" not in v for v in variants):
+            return  # a variant already failed its own field checks; those messages say what is wrong
+        names = [variant["name"] for variant in variants]
         if len(names) != len(set(names)) or "holdout" in names:
             raise ValidationError("Variant names must be unique and not 'holdout'.", "variants")
         if names and not any(variant["weight"] > 0 for variant in data["variants"]):

@@ -8,35 +8,21 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.demo.rules import seed_demo_rules
-from app.demo.seed import DEMO_DOMAIN, DEMO_NAME, DEMO_SETTINGS
+from app.demo.seed import DEMO_SETTINGS
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.models import Event, Lead, Product, Profile
+from app.models import Event, Lead, Profile
 from app.models.types import utcnow
-from app.shops import create_shop
+from tests.browser.demo_store import build_demo_store
 from tests.browser.test_tracking import wait_for
 from tests.ingest.helpers import event
 
 pytestmark = pytest.mark.browser
-PRODUCTS = [(f"P{n:02d}", f"Demo Product {n}", Decimal("2.50") + n) for n in range(16)]
 
 
 @pytest.fixture
 def shop(db_session):
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings=dict(DEMO_SETTINGS))
-    for external_id, title, price in PRODUCTS:
-        db_session.add(Product(shop_id=shop.id, external_id=external_id, title=title, price=price, currency="GBP",
-                               url=f"/store/products/{external_id}", image_url=f"/store/images/{external_id}.svg", tags=[], in_stock=True))
-    db_session.flush()
-    # Some sales, so that the sliders (trending without a trained model) have items.
-    store_new_orders(db_session, shop.id, [
-        OrderData(f"H{n}", utcnow() - timedelta(days=n % 9), lines=[OrderLineData(PRODUCTS[n % 16][0], 1, Decimal(3))])
-        for n in range(60)
-    ], "import")
-    seed_demo_rules(db_session, shop.id)
-    db_session.commit()
-    return shop
+    return build_demo_store(db_session)
 
 
 def visitor_page(browser, visitor_id: str | None = None, init: str = ""):

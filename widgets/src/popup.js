@@ -52,6 +52,7 @@ function armPopup(popups) {
       win.addEventListener('popstate', safe(function () { if (dwelled()) fire(); }), {once: true});
     } catch (e) {}
   }
+  if (trigger.open_now) fire(); // the merchant's preview
   if (trigger.time_on_page_seconds) setTimeout(fire, trigger.time_on_page_seconds * 1000);
   if (trigger.scroll_depth_percent) {
     win.addEventListener('scroll', safe(function () {

@@ -1,0 +1,54 @@
+"""The install page: the script tag to copy, the Shopify app embed, and whether our script is seen yet."""
+from __future__ import annotations
+
+from flask import g, jsonify, render_template, request
+from sqlalchemy import func, select
+
+from app import db
+from app.models import Event, ShopifyInstall
+from app.settings_ui import blueprint
+from app.settings_ui.auth import login_required
+
+
+def script_tag(shop) -> str:
+    from flask import current_app
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    return f'<script async src="{base}/s/{shop.public_key}.js"></script>'
+
+
+def tag_status(shop_id: int) -> dict:
+    session = db.session()
+    first, last, count = session.execute(
+        select(func.min(Event.received_at), func.max(Event.received_at), func.count()).where(Event.shop_id == shop_id)
+    ).one()
+    return {
+        "seen": count > 0,
+        "first_event_at": first.isoformat() if first else None,
+        "last_event_at": last.isoformat() if last else None,
+        "events": count,
+    }
+
+
+@blueprint.get("/install")
+@login_required
+def install():
+    shopify = db.session().scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == g.shop.id))
+    return render_template(
+        "settings/install.html", tag=script_tag(g.shop), status=tag_status(g.shop.id), shopify=shopify,
+        embed=_embed_status(shopify),
+    )
+
+
+@blueprint.get("/install/status")
+@login_required
+def install_status():
+    return jsonify(tag_status(g.shop.id))
+
+
+def _embed_status(shopify: ShopifyInstall | None) -> dict | None:
+    if shopify is None or shopify.uninstalled_at is not None:
+        return None
+    from app.shopify.app_embed import app_embed_status
+
+    return app_embed_status(shopify)

@@ -1,0 +1,167 @@
+"""Rule editor forms <-> the admin API's rule and experiment payloads. Plain functions, no Flask.
+
+Inputs are named by the dotted path of what they set (``content.headline``,
+``targeting.stages``), so the marshmallow schemas validate the form exactly
+as they validate the JSON API, and their field-level errors map straight
+back onto the inputs.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.journey.stages import STAGES
+from app.journey.traffic_class import TRAFFIC_CLASSES
+from app.schemas.recommendations import STRATEGIES
+from app.schemas.rules import DEVICES, MODES, PAGE_KINDS
+
+LIST_FIELDS = ("targeting.stages", "targeting.segments", "targeting.page_kinds", "targeting.devices", "targeting.sources")
+LINE_LIST_FIELDS = ("targeting.url_patterns",)
+DATETIME_FIELDS = ("targeting.starts_at", "targeting.ends_at")
+# What a variant may change, per kind: the field a merchant would A/B test first.
+VARIANT_FIELDS = {"block": ("html",), "popup": ("headline", "coupon"), "slider": ("title", "strategy")}
+MAX_VARIANTS = 4
+CHOICES = {"stages": STAGES, "page_kinds": PAGE_KINDS, "devices": DEVICES, "sources": TRAFFIC_CLASSES,
+           "modes": MODES, "strategies": STRATEGIES}
+
+
+class FormData(Mapping):
+    """The subset of a werkzeug MultiDict this module needs (also built by tests from plain dicts)."""
+
+    def __init__(self, items: dict[str, list[str]]):
+        self._items = items
+
+    def __getitem__(self, key):
+        return self._items[key][-1]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def getlist(self, key):
+        return list(self._items.get(key, []))
+
+
+def rule_payload(form, kind: str) -> dict:
+    """The JSON body the rules API takes, from the editor form."""
+    payload: dict = {"kind": kind}
+    for name in form:
+        if name == "csrf_token" or name.startswith(("variant.", "experiment.", "preview")):
+            continue
+        if name in LIST_FIELDS:
+            values = [value for value in form.getlist(name) if value != ""]
+            if name == "targeting.segments":
+                values = [int(value) if value.isdigit() else value for value in values]
+            _set(payload, name, values)
+            continue
+        # A checkbox is sent as a hidden "false" followed by "true" when ticked: the last value wins.
+        value = form.getlist(name)[-1].strip() if form.getlist(name) else ""
+        if name in LINE_LIST_FIELDS:
+            _set(payload, name, [line.strip() for line in value.splitlines() if line.strip()])
+        elif value == "":
+            continue  # unset: the schema's default applies (or it says the field is required)
+        elif name in DATETIME_FIELDS and len(value) == 16:
+            _set(payload, name, value + ":00+00:00")  # <input type=datetime-local> has no zone; the form says UTC
+        else:
+            _set(payload, name, value)
+    for name in LIST_FIELDS:  # nothing ticked still means "no restriction"
+        if not _has(payload, name):
+            _set(payload, name, [])
+    return payload
+
+
+def experiment_payload(form, rule_id: int, kind: str) -> dict | None:
+    """The experiment (variants and weights) the form describes, or None when it names no variant."""
+    variants = []
+    for index in range(MAX_VARIANTS):
+        name = (form.get(f"variant.{index}.name") or "").strip()
+        if not name:
+            continue
+        content = {}
+        for field in VARIANT_FIELDS[kind]:
+            value = (form.get(f"variant.{index}.{field}") or "").strip()
+            if value:
+                content[field] = value
+        variants.append({"name": name, "weight": (form.get(f"variant.{index}.weight") or "1").strip(), "content": content})
+    if not variants:
+        return None
+    holdout = (form.get("experiment.holdout_percent") or "0").strip()
+    try:
+        holdout_fraction = float(holdout) / 100
+    except ValueError:
+        holdout_fraction = holdout  # the schema reports it
+    return {"rule_id": rule_id, "name": (form.get("experiment.name") or "").strip() or "A/B test",
+            "status": "running", "variants": variants, "holdout": holdout_fraction}
+
+
+def form_values(rule_data: dict, experiment: dict | None = None) -> dict:
+    """Flatten a rule (as the API dumps it) into {input name: value} for the template."""
+    values: dict = {}
+    _flatten(rule_data, "", values)
+    if experiment:
+        values["experiment.name"] = experiment.get("name", "")
+        values["experiment.holdout_percent"] = round(float(experiment.get("holdout") or 0) * 100, 2)
+        for index, variant in enumerate(experiment.get("variants", [])[:MAX_VARIANTS]):
+            values[f"variant.{index}.name"] = variant.get("name", "")
+            values[f"variant.{index}.weight"] = variant.get("weight", 1)
+            for field, value in (variant.get("content") or {}).items():
+                values[f"variant.{index}.{field}"] = value
+    return values
+
+
+def submitted_values(form) -> dict:
+    """What the merchant typed, to show again next to the errors."""
+    values = {}
+    for name in form:
+        items = form.getlist(name)
+        values[name] = items if name in LIST_FIELDS else (items[-1] if items else "")
+    return values
+
+
+def flat_errors(messages, prefix: str = "") -> dict[str, str]:
+    """marshmallow's nested messages as {dotted input name: message}."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, inner in messages.items():
+            flat.update(flat_errors(inner, f"{prefix}{key}." if key != "_schema" else prefix))
+    elif isinstance(messages, list):
+        if all(isinstance(item, str) for item in messages):
+            flat[prefix.rstrip(".") or "_form"] = " ".join(messages)
+        else:
+            for item in messages:
+                flat.update(flat_errors(item, prefix))
+    else:
+        flat[prefix.rstrip(".") or "_form"] = str(messages)
+    return flat
+
+
+def _flatten(value, prefix: str, into: dict) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(inner, f"{prefix}{key}.", into)
+        return
+    name = prefix.rstrip(".")
+    if name in LINE_LIST_FIELDS:
+        into[name] = "\n".join(value or [])
+    elif name in DATETIME_FIELDS and value:
+        into[name] = str(value)[:16]
+    else:
+        into[name] = value
+
+
+def _set(payload: dict, dotted: str, value) -> None:
+    *parents, last = dotted.split(".")
+    node = payload
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+def _has(payload: dict, dotted: str) -> bool:
+    node = payload
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True

@@ -1,0 +1,221 @@
+"""Editors for content blocks, pop-ups and sliders: content, placement, triggers, targeting, caps, variants, preview."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from app import db
+from app.decisions.preview import preview_token
+from app.experiments.variants import check_variant_content
+from app.models import RULE_KINDS, Experiment, Product, Rule, Segment
+from app.schemas.experiments import ExperimentSchema
+from app.schemas.rules import RuleSchema
+from app.settings_ui import blueprint
+from app.settings_ui.auth import login_required
+from app.settings_ui.rule_form import (
+    CHOICES,
+    MAX_VARIANTS,
+    VARIANT_FIELDS,
+    experiment_payload,
+    flat_errors,
+    form_values,
+    rule_payload,
+    submitted_values,
+)
+
+KIND_LABELS = {"block": "Content block", "popup": "Pop-up", "slider": "Recommendation slider"}
+_FIELDS = ("kind", "name", "enabled", "priority", "slot", "selector", "mode", "content", "targeting", "frequency")
+_rule_schema = RuleSchema()
+_experiment_schema = ExperimentSchema()
+
+
+@blueprint.get("/rules")
+@login_required
+def rules():
+    found = db.session().scalars(
+        select(Rule).where(Rule.shop_id == g.shop.id).order_by(Rule.kind, Rule.priority.desc(), Rule.id)
+    ).all()
+    by_kind = {kind: [rule for rule in found if rule.kind == kind] for kind in RULE_KINDS}
+    return render_template("settings/rules.html", by_kind=by_kind, labels=KIND_LABELS)
+
+
+@blueprint.route("/rules/new/<kind>", methods=["GET", "POST"])
+@login_required
+def rule_new(kind: str):
+    if kind not in RULE_KINDS:
+        abort(404)
+    if request.method == "POST":
+        return _save(None, kind)
+    defaults = _rule_schema.dump(_rule_schema.load(_starter(kind)))
+    return _render(None, kind, form_values(defaults))
+
+
+@blueprint.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@login_required
+def rule_edit(rule_id: int):
+    rule = _own_rule(rule_id)
+    if request.method == "POST":
+        return _save(rule, rule.kind)
+    experiment = _experiment_for(rule)
+    return _render(rule, rule.kind, form_values(_rule_schema.dump(rule), _experiment_schema.dump(experiment) if experiment else None))
+
+
+@blueprint.post("/rules/<int:rule_id>/enabled")
+@login_required
+def rule_toggle(rule_id: int):
+    rule = _own_rule(rule_id)
+    rule.enabled = request.form.get("enabled") == "true"
+    db.session().commit()
+    flash(f"“{rule.name}” is now {'on' if rule.enabled else 'off'}.", "info")
+    return redirect(request.form.get("back") == "edit" and url_for("settings_ui.rule_edit", rule_id=rule.id) or url_for("settings_ui.rules"))
+
+
+@blueprint.post("/rules/<int:rule_id>/delete")
+@login_required
+def rule_delete(rule_id: int):
+    rule = _own_rule(rule_id)
+    name = rule.name
+    session = db.session()
+    session.delete(rule)
+    session.commit()
+    flash(f"Deleted “{name}”.", "info")
+    return redirect(url_for("settings_ui.rules"))
+
+
+def _save(rule: Rule | None, kind: str):
+    session = db.session()
+    payload = rule_payload(request.form, kind)
+    errors: dict[str, str] = {}
+    data = None
+    try:
+        data = _rule_schema.load(payload)
+    except ValidationError as error:
+        errors.update(flat_errors(error.messages))
+    if data is not None:
+        errors.update(_foreign_segments(data["targeting"].get("segments", [])))
+    experiment_data = None
+    wanted = experiment_payload(request.form, rule.id if rule else 0, kind)
+    if wanted is not None:
+        try:
+            experiment_data = _experiment_schema.load(wanted)
+        except ValidationError as error:
+            errors.update(_experiment_errors(flat_errors(error.messages)))
+        if experiment_data is not None and data is not None:
+            draft = Rule(kind=kind, content=data["content"])
+            errors.update(_experiment_errors(flat_errors({"variants": check_variant_content(draft, experiment_data["variants"])})))
+    if errors:
+        return _render(rule, kind, submitted_values(request.form), errors), 400
+
+    if rule is None:
+        rule = Rule(shop_id=g.shop.id)
+        session.add(rule)
+    for field in _FIELDS:
+        setattr(rule, field, data[field])
+    session.flush()
+    _store_experiment(rule, experiment_data)
+    session.commit()
+    flash(f"Saved “{rule.name}”.", "info")
+    return redirect(url_for("settings_ui.rule_edit", rule_id=rule.id))
+
+
+def _store_experiment(rule: Rule, data: dict | None) -> None:
+    session = db.session()
+    existing = _experiment_for(rule)
+    if data is None:
+        if existing is not None:
+            session.delete(existing)
+        return
+    data["rule_id"] = rule.id
+    if existing is None:
+        session.add(Experiment(shop_id=rule.shop_id, **data))
+    else:
+        for field, value in data.items():
+            setattr(existing, field, value)
+
+
+def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = None):
+    segments = db.session().scalars(select(Segment).where(Segment.shop_id == g.shop.id).order_by(Segment.name)).all()
+    preview = _preview(rule) if rule is not None else None
+    return render_template(
+        "settings/rule_edit.html", rule=rule, kind=kind, label=KIND_LABELS[kind], values=values, errors=errors or {},
+        choices=CHOICES, segments=segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
+    )
+
+
+def _preview(rule: Rule) -> dict:
+    page = request.args.get("preview_page") or _default_preview_page(rule)
+    if not page or not page.startswith(("http://", "https://")):
+        return {"page": page, "url": None}
+    token = preview_token(current_app.secret_key, g.shop.id, rule.id)
+    base, _, fragment = page.partition("#")
+    url = f"{base}{'&' if '?' in base else '?'}p13n_preview={token}" + (f"#{fragment}" if fragment else "")
+    return {"page": page, "url": url}
+
+
+def _default_preview_page(rule: Rule) -> str | None:
+    settings = g.shop.settings or {}
+    if settings.get("demo"):
+        return request.host_url + _demo_page(rule).lstrip("/")
+    if settings.get("store_url"):
+        return settings["store_url"]
+    return f"https://{g.shop.domain}/" if g.shop.domain else None
+
+
+def _demo_page(rule: Rule) -> str:
+    slot = rule.slot or ""
+    if slot.startswith("product"):
+        product = db.session().scalar(select(Product.external_id).where(Product.shop_id == g.shop.id).order_by(Product.id).limit(1))
+        return f"/store/products/{product}" if product else "/store/"
+    if slot.startswith("cart"):
+        return "/store/cart"
+    if slot.startswith("collection"):
+        return "/store/collections/all"
+    return "/store/"
+
+
+def _starter(kind: str) -> dict:
+    """What a new rule of this kind starts as: valid, switched off, ready to edit."""
+    content = {
+        "block": {"html": "<h2>Your headline</h2><p>Your message.</p>"},
+        "popup": {"headline": "Before you go", "body": "", "trigger": {}},
+        "slider": {"title": "Picked for you", "strategy": "personalized", "limit": 10},
+    }[kind]
+    return {"kind": kind, "name": f"New {KIND_LABELS[kind].lower()}", "enabled": False, "content": content,
+            "slot": None if kind == "popup" else "home-recommendations" if kind == "slider" else "home-hero"}
+
+
+def _foreign_segments(segment_ids: list) -> dict:
+    if not segment_ids:
+        return {}
+    own = set(db.session().scalars(select(Segment.id).where(Segment.shop_id == g.shop.id, Segment.id.in_(segment_ids))))
+    missing = [str(segment) for segment in segment_ids if segment not in own]
+    return {"targeting.segments": f"No such segment: {', '.join(missing)}."} if missing else {}
+
+
+def _experiment_errors(flat: dict[str, str]) -> dict[str, str]:
+    """Experiment schema paths (variants.0.content.headline) as the editor's input names (variant.0.headline)."""
+    renamed = {}
+    for path, message in flat.items():
+        parts = path.split(".")
+        if parts[0] == "variants" and len(parts) > 1 and parts[1].isdigit():
+            field = parts[-1] if parts[-1] not in ("content", "variants") else "name"
+            renamed[f"variant.{parts[1]}.{field}"] = message
+        elif parts[0] == "variants":
+            renamed["variant.0.name"] = message
+        elif parts[0] == "holdout":
+            renamed["experiment.holdout_percent"] = message
+        else:
+            renamed[f"experiment.{path}"] = message
+    return renamed
+
+
+def _experiment_for(rule: Rule) -> Experiment | None:
+    return db.session().scalar(select(Experiment).where(Experiment.rule_id == rule.id, Experiment.shop_id == g.shop.id))
+
+
+def _own_rule(rule_id: int) -> Rule:
+    rule = db.session().scalar(select(Rule).where(Rule.id == rule_id, Rule.shop_id == g.shop.id))
+    if rule is None:
+        abort(404)
+    return rule

@@ -1,0 +1,130 @@
+"""The widget editors, driven through their HTML forms."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from sqlalchemy import select
+
+from app.decisions.preview import previewed_rule_id
+from app.models import Experiment, Rule, Segment
+from tests.rules_helpers import make_rule
+
+POPUP_FORM = {
+    "name": "Exit coupon", "enabled": "true", "priority": "5",
+    "content.headline": "Wait! 10% off", "content.body": "Use it today.", "content.coupon": "WELCOME10",
+    "content.email_capture": "false", "content.button": "Send",
+    "content.trigger.exit_intent": "true", "content.trigger.mobile_exit": "true", "content.trigger.min_dwell_seconds": "3",
+    "targeting.stages": "new_visitor", "frequency.once_per_session": "true", "frequency.every_days": "7",
+    "frequency.stop_after_conversion": "true",
+}
+
+
+def test_a_new_pop_up_is_saved_from_the_form(signed_in, db_session):
+    page = signed_in.get("/settings/rules/new/popup")
+    assert page.status_code == 200 and 'name="content.headline"' in page.get_data(as_text=True)
+    response = signed_in.post("/settings/rules/new/popup", POPUP_FORM)
+    assert response.status_code == 302
+    rule = db_session.scalar(select(Rule).where(Rule.shop_id == signed_in.shop.id))
+    assert (rule.kind, rule.name, rule.enabled, rule.priority) == ("popup", "Exit coupon", True, 5)
+    assert rule.content["coupon"] == "WELCOME10" and rule.content["trigger"]["min_dwell_seconds"] == 3
+    assert rule.content["email_capture"] is False
+    assert rule.targeting["stages"] == ["new_visitor"] and rule.targeting["devices"] == []
+    assert rule.frequency == {"once_per_session": True, "every_days": 7, "stop_after_conversion": True}
+    assert response.headers["Location"].endswith(f"/settings/rules/{rule.id}")
+
+
+def test_bad_input_shows_field_messages_and_keeps_what_was_stored(signed_in, db_session):
+    rule = make_rule(db_session, signed_in.shop, kind="popup", name="Keep me", content={"headline": "Original"})
+    db_session.commit()
+    bad = {**POPUP_FORM, "content.headline": "", "content.trigger.min_dwell_seconds": "-4", "targeting.starts_at": "2026-12-01T10:00",
+           "targeting.ends_at": "2026-11-01T10:00"}
+    response = signed_in.post(f"/settings/rules/{rule.id}", bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="content.headline-error"' in html
+    assert 'id="content.trigger.min_dwell_seconds-error"' in html
+    assert 'id="targeting.ends_at-error"' in html and "Must be after starts_at." in html
+    assert 'value="Use it today."' not in html or "Use it today." in html  # what was typed is shown again
+    db_session.expire_all()
+    assert db_session.get(Rule, rule.id).content["headline"] == "Original"
+
+
+def test_block_html_is_sanitized_on_save(signed_in, db_session):
+    form = {"name": "Hero", "enabled": "true", "slot": "home-hero", "mode": "replace",
+            "content.html": '<h2 onclick="steal()">Hi</h2><script>alert(1)</script><img src="javascript:x"><a href="https://x.example">x</a>'}
+    assert signed_in.post("/settings/rules/new/block", form).status_code == 302
+    html = db_session.scalar(select(Rule)).content["html"]
+    assert "script" not in html and "onclick" not in html and "javascript" not in html
+    assert html.startswith("<h2>Hi</h2>") and 'rel="noopener noreferrer"' in html
+
+
+def test_variants_and_weights_become_the_rules_experiment(signed_in, db_session):
+    form = {**POPUP_FORM, "experiment.name": "Coupon test", "experiment.holdout_percent": "10",
+            "variant.0.name": "ten", "variant.0.weight": "1", "variant.1.name": "fifteen", "variant.1.weight": "3",
+            "variant.1.coupon": "WELCOME15"}
+    assert signed_in.post("/settings/rules/new/popup", form).status_code == 302
+    experiment = db_session.scalar(select(Experiment))
+    assert experiment.name == "Coupon test" and experiment.holdout == 0.1
+    assert [(v["name"], v["weight"], v["content"]) for v in experiment.variants] == [
+        ("ten", 1.0, {}), ("fifteen", 3.0, {"coupon": "WELCOME15"})]
+    edit = signed_in.get(f"/settings/rules/{experiment.rule_id}").get_data(as_text=True)
+    assert 'value="WELCOME15"' in edit
+    # Emptying the variant names ends the test.
+    form.update({"variant.0.name": "", "variant.1.name": ""})
+    assert signed_in.post(f"/settings/rules/{experiment.rule_id}", form).status_code == 302
+    db_session.expire_all()
+    assert db_session.scalar(select(Experiment)) is None
+
+
+def test_a_bad_variant_is_reported_on_its_row(signed_in, db_session):
+    form = {**POPUP_FORM, "variant.0.name": "has space", "variant.1.name": "b", "variant.1.weight": "-1"}
+    response = signed_in.post("/settings/rules/new/popup", form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="variant.0.name-error"' in html and 'id="variant.1.weight-error"' in html
+    assert db_session.scalar(select(Rule)) is None
+
+
+def test_targeting_another_shops_segment_is_refused(signed_in, db_session, make_shop):
+    other, _ = make_shop("Other")
+    foreign = Segment(shop_id=other.id, name="Theirs", match="all", conditions=[{"field": "order_count", "op": "gte", "value": 1}])
+    db_session.add(foreign)
+    db_session.commit()
+    response = signed_in.post("/settings/rules/new/popup", {**POPUP_FORM, "targeting.segments": str(foreign.id)})
+    assert response.status_code == 400 and f"No such segment: {foreign.id}." in response.get_data(as_text=True)
+
+
+def test_the_editor_previews_the_saved_rule_in_an_iframe(signed_in, db_session, app):
+    rule = make_rule(db_session, signed_in.shop, kind="popup", content={"headline": "Hi"})
+    db_session.commit()
+    html = signed_in.get(f"/settings/rules/{rule.id}?preview_page=https://merchant.example/collections/all").get_data(as_text=True)
+    src = unescape(re.search(r'<iframe class="preview" src="([^"]+)"', html).group(1))
+    assert src.startswith("https://merchant.example/collections/all?p13n_preview=")
+    token = src.split("p13n_preview=")[1]
+    assert previewed_rule_id(app.secret_key, token, signed_in.shop.id) == rule.id
+
+
+def test_turning_a_rule_off_and_deleting_it(signed_in, db_session):
+    rule = make_rule(db_session, signed_in.shop, kind="popup", content={"headline": "Hi"})
+    db_session.commit()
+    assert signed_in.post(f"/settings/rules/{rule.id}/enabled", {"enabled": "false"}).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Rule, rule.id).enabled is False
+    listing = signed_in.get("/settings/rules").get_data(as_text=True)
+    assert "Turn on" in listing
+    assert signed_in.post(f"/settings/rules/{rule.id}/delete").status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Rule, rule.id) is None
+
+
+def test_another_shops_rules_are_invisible(signed_in, db_session, make_shop):
+    other, _ = make_shop("Other")
+    theirs = make_rule(db_session, other, kind="popup", name="Their secret campaign", content={"headline": "Hi"})
+    db_session.commit()
+    assert "Their secret campaign" not in signed_in.get("/settings/rules").get_data(as_text=True)
+    assert signed_in.get(f"/settings/rules/{theirs.id}").status_code == 404
+    assert signed_in.post(f"/settings/rules/{theirs.id}/enabled", {"enabled": "false"}).status_code == 404
+    assert signed_in.post(f"/settings/rules/{theirs.id}/delete").status_code == 404
+    db_session.expire_all()
+    assert db_session.get(Rule, theirs.id).enabled is True

@@ -1,6 +1,7 @@
 """`flask --app wsgi worker`: a worker process, and the demo's in-process worker thread."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -10,16 +11,34 @@ from app import db
 from app.jobs.queue import claim_next, run_job, worker_name
 
 
+# How often a worker looks for periodic work to queue (the daily retention purges).
+MAINTENANCE_EVERY = 15 * 60
+
+
 def work_forever(app, idle_seconds: float = 1.0, stop: threading.Event | None = None) -> None:
     name = worker_name()
+    next_maintenance = 0.0
     while stop is None or not stop.is_set():
         with app.app_context():
             session = db.session()
+            if time.monotonic() >= next_maintenance:
+                schedule_periodic_jobs(session)
+                next_maintenance = time.monotonic() + MAINTENANCE_EVERY
             job = claim_next(session, name)
             if job is not None:
                 run_job(session, job)
                 continue
         time.sleep(idle_seconds)
+
+
+def schedule_periodic_jobs(session) -> None:
+    from app.privacy.retention_job import schedule_daily_purges
+
+    try:
+        schedule_daily_purges(session)
+    except Exception:  # noqa: BLE001 - maintenance must never stop the worker from running jobs
+        session.rollback()
+        logging.getLogger(__name__).exception("scheduling periodic jobs failed")
 
 
 @click.command("worker")

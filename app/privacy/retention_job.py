@@ -1,13 +1,17 @@
-"""Deleting events past a shop's retention period: the "purge_expired" job and `flask purge-expired` (daily, from cron)."""
+"""Deleting events past a shop's retention period: the "purge_expired" job, queued daily by the workers
+(and at once when the merchant saves a period), and `flask purge-expired` for cron."""
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import db
-from app.jobs.queue import handler, set_progress
+from app.jobs.queue import enqueue, handler, set_progress
 from app.models import Job, Shop
+from app.models.types import utcnow
 from app.privacy.customer_data import purge_expired
 
 
@@ -23,6 +27,26 @@ def run_purge(session: Session, job: Job) -> None:
     deleted = purge_expired(session, shop.id, days) if days else 0
     session.commit()
     set_progress(session, job, deleted=deleted, retention_days=days)
+
+
+def schedule_daily_purges(session: Session, now=None) -> int:
+    """Enqueue a purge for every shop with a retention period whose last one is a day old; how many.
+
+    Workers call this now and then; the jobs table is the record of when
+    each shop was last purged, so any number of workers agree.
+    """
+    now = now or utcnow()
+    queued = 0
+    for shop in session.scalars(select(Shop).order_by(Shop.id)).all():
+        if not retention_days(shop):
+            continue
+        recent = session.scalar(select(Job.id).where(
+            Job.shop_id == shop.id, Job.kind == "purge_expired", Job.created_at > now - timedelta(days=1)).limit(1))
+        if recent is None:
+            enqueue(session, "purge_expired", {}, shop_id=shop.id, max_attempts=3)
+            queued += 1
+    session.commit()
+    return queued
 
 
 def purge_all_shops(session: Session) -> dict[int, int]:

@@ -13,7 +13,7 @@ from app.models import Rule
 from app.models.types import utcnow
 from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
-from app.settings_ui.charts import Series, bar_chart, line_chart
+from app.settings_ui.charts import Series, bar_chart, line_chart, plain_number
 from app.stats.report import stats_report
 from app.stats.timeseries import Timeseries, daily_series
 
@@ -91,7 +91,7 @@ def overall_charts(series: Timeseries, currency: str) -> list[tuple[str, Markup]
         ("Conversions per day (attributed purchases and pop-up sign-ups)", lambda title: bar_chart(
             title, labels, [d.conversions for d in series.overall], name="Conversions", integers=True)),
         (f"Attributed revenue per day ({currency})", lambda title: bar_chart(
-            title, labels, [d.revenue for d in series.overall], name="Revenue", y_format=lambda v: f"{v:,.0f}")),
+            title, labels, [d.revenue for d in series.overall], name="Revenue", y_format=plain_number)),
         # Cumulative since the period's start: daily rates of a few visitors would only be noise.
         ("Conversion rate since the start of the period: personalized vs holdout", lambda title: line_chart(title, labels, [
             Series("Personalized", [p.personalized_rate for p in series.uplift]),

@@ -24,10 +24,14 @@ def tag_status(shop_id: int) -> dict:
     ).one()
     return {
         "seen": count > 0,
-        "first_event_at": first.isoformat() if first else None,
-        "last_event_at": last.isoformat() if last else None,
+        "first_event_at": _when(first),
+        "last_event_at": _when(last),
         "events": count,
     }
+
+
+def _when(moment) -> str | None:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else None
 
 
 @blueprint.get("/install")

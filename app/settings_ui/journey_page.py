@@ -9,12 +9,10 @@ from app.journey.stages import STAGES, StageThresholds
 from app.models.types import utcnow
 from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.labels import STAGE_LABELS as STAGE_LABEL_WORDS
 
 DAYS = 7
-STAGE_LABELS = {
-    "new_visitor": "New visitor", "returning_browser": "Returning browser", "cart_builder": "Cart builder",
-    "first_time_buyer": "First-time buyer", "loyal": "Loyal", "lapsed": "Lapsed", None: "Not seen yet",
-}
+STAGE_LABELS = {**STAGE_LABEL_WORDS, None: "Not seen yet"}
 
 
 @blueprint.get("/journey")

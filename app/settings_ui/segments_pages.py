@@ -32,7 +32,7 @@ def segments():
 def segment_new():
     if request.method == "POST":
         return _save(None)
-    return _render(None, {"match": "all", "conditions.0.field": "stage", "conditions.0.op": "eq"})
+    return _render(None, {"match": "all", "conditions.0.field": "stage", "conditions.0.op": "eq", "conditions.0.value": "new_visitor"})
 
 
 @blueprint.route("/segments/<int:segment_id>", methods=["GET", "POST"])

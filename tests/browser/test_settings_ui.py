@@ -2,6 +2,7 @@
 for a new visitor and not for a repeat buyer, then find its impression on the dashboard."""
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from tests.ingest.helpers import event
 
 pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "owner@demo-store.localhost", "a long enough password"
-SCREENSHOTS = __import__("os").environ.get("P13N_SCREENSHOTS")  # e.g. docs/screenshots, to refresh the docs' pictures
+SCREENSHOTS = os.environ.get("P13N_SCREENSHOTS")  # e.g. docs/screenshots, to refresh the pictures in the README
 
 
 @pytest.fixture

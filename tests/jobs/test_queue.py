@@ -94,3 +94,14 @@ def test_a_claimed_job_is_not_claimed_twice_and_a_dead_workers_job_comes_back(db
     assert again is not None and again.id == first.id and again.locked_by == "worker-b"
     assert run_job(db_session, again)
     assert db_session.scalars(select(Job.status)).all() == ["done"]
+
+
+def test_workers_queue_one_retention_purge_a_day_per_shop_with_a_period(db_session, make_shop):
+    from app.privacy.retention_job import schedule_daily_purges
+
+    keeping, _ = make_shop("Keeps 30 days", settings={"retention_days": 30})
+    make_shop("Keeps everything")
+    assert schedule_daily_purges(db_session) == 1
+    assert schedule_daily_purges(db_session) == 0, "not twice in a day, whichever worker asks"
+    assert schedule_daily_purges(db_session, now=utcnow() + timedelta(days=1, minutes=1)) == 1
+    assert db_session.scalars(select(Job.shop_id).where(Job.kind == "purge_expired")).all() == [keeping.id, keeping.id]

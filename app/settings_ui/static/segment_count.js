@@ -14,7 +14,10 @@
         .then(function (body) {
           if (mine !== latest) return; // an older answer arriving late
           output.textContent = body.count == null ? '—' : String(body.count);
-          var errors = Object.keys(body.errors || {}).map(function (key) { return key + ': ' + body.errors[key]; });
+          var errors = Object.keys(body.errors || {}).map(function (key) {
+            var where = key.replace(/^conditions\.(\d+)\./, function (all, n) { return 'Condition ' + (+n + 1) + ', '; });
+            return where + ': ' + body.errors[key];
+          });
           problem.textContent = errors.join(' ');
           problem.hidden = errors.length === 0;
         })

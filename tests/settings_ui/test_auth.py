@@ -1,6 +1,8 @@
 """Signing in and out, CSRF, session cookie flags and security headers."""
 from __future__ import annotations
 
+import re
+
 from app.models import ShopUser
 from tests.settings_ui.conftest import csrf_from, sign_in
 
@@ -66,8 +68,13 @@ def test_session_cookie_is_httponly_samesite_and_secure_by_default(client, merch
 
 
 def test_pages_carry_a_strict_content_security_policy(client, signed_in):
-    for path in ("/settings/login", "/settings/install", "/settings/rules", "/settings/rules/new/block"):
+    pages = ("/settings/login", "/settings/dashboard", "/settings/install", "/settings/rules", "/settings/rules/new/block",
+             "/settings/rules/new/popup", "/settings/rules/new/slider", "/settings/segments", "/settings/segments/new",
+             "/settings/journey", "/settings/model", "/settings/leads", "/settings/privacy", "/settings/shopify")
+    for path in pages:
         response = client.get(path)
+        assert response.status_code == 200, path
+        assert re.search(r"<title>[^<]{1,80} · p13n</title>", response.get_data(as_text=True)), path
         policy = response.headers["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
         assert "frame-ancestors 'self'" in policy

@@ -90,6 +90,7 @@ def test_shopify_data_requests_are_listed_with_their_export_for_this_shop_only(s
     db_session.commit()
     page = signed_in.get("/settings/privacy").get_data(as_text=True)
     assert "Data requests from Shopify" in page and "<td>C7</td>" in page and "C9" not in page
+    assert "<title>Privacy · p13n</title>" in page
     mine, theirs = db_session.scalars(select(Job.id).order_by(Job.id)).all()
     download = signed_in.get(f"/settings/privacy/data-requests/{mine}.json")
     assert download.status_code == 200 and json.loads(download.get_data())["orders"] == [{"external_id": "O-C7"}]

@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     from app.jobs.worker import worker
     from app.privacy.retention_job import purge_expired_command
 
-    for command in (db_upgrade, create_shop_command, create_user_command, import_products, import_orders, import_events, worker, purge_expired_command):
+    for command in (db_upgrade, create_shop_command, create_user_command, set_password_command, import_products, import_orders, import_events, worker, purge_expired_command):
         app.cli.add_command(command)
     from app.demo.command import demo
     from app.recommender.cli import commands as recommender_commands
@@ -146,3 +146,24 @@ def create_user_command(shop_ref: str | None, email: str, password: str) -> None
         raise click.ClickException(str(error)) from None
     session.commit()
     click.echo(f"user {user.email} can sign in at /settings/login for shop {shop.id} ({shop.name})")
+
+
+@click.command("set-password")
+@click.option("--email", required=True, help="The merchant's sign-in email.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def set_password_command(email: str, password: str) -> None:
+    """Set a new settings-UI password for an existing sign-in (a forgotten password)."""
+    from app.merchant_accounts import AccountError, set_password
+    from app.models import ShopUser
+
+    ensure_schema()
+    session = db.session()
+    user = session.scalar(select(ShopUser).where(ShopUser.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no sign-in with the email {email}; create one with create-user")
+    try:
+        set_password(user, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(f"new password set for {user.email}")

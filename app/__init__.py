@@ -34,6 +34,11 @@ def create_app(config: dict | None = None) -> Flask:
     init_settings_ui(app)
     init_shopify(app)
     init_cli(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("DEMO_STORE"):
         from app.demo import init_app as init_demo
 

@@ -34,6 +34,10 @@ def from_environment() -> dict:
         "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
         # How often the embedded default retrains stale models (see `retrain-loop` for production).
         "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
+        # How many reverse proxies (TLS terminator, load balancer) stand in front of the app: their
+        # X-Forwarded-For/-Proto/-Host are then trusted, so the shopper's and merchant's own address
+        # (sign-in throttling) and https (Shopify callback URLs) are seen. 0: trust no such header.
+        "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES", 0),
         "DEMO_STORE": env.get("DEMO_STORE", "") in ("1", "true", "yes"),
         # The settings UI's session cookie is sent over HTTPS only. Browsers treat
         # http://localhost and 127.0.0.1 as secure, so the demo works as is; set 0
@@ -48,6 +52,15 @@ def from_environment() -> dict:
         "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or "2025-10",
     }
 
+
+
+def _count(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number, got {raw!r}")
+    return int(raw)
 
 
 def _positive_float(env, name: str, default: float) -> float:

@@ -114,3 +114,16 @@ def test_a_successful_sign_in_forgets_earlier_failures(client, merchant, db_sess
         sign_in(client, email, "wrong wrong wrong")
     assert sign_in(client, email, password).status_code == 302
     assert db_session.query(LoginFailure).filter_by(email=email).count() == 0
+
+
+def test_behind_a_trusted_proxy_throttling_counts_the_real_client_address(app, client, merchant, db_session):
+    from app import create_app, db
+    from app.models import LoginFailure
+
+    proxied_app = create_app({**app.config, "TRUSTED_PROXIES": 1})
+    proxied = proxied_app.test_client()
+    page = proxied.get("/settings/login").get_data(as_text=True)
+    proxied.post("/settings/login", data={"email": "x@y.example", "password": "wrong wrong", "csrf_token": csrf_from(page)},
+                 headers={"X-Forwarded-For": "203.0.113.9"})
+    db.database(proxied_app).engine.dispose()
+    assert db_session.query(LoginFailure.ip).all() == [("203.0.113.9",)]

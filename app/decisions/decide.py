@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.decisions.caps import allowed_by_caps, widget_history
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
+from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
 from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits
@@ -28,7 +29,7 @@ class DecisionRequest:
     product_id: str | None = None
     cart: list[str] = field(default_factory=list)
     device: str | None = None
-    preview_rule_id: int | None = None  # from a verified preview token: show this rule, record nothing
+    preview: Preview | None = None  # from a verified preview token: show this rule (or draft), record nothing
 
 
 @dataclass
@@ -54,7 +55,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         "vars": {"first_name": "", "customer_id": (profile.customer_id or "") if profile else "", "cart_count": traits["cart_count"]},
         "blocks": [], "popups": [], "sliders": [],
     }
-    if request.preview_rule_id is not None:
+    if request.preview is not None:
         return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
@@ -96,7 +97,13 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
 
 def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: dict) -> dict:
     """The merchant's preview: the one rule, regardless of targeting and caps; no assignment is written."""
-    rule = session.scalar(select(Rule).where(Rule.id == request.preview_rule_id, Rule.shop_id == shop.id))
+    preview = request.preview
+    if preview.draft_id is not None:
+        draft = load_draft(session, shop.id, preview.draft_id)
+        # The unsaved draft as a transient rule: never added to the session, so never stored.
+        rule = Rule(id=preview.rule_id or 0, shop_id=shop.id, enabled=True, **draft) if draft else None
+    else:
+        rule = session.scalar(select(Rule).where(Rule.id == preview.rule_id, Rule.shop_id == shop.id))
     decision["preview"] = True
     if rule is None:
         return decision

@@ -7,7 +7,7 @@ from app.models.lead import Lead
 from app.models.model_version import MODEL_STATUSES, ModelVersion
 from app.models.order import Order, OrderLine
 from app.models.profile import Profile, VisitorId
-from app.models.rule import RULE_KINDS, Rule
+from app.models.rule import RULE_KINDS, Rule, RuleDraft
 from app.models.segment import Segment
 from app.models.shop import Shop, hash_secret_key
 from app.models.shop_user import LoginFailure, ShopUser
@@ -25,6 +25,7 @@ __all__ = [
     "LoginFailure",
     "RULE_KINDS",
     "Rule",
+    "RuleDraft",
     "MODEL_STATUSES",
     "ModelVersion",
     "Order",

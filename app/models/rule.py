@@ -37,3 +37,19 @@ class Rule(Base):
     frequency: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RuleDraft(Base):
+    """A rule as the merchant is editing it, kept an hour so a preview link can show unsaved changes.
+
+    Stored rather than carried in the link: a draft (say, 20 KB of block HTML)
+    would not fit in the URL the storefront script sends to /v1/decide.
+    """
+
+    __tablename__ = "rule_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id", ondelete="CASCADE"))
+    draft: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

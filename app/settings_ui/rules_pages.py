@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app import db
-from app.decisions.preview import preview_token
+from app.decisions.preview import preview_token, save_draft
 from app.experiments.variants import check_variant_content
 from app.models import RULE_KINDS, Experiment, Product, Rule, Segment
 from app.schemas.experiments import ExperimentSchema
@@ -83,8 +83,8 @@ def rule_delete(rule_id: int):
     return redirect(url_for("settings_ui.rules"))
 
 
-def _save(rule: Rule | None, kind: str):
-    session = db.session()
+def _validated(rule: Rule | None, kind: str) -> tuple[dict | None, dict | None, dict[str, str]]:
+    """The rule and experiment the editor form describes, checked by the API's schemas; and the field errors."""
     payload = rule_payload(request.form, kind)
     errors: dict[str, str] = {}
     data = None
@@ -104,9 +104,14 @@ def _save(rule: Rule | None, kind: str):
         if experiment_data is not None and data is not None:
             draft = Rule(kind=kind, content=data["content"])
             errors.update(_experiment_errors(flat_errors({"variants": check_variant_content(draft, experiment_data["variants"])})))
+    return data, experiment_data, errors
+
+
+def _save(rule: Rule | None, kind: str):
+    session = db.session()
+    data, experiment_data, errors = _validated(rule, kind)
     if errors:
         return _render(rule, kind, submitted_values(request.form), errors), 400
-
     if rule is None:
         rule = Rule(shop_id=g.shop.id)
         session.add(rule)
@@ -117,6 +122,31 @@ def _save(rule: Rule | None, kind: str):
     session.commit()
     flash(f"Saved “{rule.name}”.", "info")
     return redirect(url_for("settings_ui.rule_edit", rule_id=rule.id))
+
+
+@blueprint.post("/rules/new/<kind>/preview")
+@login_required
+def rule_preview_new(kind: str):
+    if kind not in RULE_KINDS:
+        abort(404)
+    return _preview_draft(None, kind)
+
+
+@blueprint.post("/rules/<int:rule_id>/preview")
+@login_required
+def rule_preview_draft(rule_id: int):
+    rule = _own_rule(rule_id)
+    return _preview_draft(rule, rule.kind)
+
+
+def _preview_draft(rule: Rule | None, kind: str):
+    """The editor again, with the form as typed and the preview showing it: nothing is saved."""
+    data, _experiment, errors = _validated(rule, kind)
+    if errors:
+        return _render(rule, kind, submitted_values(request.form), errors), 400
+    page = _render(rule, kind, submitted_values(request.form), draft=data)
+    db.session().commit()  # the draft the preview link names
+    return page
 
 
 def _store_experiment(rule: Rule, data: dict | None) -> None:
@@ -134,23 +164,25 @@ def _store_experiment(rule: Rule, data: dict | None) -> None:
             setattr(existing, field, value)
 
 
-def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = None):
+def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = None, draft: dict | None = None):
     segments = db.session().scalars(select(Segment).where(Segment.shop_id == g.shop.id).order_by(Segment.name)).all()
-    preview = _preview(rule) if rule is not None else None
+    preview = _preview(rule, kind, draft) if rule is not None or draft is not None else None
     return render_template(
         "settings/rule_edit.html", rule=rule, kind=kind, label=KIND_LABELS[kind], values=values, errors=errors or {},
         choices=CHOICES, segments=segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
     )
 
 
-def _preview(rule: Rule) -> dict:
-    page = request.args.get("preview_page") or _default_preview_page(rule)
+def _preview(rule: Rule | None, kind: str, draft: dict | None = None) -> dict:
+    shown = rule if draft is None else Rule(kind=kind, slot=draft.get("slot"))
+    page = request.values.get("preview_page") or _default_preview_page(shown)
     if not page or not page.startswith(("http://", "https://")):
-        return {"page": page, "url": None}
-    token = preview_token(current_app.secret_key, g.shop.id, rule.id)
+        return {"page": page, "url": None, "draft": draft is not None}
+    draft_id = save_draft(db.session(), g.shop.id, rule.id if rule else None, draft) if draft is not None else None
+    token = preview_token(current_app.secret_key, g.shop.id, rule.id if rule else None, draft_id)
     base, _, fragment = page.partition("#")
     url = f"{base}{'&' if '?' in base else '?'}p13n_preview={token}" + (f"#{fragment}" if fragment else "")
-    return {"page": page, "url": url}
+    return {"page": page, "url": url, "draft": draft is not None}
 
 
 def _default_preview_page(rule: Rule) -> str | None:

@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request
 
 from app import db
 from app.decisions.decide import DecisionRequest, decide
-from app.decisions.preview import previewed_rule_id
+from app.decisions.preview import read_preview
 from app.errors import ApiError
 from app.schemas.decisions import DecideQuerySchema
 from app.storefront import blueprint
@@ -19,10 +19,10 @@ def get_decision():
     shop, query = keyed_query(_query_schema, request.args.to_dict())
     token = query.pop("preview")
     if token:
-        rule_id = previewed_rule_id(current_app.secret_key, token, shop.id)
-        if rule_id is None:
+        preview = read_preview(current_app.secret_key, token, shop.id)
+        if preview is None:
             raise ApiError(400, "Invalid query.", {"preview": ["Invalid or expired preview link."]})
-        query["preview_rule_id"] = rule_id
+        query["preview"] = preview
     response = jsonify(decide(db.session(), shop, DecisionRequest(**query)))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -78,12 +78,19 @@ def test_a_merchant_builds_previews_and_measures_an_exit_pop_up(browser, live_se
     page.fill("input[name='content.coupon']", "FIRST15")
     page.fill("input[name='content.trigger.min_dwell_seconds']", "1")
     page.check("input[name='targeting.stages'][value=new_visitor]")
+
+    # Preview before saving: the store page in an iframe, with the unsaved pop-up open at once.
+    page.click("#preview-changes")
+    draft = page.frame_locator("#preview-frame")
+    draft.locator("#p13n-h").wait_for()
+    assert draft.locator("#p13n-h").inner_text() == "Wait! 15% off your first order"
+    assert db_session.scalar(select(Rule).where(Rule.shop_id == store.id)) is None, "a preview saves nothing"
     page.click("button:has-text('Save')")
     page.locator(".flash >> text=Saved").wait_for()
     rule = db_session.scalar(select(Rule).where(Rule.shop_id == store.id))
     assert rule.enabled and rule.content["coupon"] == "FIRST15" and rule.targeting["stages"] == ["new_visitor"]
 
-    # The live preview: the store page in an iframe, with the pop-up open at once.
+    # The saved version's preview.
     preview = page.frame_locator("#preview-frame")
     preview.locator("#p13n-h").wait_for()
     assert preview.locator("#p13n-h").inner_text() == "Wait! 15% off your first order"

@@ -128,3 +128,43 @@ def test_another_shops_rules_are_invisible(signed_in, db_session, make_shop):
     assert signed_in.post(f"/settings/rules/{theirs.id}/delete").status_code == 404
     db_session.expire_all()
     assert db_session.get(Rule, theirs.id).enabled is True
+
+
+def _iframe_token(html: str) -> str:
+    src = unescape(re.search(r'<iframe class="preview" src="([^"]+)"', html).group(1))
+    return src.split("p13n_preview=")[1]
+
+
+def test_unsaved_changes_are_previewed_on_the_store_and_nothing_is_stored(signed_in, db_session, client):
+    rule = make_rule(db_session, signed_in.shop, kind="popup", name="Saved", content={"headline": "Saved headline"})
+    draft = {**POPUP_FORM, "content.headline": "Draft headline", "content.coupon": "DRAFT20"}
+    response = signed_in.post(f"/settings/rules/{rule.id}/preview", draft)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "unsaved" in html and 'value="Draft headline"' in html
+    decision = client.get(f"/v1/decide?key={signed_in.shop.public_key}&visitor_id=v-1&preview={_iframe_token(html)}").get_json()
+    assert decision["preview"] is True
+    [popup] = decision["popups"]
+    assert popup["content"]["headline"] == "Draft headline" and popup["content"]["coupon"] == "DRAFT20"
+    db_session.expire_all()
+    assert db_session.get(Rule, rule.id).content["headline"] == "Saved headline"
+
+
+def test_a_rule_not_created_yet_can_be_previewed(signed_in, db_session, client):
+    form = {"name": "Hero", "slot": "home-hero", "mode": "replace", "content.html": "<h2>Draft hero</h2><script>x()</script>"}
+    html = signed_in.post("/settings/rules/new/block/preview", form).get_data(as_text=True)
+    decision = client.get(f"/v1/decide?key={signed_in.shop.public_key}&visitor_id=v-1&preview={_iframe_token(html)}").get_json()
+    assert [block["html"] for block in decision["blocks"]] == ["<h2>Draft hero</h2>"], "sanitized like a saved rule"
+    assert db_session.scalar(select(Rule)) is None
+
+
+def test_a_draft_preview_with_errors_shows_them_and_no_preview(signed_in):
+    response = signed_in.post("/settings/rules/new/popup/preview", {**POPUP_FORM, "content.headline": ""})
+    assert response.status_code == 400 and 'id="content.headline-error"' in response.get_data(as_text=True)
+    assert "<iframe" not in response.get_data(as_text=True)
+
+
+def test_a_draft_token_cannot_be_used_for_another_shop(signed_in, client, make_shop):
+    other, _ = make_shop("Other")
+    html = signed_in.post("/settings/rules/new/popup/preview", POPUP_FORM).get_data(as_text=True)
+    response = client.get(f"/v1/decide?key={other.public_key}&visitor_id=v-1&preview={_iframe_token(html)}")
+    assert response.status_code == 400

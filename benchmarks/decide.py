@@ -9,12 +9,10 @@ measured by benchmarks/recommend.py.
 from __future__ import annotations
 
 import argparse
-import http.client
 import logging
 import random
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -23,7 +21,6 @@ from pathlib import Path
 import numpy as np
 from flask import Flask, jsonify
 from sqlalchemy import insert
-from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,18 +29,15 @@ from app.ingest.orders import OrderData, OrderLineData, store_new_orders  # noqa
 from app.models import Experiment, Product, Profile, Rule, VisitorId  # noqa: E402
 from app.schemas.rules import RuleSchema  # noqa: E402
 from app.shops import create_shop  # noqa: E402
+from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 STAGE_SETS = [["new_visitor"], ["returning_browser", "cart_builder"], ["first_time_buyer"], ["loyal"], ["lapsed"]]
 
 
 def timed_requests(wsgi_app, paths: list[str]) -> list[float]:
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
     latencies = []
-    try:
+    with loopback_connection(wsgi_app) as connection:
         for n, path in enumerate(paths):
             started = time.perf_counter()
             connection.request("GET", path)
@@ -54,9 +48,6 @@ def timed_requests(wsgi_app, paths: list[str]) -> list[float]:
                 raise SystemExit(f"{path}: {response.status} {body[:200]!r}")
             if n >= 20:
                 latencies.append(elapsed)
-    finally:
-        connection.close()
-        server.shutdown()
     return latencies
 
 

@@ -11,12 +11,10 @@ Prints one line per backend: both rates and endpoint/raw as a ratio.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -25,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 import logging  # noqa: E402
 
@@ -34,6 +31,7 @@ from app.config import normalize_database_url  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.models import Event, Profile  # noqa: E402
 from app.shops import create_shop  # noqa: E402
+from benchmarks.loopback import loopback_connection  # noqa: E402
 
 BATCH = 100
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
@@ -59,11 +57,7 @@ def make_batches(total: int, visitors: int, seed_ts: datetime) -> list[list[dict
 
 
 def through_http(app, public_key: str, batches: list[list[dict]]) -> float:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
-    try:
+    with loopback_connection(app) as connection:
         started = time.perf_counter()
         for batch in batches:
             body = json.dumps({"key": public_key, "sent_at": datetime.now(timezone.utc).isoformat(), "events": batch})
@@ -73,9 +67,6 @@ def through_http(app, public_key: str, batches: list[list[dict]]) -> float:
             if response.status != 200 or answer["accepted"] != len(batch):
                 raise SystemExit(f"ingest failed: {response.status} {answer}")
         return time.perf_counter() - started
-    finally:
-        connection.close()
-        server.shutdown()
 
 
 def raw_core_inserts(app, shop_id: int, batches: list[list[dict]]) -> float:

@@ -14,12 +14,10 @@ the shape is). Training time needs ../shared/datasets (skipped without).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import logging
 import sys
 import tempfile
-import threading
 import time
 from datetime import timezone, datetime
 from pathlib import Path
@@ -30,13 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app, db, migrate  # noqa: E402
 from app.models import ModelVersion, Product, Profile, VisitorId  # noqa: E402
 from app.recommender import artifacts, baskets, model  # noqa: E402
 from app.recommender.history import user_key  # noqa: E402
 from app.shops import create_shop  # noqa: E402
+from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -46,12 +44,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def time_endpoint(app, public_key: str, visitors: list[str], requests: int, strategy: str) -> list[float]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
     latencies = []
-    try:
+    with loopback_connection(app) as connection:
         for n in range(requests + 20):
             path = f"/v1/recommendations?key={public_key}&strategy={strategy}&limit=10&visitor_id={visitors[n % len(visitors)]}"
             started = time.perf_counter()
@@ -63,9 +57,6 @@ def time_endpoint(app, public_key: str, visitors: list[str], requests: int, stra
                 raise SystemExit(f"unexpected answer: {response.status} {body.get('strategy')} {len(body.get('items', []))}")
             if n >= 20:  # warm-up requests load the model and fill caches
                 latencies.append(elapsed)
-    finally:
-        connection.close()
-        server.shutdown()
     return latencies
 
 

@@ -13,18 +13,15 @@ import argparse
 import base64
 import hashlib
 import hmac
-import http.client
 import json
 import logging
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 from flask import Flask, request
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,6 +30,7 @@ from app import create_app, db, migrate  # noqa: E402
 from app.jobs import run_pending  # noqa: E402
 from app.models import Product, ShopifyInstall  # noqa: E402
 from app.shops import create_shop  # noqa: E402
+from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 SECRET = "benchmark-secret"
@@ -51,12 +49,8 @@ def product_payload(n: int) -> dict:
 
 
 def post_all(wsgi_app, bodies: list[tuple[bytes, dict]]) -> list[float]:
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
     latencies = []
-    try:
+    with loopback_connection(wsgi_app) as connection:
         for n, (body, headers) in enumerate(bodies):
             started = time.perf_counter()
             connection.request("POST", "/shopify/webhooks", body=body, headers=headers)
@@ -67,10 +61,6 @@ def post_all(wsgi_app, bodies: list[tuple[bytes, dict]]) -> list[float]:
                 raise SystemExit(f"webhook answered {response.status}")
             if n >= 20:
                 latencies.append(elapsed)
-    finally:
-        connection.close()
-        server.shutdown()
-        thread.join()
     return latencies
 
 

@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
+from pathlib import Path
+
+import pytest
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -64,3 +69,40 @@ def _empty_database(tmp_path):
         admin.dispose()
 
     return url, cleanup
+
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+
+
+def test_committed_migrations_are_never_edited():
+    """A migration that ran somewhere must stay as it ran: changes go in a new migration."""
+    if shutil.which("git") is None or not (MIGRATIONS.parents[1] / ".git").exists():
+        pytest.skip("needs a git checkout to know each migration's first committed version")
+    edited = []
+    for path in sorted(MIGRATIONS.glob("*.py")):
+        relative = path.relative_to(MIGRATIONS.parents[1]).as_posix()
+        first = _git("log", "--diff-filter=A", "--format=%H", "--", relative).split()
+        if not first:
+            continue  # not committed yet: still free to change
+        if _git("show", f"{first[-1]}:{relative}") != path.read_text():
+            edited.append(relative)
+    assert edited == [], f"committed migrations were edited (restore them and add a new one): {edited}"
+
+
+def test_a_database_migrated_with_the_edited_0006_upgrades_cleanly(tmp_path):
+    """0006 once (wrongly) created rule_drafts; such a database must still reach head."""
+    url, cleanup = _empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "0006")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE rule_drafts (id INTEGER PRIMARY KEY)"))
+        engine.dispose()
+        migrate.upgrade(url)
+        assert "rule_drafts" in _tables(url)
+    finally:
+        cleanup()
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=MIGRATIONS.parents[1], capture_output=True, text=True, check=True).stdout

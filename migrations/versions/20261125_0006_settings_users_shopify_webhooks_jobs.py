@@ -1,4 +1,4 @@
-"""settings users and login failures, rule drafts, shopify installs, webhooks, jobs
+"""settings users and login failures, shopify installs, webhooks, jobs
 
 Revision ID: 0006
 Revises: 0005
@@ -84,18 +84,6 @@ def upgrade() -> None:
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_shop_id'), ['shop_id'], unique=False)
 
-    op.create_table('rule_drafts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('shop_id', sa.Integer(), nullable=False),
-    sa.Column('rule_id', sa.Integer(), nullable=True),
-    sa.Column('draft', sa.JSON(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['rule_id'], ['rules.id'], name=op.f('fk_rule_drafts_rule_id_rules'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_rule_drafts_shop_id_shops'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_rule_drafts'))
-    )
-    with op.batch_alter_table('rule_drafts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_rule_drafts_shop_id'), ['shop_id'], unique=False)
     op.create_table('login_failures',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
@@ -115,9 +103,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_login_failures_ip_at')
         batch_op.drop_index('ix_login_failures_email_at')
     op.drop_table('login_failures')
-    with op.batch_alter_table('rule_drafts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_rule_drafts_shop_id'))
-    op.drop_table('rule_drafts')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_shop_id'))
 

@@ -119,6 +119,7 @@ STRATEGIES = {
     "recently_viewed": recently_viewed,
     "buy_again": buy_again,
 }
+STRATEGY_NAMES = tuple(STRATEGIES)
 
 
 def _explain(emb: model.Embeddings, ranked: list[tuple[str, float]], visitor: VisitorContext) -> list[Candidate]:

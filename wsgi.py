@@ -1,4 +1,4 @@
 """WSGI entry point: `gunicorn wsgi:app`, and `flask --app wsgi ...` for the commands."""
-from app import create_app
+from app.factory import create_app
 
 app = create_app()

@@ -24,7 +24,8 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app, db, migrate  # noqa: E402
+from app.factory import create_app
+from app import db, migrate  # noqa: E402
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders  # noqa: E402
 from app.models import Experiment, Product, Profile, Rule, VisitorId  # noqa: E402
 from app.schemas.rules import RuleSchema  # noqa: E402

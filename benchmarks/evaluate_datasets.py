@@ -21,10 +21,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from app.recommender import datasets, metrics, model
-from app.recommender import evaluate as evaluation
-from app.recommender.pipeline import TrainingOptions, fit_embeddings, interaction_matrix
-from app.recommender.splits import temporal_split
+from app.recommender.offline import datasets
+from app.recommender.offline import evaluate as evaluation
+from app.recommender.serving import embeddings as model
+from app.recommender.training import metrics
+from app.recommender.training.lightfm_model import HyperParameters
+from app.recommender.training.pipeline import TrainingOptions, fit_embeddings, interaction_matrix
+from app.recommender.training.splits import temporal_split
 
 GRID = [
     {},
@@ -68,7 +71,7 @@ def grid(directory: Path, settings: list[dict] = GRID, test_fraction: float = 0.
     for change in settings:
         hp_changes = {key: value for key, value in change.items() if not key.startswith("option:")}
         option_changes = {key[7:]: value for key, value in change.items() if key.startswith("option:")}
-        options = replace(TrainingOptions(k=k), hyperparameters=replace(model.HyperParameters(), **hp_changes), **option_changes)
+        options = replace(TrainingOptions(k=k), hyperparameters=replace(HyperParameters(), **hp_changes), **option_changes)
         started = time.perf_counter()
         emb, data = fit_embeddings(split.train, items, users, options, now=split.cutoff)
         seconds = time.perf_counter() - started

@@ -26,7 +26,8 @@ from sqlalchemy import insert, text  # noqa: E402
 
 import logging  # noqa: E402
 
-from app import create_app, db, migrate  # noqa: E402
+from app.factory import create_app
+from app import db, migrate  # noqa: E402
 from app.config import normalize_database_url  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.models import Event, Profile  # noqa: E402

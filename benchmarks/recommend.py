@@ -29,10 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from app import create_app, db, migrate  # noqa: E402
+from app.factory import create_app
+from app import db, migrate  # noqa: E402
 from app.models import ModelVersion, Product, Profile, VisitorId  # noqa: E402
-from app.recommender import artifacts, baskets, model  # noqa: E402
-from app.recommender.history import user_key  # noqa: E402
+from app.recommender.serving import embeddings as model  # noqa: E402
+from app.recommender.serving.users import user_key  # noqa: E402
+from app.recommender.training import artifacts, baskets  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
@@ -84,7 +86,7 @@ def report(label: str, endpoint: list[float], floor: list[float]) -> None:
 
 def demo_catalog(tmp: Path, requests: int) -> None:
     from app.demo.seed import seed_demo
-    from app.recommender.training import train_shop
+    from app.recommender.training.train_shop import train_shop
 
     url = f"sqlite:///{tmp}/demo.sqlite3"
     migrate.upgrade(url)
@@ -160,10 +162,11 @@ def training_time(tmp: Path) -> None:
     if not shared.is_dir():
         print("training time skipped: ../shared/datasets is absent")
         return
-    from app.recommender import datasets
-    from app.recommender.evaluate import read_features, read_interactions
-    from app.recommender.features import build_training_data
-    from app.recommender.pipeline import TrainingOptions, train_recommender
+    from app.recommender.offline import datasets
+    from app.recommender.offline.evaluate import read_features, read_interactions
+    from app.recommender.training.features import build_training_data
+    from app.recommender.training.lightfm_model import fit
+    from app.recommender.training.pipeline import TrainingOptions, train_recommender
 
     datasets.convert_online_retail(shared / datasets.ONLINE_RETAIL, tmp / "retail")
     interactions = read_interactions(tmp / "retail" / "interactions.csv")
@@ -172,7 +175,7 @@ def training_time(tmp: Path) -> None:
     options = TrainingOptions()
     started = time.perf_counter()
     data = build_training_data(interactions, items, users, half_life_days=options.half_life_days, identity_weight=options.identity_weight)
-    model.fit(data, options.hyperparameters)
+    fit(data, options.hyperparameters)
     one_fit = time.perf_counter() - started
     started = time.perf_counter()
     train_recommender(interactions, items, users, options)

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import create_app, db, migrate
+from app.factory import create_app
+from app import db, migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
-from app.recommender import trending
+from app.recommender.serving import trending
 from app.shops import create_shop
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"

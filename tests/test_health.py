@@ -1,4 +1,4 @@
-from app import create_app
+from app.factory import create_app
 
 
 def test_healthz_reports_the_database(client):

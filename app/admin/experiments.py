@@ -13,7 +13,7 @@ from app.admin.auth import current_shop, shop_required
 from app.errors import ApiError
 from app.experiments.variants import check_variant_content
 from app.models import Experiment, Rule
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.schemas.experiments import ExperimentSchema, StatsQuerySchema
 from app.stats.report import stats_report
 

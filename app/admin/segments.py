@@ -11,7 +11,7 @@ from app.admin.auth import current_shop, shop_required
 from app.errors import ApiError
 from app.journey.segments import count_matching
 from app.models import Segment
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.schemas.segments import SegmentSchema
 
 _schema = SegmentSchema()

@@ -6,7 +6,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.models import Product
-from app.models.types import utcnow
+from app.clock import utcnow
 
 PRODUCT_FIELDS = ("title", "url", "image_url", "price", "currency", "vendor", "category", "tags", "in_stock")
 

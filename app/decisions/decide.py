@@ -16,8 +16,8 @@ from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
-from app.models.types import utcnow
-from app.recommender.recommend import RecommendationRequest, recommend
+from app.clock import utcnow
+from app.recommender.serving.recommend import RecommendationRequest, recommend
 
 DEFAULT_HOLDOUT_PERCENT = 5.0
 

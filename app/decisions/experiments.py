@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.db import insert_ignoring_conflicts
 from app.experiments.bucketing import assign
 from app.models import Assignment, Experiment, Profile, Rule
-from app.models.types import utcnow
+from app.clock import utcnow
 
 
 def unit_of(profile: Profile | None, visitor_id: str | None) -> str | None:

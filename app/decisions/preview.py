@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.models import RuleDraft
-from app.models.types import utcnow
+from app.clock import utcnow
 
 PREVIEW_MAX_AGE = 3600
 _SALT = "p13n-rule-preview"

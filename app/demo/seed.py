@@ -1,6 +1,7 @@
 """Seeding the demo shop from the shipped slice of UCI Online Retail; idempotent."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -12,7 +13,8 @@ from app.demo.rules import seed_demo_rules
 from app.importers import orders as order_import
 from app.importers import products as product_import
 from app.importers.reading import read_rows
-from app.models import Order, Product, Shop
+from app.merchant_accounts import create_user, set_password
+from app.models import Order, Product, Shop, ShopUser
 from app.shops import create_shop
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -64,11 +66,6 @@ def _count(session: Session, model, shop_id: int) -> int:
 
 def demo_merchant_sign_in(session: Session, shop: Shop) -> tuple[str, str]:
     """The demo merchant's settings-UI sign-in, with a fresh password each start (it is printed, never stored in clear)."""
-    import secrets
-
-    from app.merchant_accounts import create_user, set_password
-    from app.models import ShopUser
-
     password = secrets.token_urlsafe(12)
     user = session.scalar(select(ShopUser).where(ShopUser.email == DEMO_MERCHANT_EMAIL))
     if user is None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.importers.reading import Row
 from app.importers.report import ImportReport, format_errors
 from app.ingest.events import ingest_batch
-from app.models.types import utcnow
+from app.clock import utcnow
 
 REQUIRED_CSV_COLUMNS = ("id", "type", "visitor_id", "ts")
 CHUNK = 500

@@ -1,9 +1,8 @@
 """Background work behind a database-backed queue: training, Shopify sync, webhook processing.
 
-Web processes only enqueue; `flask --app wsgi worker` processes (any number,
-on any machine) claim and run jobs. The embedded default runs one worker
-thread inside the demo server instead.
+Web processes only enqueue; workers (app/runner.py, any number, on any
+machine) claim and run jobs with the table of job kinds assembled there.
 """
-from app.jobs.queue import enqueue, handler, latest_job, run_pending, set_progress
+from app.jobs.queue import enqueue, latest_job, set_progress
 
-__all__ = ["enqueue", "handler", "latest_job", "run_pending", "set_progress"]
+__all__ = ["enqueue", "latest_job", "set_progress"]

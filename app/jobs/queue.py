@@ -5,19 +5,19 @@ import logging
 import os
 import socket
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models import Job
-from app.models.types import utcnow
+from app.clock import utcnow
 
 log = logging.getLogger(__name__)
 
+# Runs one job of a kind; the table of kinds is assembled by the runner (app/runner.py).
 Handler = Callable[[Session, Job], None]
-_HANDLERS: dict[str, Handler] = {}
 
 # A job still "running" this long after its worker claimed it belongs to a dead worker.
 STALE_AFTER = timedelta(minutes=30)
@@ -26,22 +26,6 @@ MAX_BACKOFF = timedelta(hours=1)
 
 class PermanentFailure(Exception):
     """Raised by a job when retrying cannot help (say, not enough data to train): it fails at once."""
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that runs jobs of this kind."""
-
-    def register(function: Handler) -> Handler:
-        _HANDLERS[kind] = function
-        return function
-
-    return register
-
-
-def _load_handlers() -> None:
-    # Imported here, not at module level: the job modules import the code they
-    # run (training, Shopify), which must not be loaded just to enqueue.
-    from app.jobs import kinds  # noqa: F401
 
 
 def enqueue(
@@ -101,10 +85,9 @@ def claim_next(session: Session, worker: str, kinds: list[str] | None = None) ->
     return session.get(Job, job_id) if claimed == 1 else None
 
 
-def run_job(session: Session, job: Job) -> bool:
+def run_job(session: Session, job: Job, handlers: Mapping[str, Handler]) -> bool:
     """Run one claimed job; True when it succeeded. Failures are retried with exponential backoff."""
-    _load_handlers()
-    function = _HANDLERS.get(job.kind)
+    function = handlers.get(job.kind)
     try:
         if function is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
@@ -129,19 +112,14 @@ def run_job(session: Session, job: Job) -> bool:
     return True
 
 
-def run_pending(session: Session, limit: int | None = None, kinds: list[str] | None = None) -> int:
-    """Run runnable jobs until none is left (or `limit`); the number run. For tests, the CLI and the demo."""
+def run_pending(session: Session, handlers: Mapping[str, Handler], limit: int | None = None,
+                kinds: list[str] | None = None) -> int:
+    """Run runnable jobs until none is left (or ``limit``); the number run."""
     count, worker = 0, worker_name()
     while limit is None or count < limit:
         job = claim_next(session, worker, kinds)
         if job is None:
             break
-        run_job(session, job)
+        run_job(session, job, handlers)
         count += 1
     return count
-
-
-def pending_count(session: Session) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).select_from(Job).where(or_(Job.status == "queued", Job.status == "running"))) or 0

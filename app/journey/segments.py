@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from app.journey.facts import journey_facts
 from app.journey.stages import StageThresholds, stage_for
 from app.journey.traffic_class import traffic_class
 from app.journey.traits import top_categories
+from app.models import Profile
 
 # Field -> type; the type decides which operators apply.
 FIELDS = {
@@ -117,10 +120,6 @@ def _norm(value):
 
 def count_matching(session, shop, match: str, conditions: list[dict], now: datetime) -> int:
     """How many of the shop's profiles match (a scan: fine for tens of thousands of profiles)."""
-    from sqlalchemy import select
-
-    from app.models import Profile
-
     thresholds = StageThresholds.from_settings(shop.settings)
     profiles = session.scalars(
         select(Profile).where(Profile.shop_id == shop.id, Profile.merged_into_id.is_(None)).execution_options(yield_per=1000)

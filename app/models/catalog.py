@@ -7,15 +7,19 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Numeric, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned, TimestampMixin
+from app.models.types import UTCDateTime
 
 
-class Product(Base):
+from app.clock import utcnow
+
+
+class Product(ShopOwned, TimestampMixin, Base):
     __tablename__ = "products"
     __table_args__ = (UniqueConstraint("shop_id", "external_id"),)
+    shop_id_indexed = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     # The merchant's own id (Shopify product id, SKU, stock code): every other
     # table and every API refers to products by it, never by our row id.
     external_id: Mapped[str] = mapped_column(String(128))
@@ -28,5 +32,4 @@ class Product(Base):
     category: Mapped[str | None] = mapped_column(String(255))
     tags: Mapped[list] = mapped_column(JSON, default=list)
     in_stock: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
+from app.models.mixins import ShopOwned
 from app.models.types import BigIntPK, UTCDateTime
 
 EVENT_TYPES = (
@@ -22,7 +23,7 @@ EVENT_TYPES = (
 )
 
 
-class Event(Base):
+class Event(ShopOwned, Base):
     """What a shopper did, as the storefront script (or an import) reported it.
 
     Append-only: rows are never edited, except that a profile merge re-points
@@ -38,7 +39,6 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     client_event_id: Mapped[str] = mapped_column(String(64))
     type: Mapped[str] = mapped_column(String(32))
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
@@ -60,13 +60,13 @@ class Event(Base):
     props: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class RejectedEvent(Base):
+class RejectedEvent(ShopOwned, Base):
     """Dead letters: events we refused, kept with the reason so nothing sent is lost silently."""
 
     __tablename__ = "rejected_events"
+    shop_id_indexed = True
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     batch_index: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(32))

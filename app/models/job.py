@@ -6,12 +6,15 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import TimestampMixin
+from app.models.types import UTCDateTime
+
+from app.clock import utcnow
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
-class Job(Base):
+class Job(TimestampMixin, Base):
     """A unit of background work (training, Shopify sync, a webhook) in the database-backed queue.
 
     Workers on any machine claim jobs from this table (app/jobs/queue.py), so
@@ -37,5 +40,4 @@ class Job(Base):
     locked_by: Mapped[str | None] = mapped_column(String(128))
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,12 +6,15 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, te
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned, TimestampMixin
+from app.models.types import UTCDateTime
+
+from app.clock import utcnow
 
 MODEL_STATUSES = ("training", "ready", "active", "retired", "failed")
 
 
-class ModelVersion(Base):
+class ModelVersion(ShopOwned, TimestampMixin, Base):
     """One training run of a shop's recommender and the artifact it wrote.
 
     The artifact is written completely under ``artifact_path`` before the row
@@ -32,11 +35,9 @@ class ModelVersion(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     version: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="training")
     artifact_path: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     trained_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     training_seconds: Mapped[float | None] = mapped_column(Float)

@@ -7,10 +7,14 @@ from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned, TimestampMixin
+from app.models.types import UTCDateTime
 
 
-class Order(Base):
+from app.clock import utcnow
+
+
+class Order(ShopOwned, TimestampMixin, Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("shop_id", "external_id"),
@@ -20,7 +24,6 @@ class Order(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(128))
     profile_id: Mapped[int | None] = mapped_column(ForeignKey("profiles.id", ondelete="SET NULL"))
     customer_id: Mapped[str | None] = mapped_column(String(128))
@@ -29,21 +32,19 @@ class Order(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     # Where we learned of it: "import", "storefront" (purchase event), "shopify".
     source: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
     )
 
 
-class OrderLine(Base):
+class OrderLine(ShopOwned, Base):
     __tablename__ = "order_lines"
     __table_args__ = (Index("ix_order_lines_shop_product", "shop_id", "product_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     # Denormalised so "who bought this product" needs no join through orders.
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     product_id: Mapped[str] = mapped_column(String(128))
     quantity: Mapped[int] = mapped_column(Integer)
     price: Mapped[Decimal] = mapped_column(Numeric(12, 2))

@@ -8,17 +8,21 @@ from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned
+from app.models.types import UTCDateTime
 
 
-class Profile(Base):
+from app.clock import utcnow
+
+
+class Profile(ShopOwned, Base):
     """One person in one shop: all their visitor ids and, once known, their customer id."""
 
     __tablename__ = "profiles"
     __table_args__ = (UniqueConstraint("shop_id", "customer_id"),)
+    shop_id_indexed = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     customer_id: Mapped[str | None] = mapped_column(String(128))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -44,14 +48,13 @@ class Profile(Base):
     )
 
 
-class VisitorId(Base):
+class VisitorId(ShopOwned, Base):
     """An anonymous first-party visitor id (one per browser) and the profile it belongs to."""
 
     __tablename__ = "visitor_ids"
     __table_args__ = (UniqueConstraint("shop_id", "visitor_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     visitor_id: Mapped[str] = mapped_column(String(64))
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True

@@ -6,12 +6,15 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned, TimestampMixin
+from app.models.types import UTCDateTime
+
+from app.clock import utcnow
 
 RULE_KINDS = ("block", "popup", "slider")
 
 
-class Rule(Base):
+class Rule(ShopOwned, TimestampMixin, Base):
     """One widget the merchant configured: what it shows, where, to whom, how often.
 
     ``content`` depends on the kind (block: sanitized ``html``; popup:
@@ -24,7 +27,6 @@ class Rule(Base):
     __table_args__ = (Index("ix_rules_shop_kind", "shop_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -35,11 +37,10 @@ class Rule(Base):
     content: Mapped[dict] = mapped_column(JSON, default=dict)
     targeting: Mapped[dict] = mapped_column(JSON, default=dict)
     frequency: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class RuleDraft(Base):
+class RuleDraft(ShopOwned, TimestampMixin, Base):
     """A rule as the merchant is editing it, kept an hour so a preview link can show unsaved changes.
 
     Stored rather than carried in the link: a draft (say, 20 KB of block HTML)
@@ -47,9 +48,8 @@ class RuleDraft(Base):
     """
 
     __tablename__ = "rule_drafts"
+    shop_id_indexed = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id", ondelete="CASCADE"))
     draft: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

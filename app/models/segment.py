@@ -6,18 +6,21 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned, TimestampMixin
+from app.models.types import UTCDateTime
 
 
-class Segment(Base):
+from app.clock import utcnow
+
+
+class Segment(ShopOwned, TimestampMixin, Base):
     """A merchant-defined group of shoppers: all/any of ``field op value`` conditions over stage and traits."""
 
     __tablename__ = "segments"
+    shop_id_indexed = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     match: Mapped[str] = mapped_column(String(3), default="all")
     conditions: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -8,7 +8,11 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import TimestampMixin
+from app.models.types import UTCDateTime
+
+
+from app.clock import utcnow
 
 
 def hash_secret_key(secret_key: str) -> str:
@@ -20,7 +24,7 @@ def hash_secret_key(secret_key: str) -> str:
     return hashlib.sha256(secret_key.encode()).hexdigest()
 
 
-class Shop(Base):
+class Shop(TimestampMixin, Base):
     __tablename__ = "shops"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +35,6 @@ class Shop(Base):
     public_key: Mapped[str] = mapped_column(String(40), unique=True)
     secret_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @staticmethod

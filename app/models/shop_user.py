@@ -6,20 +6,23 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.mixins import ShopOwned, TimestampMixin
+from app.models.types import UTCDateTime
 
 
-class ShopUser(Base):
+from app.clock import utcnow
+
+
+class ShopUser(ShopOwned, TimestampMixin, Base):
     """A merchant who signs in to the settings UI. One email belongs to one shop."""
 
     __tablename__ = "shop_users"
+    shop_id_indexed = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     # werkzeug's scrypt hash (salted, slow): a leaked table does not give passwords away.
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

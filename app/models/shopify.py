@@ -6,7 +6,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime
+
+
+from app.clock import utcnow
 
 
 class ShopifyInstall(Base):

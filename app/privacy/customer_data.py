@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, Shop, VisitorId
-from app.models.types import utcnow
+from app.clock import utcnow
 
 CHUNK = 500  # SQLite caps the number of bound parameters per statement
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import db
-from app.jobs.queue import enqueue, handler, set_progress
+from app.jobs.queue import enqueue, set_progress
 from app.models import Job, Shop
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.privacy.customer_data import purge_expired
 
 
@@ -20,7 +18,6 @@ def retention_days(shop: Shop) -> int | None:
     return int(days) if days else None
 
 
-@handler("purge_expired")
 def run_purge(session: Session, job: Job) -> None:
     shop = session.get(Shop, job.shop_id)
     days = retention_days(shop) if shop else None
@@ -57,13 +54,3 @@ def purge_all_shops(session: Session) -> dict[int, int]:
             deleted[shop.id] = purge_expired(session, shop.id, days)
             session.commit()
     return deleted
-
-
-@click.command("purge-expired")
-def purge_expired_command() -> None:
-    """Delete every shop's events older than its retention period (Settings → Privacy); run daily."""
-    from app.cli import ensure_schema
-
-    ensure_schema()
-    for shop_id, count in purge_all_shops(db.session()).items():
-        click.echo(f"shop {shop_id}: deleted {count} expired events")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import db
 from app.merchant_accounts import clear_failures, record_failure, sign_in_blocked_for, verify_password
 from app.models import Shop, ShopUser
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.settings_ui import blueprint
 
 

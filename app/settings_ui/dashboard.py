@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models import Rule
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
 from app.settings_ui.charts import Series, bar_chart, line_chart, plain_number

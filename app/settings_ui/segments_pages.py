@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import db
 from app.journey.segments import FIELDS, OPERATORS, count_matching
 from app.models import Rule, Segment
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.schemas.segments import SegmentSchema
 from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required

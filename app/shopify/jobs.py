@@ -6,9 +6,9 @@ import time
 
 from sqlalchemy.orm import Session
 
-from app.jobs import handler, set_progress
+from app.jobs.queue import set_progress
 from app.models import Job, WebhookDelivery
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.shopify import webhook_topics
 from app.shopify.client import ShopifyAPIError
 from app.shopify.connection import NotConnected, admin_client
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 sleep = time.sleep
 
 
-@handler("shopify_sync")
 def run_sync(session: Session, job: Job) -> None:
     install = install_of_shop(session, job.shop_id)
     if install is None:
@@ -40,7 +39,6 @@ def run_sync(session: Session, job: Job) -> None:
     set_progress(session, job, message="Sync finished.", counts=counts)
 
 
-@handler("shopify_webhook")
 def run_webhook(session: Session, job: Job) -> None:
     delivery = session.get(WebhookDelivery, job.payload.get("delivery_id"))
     if delivery is None:
@@ -57,7 +55,6 @@ def run_webhook(session: Session, job: Job) -> None:
     job.progress = {"topic": topic, **result}
 
 
-@handler("shopify_register_webhooks")
 def register_webhooks(session: Session, job: Job) -> None:
     install = install_of_shop(session, job.shop_id)
     if install is None:

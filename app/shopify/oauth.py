@@ -19,7 +19,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import db, jobs
 from app.settings_ui.auth import sign_in
-from app.shopify import blueprint, settings, token_crypto
+from app.shopify import settings, token_crypto
+from app.shopify.blueprint import blueprint
 from app.shopify.installs import record_install
 from app.shopify.signatures import is_shop_domain, params_from_multidict, query_is_authentic
 

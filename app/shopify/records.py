@@ -14,7 +14,7 @@ from app.catalog.upsert import upsert_products
 from app.ingest.identity import profile_for_customer
 from app.ingest.orders import store_new_orders
 from app.models import Product, Profile, Shop
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.shopify import mapping
 
 

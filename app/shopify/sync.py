@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.models import Shop, ShopifyInstall
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.shopify import records
 from app.shopify.client import AdminClient
 

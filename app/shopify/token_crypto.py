@@ -14,6 +14,9 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.config import INSTANCE_DIR
+from app.secret_key import instance_secret
+
 HKDF_INFO = b"shopify-access-token"
 
 
@@ -37,9 +40,6 @@ def _fernet(app_or_secret) -> Fernet:
 def _instance_secret() -> str:
     # A worker process never served a request, so the embedded default's key
     # (app/secret_key.py loads it per request) has not been read yet.
-    from app.config import INSTANCE_DIR
-    from app.secret_key import instance_secret
-
     return instance_secret(INSTANCE_DIR / "secret_key")
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import privacy
 from app.models import Shop, WebhookDelivery
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.shopify import records
 from app.shopify.installs import install_of_shop
 

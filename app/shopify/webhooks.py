@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from app import db, jobs
 from app.db import insert_ignoring_conflicts
 from app.models import WebhookDelivery
-from app.models.types import utcnow
-from app.shopify import blueprint, settings
+from app.clock import utcnow
+from app.shopify import settings
+from app.shopify.blueprint import blueprint
 from app.shopify.installs import install_by_domain, shop_for_domain
 from app.shopify.signatures import webhook_is_authentic
 

@@ -1,10 +1,9 @@
 """The public storefront API: the script tag and event ingest. CORS-open, keyed by a shop's public key."""
-from flask import Blueprint, Flask
+from flask import Flask
 from flask_cors import CORS
 
-blueprint = Blueprint("storefront", __name__)
-
-from app.storefront import decide, events, leads, recommendations, script  # noqa: E402,F401 - routes register on import
+from app.storefront import decide, events, leads, recommendations, script  # noqa: F401 - the routes
+from app.storefront.blueprint import blueprint
 
 
 def init_app(app: Flask) -> None:

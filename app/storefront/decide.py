@@ -8,7 +8,7 @@ from app.decisions.decide import DecisionRequest, decide
 from app.decisions.preview import read_preview
 from app.errors import ApiError
 from app.schemas.decisions import DecideQuerySchema
-from app.storefront import blueprint
+from app.storefront.blueprint import blueprint
 from app.storefront.shops import keyed_query
 
 _query_schema = DecideQuerySchema()

@@ -7,9 +7,9 @@ from marshmallow import ValidationError
 from app import db
 from app.errors import ApiError
 from app.ingest.events import RequestFacts, ingest_batch
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.schemas.events import MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, BatchSchema
-from app.storefront import blueprint
+from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.shops import shop_by_public_key
 

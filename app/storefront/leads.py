@@ -9,7 +9,7 @@ from app import db
 from app.errors import ApiError
 from app.models import Lead, Profile, Rule, VisitorId
 from app.schemas.decisions import LeadSchema
-from app.storefront import blueprint
+from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.shops import shop_by_public_key
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app import db
-from app.recommender.recommend import RecommendationRequest, recommend
+from app.recommender.serving.recommend import RecommendationRequest, recommend
 from app.schemas.recommendations import RecommendationQuerySchema
-from app.storefront import blueprint
+from app.storefront.blueprint import blueprint
 from app.storefront.shops import keyed_query
 
 _query_schema = RecommendationQuerySchema()

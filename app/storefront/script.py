@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 
 from app import db
-from app.storefront import blueprint
+from app.storefront.blueprint import blueprint
 from app.storefront.bundle import render_script
 from app.storefront.shops import shop_by_public_key
 

@@ -13,7 +13,7 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.merchant_accounts import create_user
 from app.models import Event, Profile, Rule
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.browser.test_tracking import wait_for
 from tests.browser.demo_store import build_demo_store
 from tests.browser.test_widgets import leave_through_the_top, visitor_page

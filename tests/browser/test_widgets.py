@@ -12,7 +12,7 @@ from app.demo.seed import DEMO_SETTINGS
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Lead, Profile
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.browser.demo_store import build_demo_store
 from tests.browser.test_tracking import wait_for
 from tests.ingest.helpers import event

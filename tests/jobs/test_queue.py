@@ -6,30 +6,35 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.jobs import enqueue, handler, latest_job, run_pending, set_progress
+from app.jobs import enqueue, latest_job, queue, set_progress
 from app.jobs.queue import claim_next, run_job
+from app.privacy.retention_job import schedule_daily_purges
 from app.models import Job
-from app.models.types import utcnow
+from app.clock import utcnow
 
 calls: list[tuple[str, dict]] = []
 
 
-@handler("test_ok")
 def _ok(session, job):
     set_progress(session, job, done=1, total=1)
     calls.append(("ok", job.payload))
 
 
-@handler("test_flaky")
 def _flaky(session, job):
     calls.append(("flaky", job.payload))
     if job.attempts < 2:
         raise RuntimeError("temporary")
 
 
-@handler("test_broken")
 def _broken(session, job):
     raise ValueError("always")
+
+
+HANDLERS = {"test_ok": _ok, "test_flaky": _flaky, "test_broken": _broken}
+
+
+def run_pending(session) -> int:
+    return queue.run_pending(session, HANDLERS)
 
 
 @pytest.fixture(autouse=True)
@@ -92,13 +97,11 @@ def test_a_claimed_job_is_not_claimed_twice_and_a_dead_workers_job_comes_back(db
     db_session.commit()
     again = claim_next(db_session, "worker-b")
     assert again is not None and again.id == first.id and again.locked_by == "worker-b"
-    assert run_job(db_session, again)
+    assert run_job(db_session, again, HANDLERS)
     assert db_session.scalars(select(Job.status)).all() == ["done"]
 
 
 def test_workers_queue_one_retention_purge_a_day_per_shop_with_a_period(db_session, make_shop):
-    from app.privacy.retention_job import schedule_daily_purges
-
     keeping, _ = make_shop("Keeps 30 days", settings={"retention_days": 30})
     make_shop("Keeps everything")
     assert schedule_daily_purges(db_session) == 1

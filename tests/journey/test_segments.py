@@ -45,7 +45,7 @@ def auth(secret):
 
 def test_segments_api_validates_counts_and_scopes(client, make_shop, db_session):
     from app.ingest.events import ingest_batch
-    from app.models.types import utcnow
+    from app.clock import utcnow
     from tests.ingest.helpers import event
 
     shop, secret = make_shop()

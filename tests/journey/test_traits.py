@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.ingest.events import ingest_batch
 from app.models import Product, Profile
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.ingest.helpers import event
 
 

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from app.models import ModelVersion
-from app.recommender.artifacts import active_version, new_version_name, prune, publish, write_artifact
+from app.recommender.serving.loaded_model import active_version
+from app.recommender.training.artifacts import new_version_name, prune, publish, write_artifact
 
 
 def make_version(db_session, shop, tmp_path, payload="weights"):

@@ -13,7 +13,7 @@ from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import (
     Assignment, Event, Job, Lead, Order, OrderLine, Profile, Rule, Shop, ShopifyInstall, VisitorId, WebhookDelivery,
 )
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.privacy import delete_customer, delete_shop_data, export_customer, purge_expired
 
 

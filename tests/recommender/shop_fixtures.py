@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Product, Profile
-from app.recommender.model import HyperParameters
-from app.recommender.pipeline import TrainingOptions
+from app.recommender.training.lightfm_model import HyperParameters
+from app.recommender.training.pipeline import TrainingOptions
 
 FAMILIES = {
     "mug": [("MUG-%d" % n, f"Ceramic Coffee Mug Style {n}", "kitchen") for n in range(12)],

@@ -1,25 +1,27 @@
 import numpy as np
 import pytest
 
-from app.recommender import features
-from app.recommender.features import Buckets, Interactions, build_training_data
+from app.recommender.serving import tokens
+from app.recommender.serving.tokens import Buckets
+from app.recommender.training import features
+from app.recommender.training.features import Interactions, build_training_data
 
 
 def test_title_tokens_lowercase_drop_stop_words_short_tokens_and_duplicates():
-    assert features.title_tokens("JUMBO Bag of the RED Retrospot, red 3 XL 2011") == [
+    assert tokens.title_tokens("JUMBO Bag of the RED Retrospot, red 3 XL 2011") == [
         "word:jumbo",
         "word:bag",
         "word:red",
         "word:retrospot",
     ]
-    assert features.title_tokens(None) == []
+    assert tokens.title_tokens(None) == []
 
 
 def test_item_and_user_tokens():
     buckets = Buckets.fit([1, 2, 3, 4, 5, 6, 7, 8], n_buckets=4)
-    tokens = features.item_tokens("Blue Mug", category="Kitchen", vendor=" ACME  Co ", tags=["gift", "Gift", ""], price=7.5, price_buckets=buckets)
-    assert tokens == ["word:blue", "word:mug", "category:kitchen", "vendor:acme co", "tag:gift", "price:3"]
-    assert features.user_tokens(country="GB", device="mobile", source="google", stage="browsing") == [
+    mug = tokens.item_tokens("Blue Mug", category="Kitchen", vendor=" ACME  Co ", tags=["gift", "Gift", ""], price=7.5, price_buckets=buckets)
+    assert mug == ["word:blue", "word:mug", "category:kitchen", "vendor:acme co", "tag:gift", "price:3"]
+    assert tokens.user_tokens(country="GB", device="mobile", source="google", stage="browsing") == [
         "country:gb",
         "device:mobile",
         "source:google",
@@ -35,9 +37,9 @@ def test_price_buckets_are_quantiles_of_the_catalog():
 
 
 def test_weights_and_decay():
-    assert features.weight_for("product_view") < features.weight_for("add_to_cart") < features.weight_for("purchase")
+    assert tokens.weight_for("product_view") < tokens.weight_for("add_to_cart") < tokens.weight_for("purchase")
     with pytest.raises(ValueError):
-        features.weight_for("page_view")
+        tokens.weight_for("page_view")
     assert features.recency_decay(30 * 86400, 30) == pytest.approx(0.5)
     assert features.recency_decay(0, 30) == pytest.approx(1.0)
     assert features.recency_decay(10**9, None) == 1.0

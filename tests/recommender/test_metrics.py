@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from lightfm import LightFM
 from lightfm.evaluation import auc_score, precision_at_k, recall_at_k
 
-from app.recommender import metrics
+from app.recommender.training import metrics
 
 
 def _evaluate(scores, test, train=None, k=2, **kwargs):

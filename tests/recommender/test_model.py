@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
 
-from app.recommender import model, pipeline
-from app.recommender.features import Interactions, build_training_data
-from app.recommender.model import Embeddings, HyperParameters
+from app.recommender.serving import embeddings as model
+from app.recommender.serving import ranking
+from app.recommender.serving.embeddings import Embeddings
+from app.recommender.training import lightfm_model, pipeline
+from app.recommender.training.features import Interactions, build_training_data
+from app.recommender.training.lightfm_model import HyperParameters
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +22,8 @@ def trained():
         for j in rng.choice(10, size=5, replace=False):
             rows.append((f"u{i}", f"{kind}{j}", 1.0, float(len(rows))))
     data = build_training_data(Interactions.from_tuples(rows), items, users)
-    fitted = model.fit(data, HyperParameters(no_components=8, epochs=30, num_threads=1), seed=0)
-    return fitted, data, Embeddings.from_model(fitted, data)
+    fitted = lightfm_model.fit(data, HyperParameters(no_components=8, epochs=30, num_threads=1), seed=0)
+    return fitted, data, lightfm_model.embeddings_from_model(fitted, data)
 
 
 def test_embeddings_reproduce_lightfm_predictions(trained):
@@ -100,7 +103,7 @@ def test_train_recommender_and_recommend_end_to_end():
     emb = trained.embeddings
     assert 0.0 <= trained.blend_weight <= 1.0 and emb.metadata["blend_weight"] == trained.blend_weight
     assert {"mug12", "sock12"} <= set(emb.item_ids)  # catalog items without interactions, from features
-    recommended = pipeline.recommend(emb, 4, user_id="u1", exclude_item_ids=["sock0"])
+    recommended = ranking.recommend(emb, 4, user_id="u1", exclude_item_ids=["sock0"])
     assert len(recommended) == 4 and "sock0" not in [item for item, _ in recommended]
-    anonymous = pipeline.recommend(emb, 3, recent_item_ids=["mug3"])
+    anonymous = ranking.recommend(emb, 3, recent_item_ids=["mug3"])
     assert len(anonymous) == 3

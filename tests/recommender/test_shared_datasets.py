@@ -5,7 +5,7 @@ import zlib
 
 import pytest
 
-from app.recommender import datasets
+from app.recommender.offline import datasets
 
 pytestmark = pytest.mark.dataset
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.ingest.events import ingest_batch
 from app.models import ModelVersion, Product
-from app.models.types import utcnow
-from app.recommender.artifacts import active_version
-from app.recommender.training import NotEnoughData, train_shop
+from app.clock import utcnow
+from app.recommender.serving.loaded_model import active_version
+from app.recommender.training.train_shop import NotEnoughData, train_shop
 from tests.ingest.helpers import event
 from tests.recommender.shop_fixtures import FAST, build_shop
 
@@ -94,7 +94,7 @@ def test_a_known_customer_is_not_shown_what_they_bought_except_by_buy_again(trai
     ingest_batch(db_session, shop.id, [event("identify", "v-c0", customer_id="C0")], sent_at=None, received_at=utcnow())
     db_session.commit()
     bought = set(db_session.scalars(select(Product.external_id).where(Product.external_id.like("MUG-%"))))  # C0 is a mug buyer
-    from app.recommender.visitor import visitor_context
+    from app.recommender.serving.visitor import visitor_context
 
     purchased = set(visitor_context(db_session, shop.id, "v-c0").purchases)
     assert purchased and purchased <= bought

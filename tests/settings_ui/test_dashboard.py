@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.settings_ui.dashboard import resolve_period
 from tests.rules_helpers import make_rule
 from tests.stats.test_timeseries import build_history, day0  # noqa: F401 - day0 is a fixture

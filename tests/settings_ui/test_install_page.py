@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.ingest.events import ingest_batch
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.ingest.helpers import event
 
 

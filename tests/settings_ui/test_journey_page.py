@@ -9,7 +9,7 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.journey.moves import stage_moves
 from app.models import Profile
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.ingest.helpers import event
 from tests.stats.test_timeseries import profile_of
 

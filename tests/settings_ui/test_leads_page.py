@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 
 from app.models import Lead
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.settings_ui.leads_page import csv_safe
 from tests.rules_helpers import make_rule
 

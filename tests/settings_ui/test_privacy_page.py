@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.jobs import run_pending
+from app.runner import run_pending
 from app.models import Event, Job, Order, Profile, Shop
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.ingest.helpers import event
 
 

@@ -9,7 +9,8 @@ import pytest
 import responses
 from sqlalchemy import select
 
-from app.jobs import enqueue, run_pending
+from app.jobs import enqueue
+from app.runner import run_pending
 from app.models import Job, Order, Product, Profile, ShopifyInstall
 from app.shopify.client import AdminClient, ShopifyAPIError
 from app.shopify.sync import sync_shop

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.models import GLOBAL_HOLDOUT, Assignment, VisitorId
-from app.models.types import utcnow
+from app.clock import utcnow
 from app.stats.timeseries import daily_series, days_between
 from tests.ingest.helpers import event
 from tests.rules_helpers import make_rule

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Lead, Product, Profile
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.ingest.helpers import event
 from tests.rules_helpers import make_rule
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.models import GLOBAL_HOLDOUT, Assignment, Experiment, Profile, VisitorId
-from app.models.types import utcnow
+from app.clock import utcnow
 from tests.ingest.helpers import event
 from tests.rules_helpers import make_rule
 

@@ -1,0 +1,48 @@
+"""`flask --app wsgi demo`: seed the demo shop and serve the backend with the demo store."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from werkzeug.serving import run_simple
+
+from app import db
+from app.commands.recommender import train_with_progress
+from app.commands.schema import ensure_schema
+from app.factory import create_app
+from app.demo.seed import demo_merchant_sign_in, seed_demo
+from app.recommender.serving.loaded_model import active_version
+from app.runner import start_background_retraining, start_worker_thread
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Seed the demo shop (if needed) and serve it with the script tag installed."""
+    app = create_app({**_passed_config(), "DEMO_STORE": True})
+    with app.app_context():
+        ensure_schema()
+        result = seed_demo(db.session(), echo=lambda message: click.echo(message, err=True))
+        public_key = result.shop.public_key
+        click.echo(f"demo shop: {result.products} products, {result.orders} orders", err=True)
+        if result.secret_key:
+            click.echo(f"secret_key: {result.secret_key}  (admin API; shown once)", err=True)
+        email, password = demo_merchant_sign_in(db.session(), result.shop)
+        if active_version(db.session(), result.shop.id) is None:
+            click.echo("training the demo shop's recommender (about a minute, once) ...", err=True)
+            train_with_progress(db.session(), result.shop)
+    start_background_retraining(app, app.config["RETRAIN_INTERVAL_HOURS"])
+    start_worker_thread(app)  # runs the settings UI's retrain button, syncs and webhooks
+    base = f"http://{host}:{port}"
+    click.echo(f"store: {base}/store/")
+    click.echo(f"settings: {base}/settings/login  (email {email}, password {password}; new each start)")
+    click.echo(f"public_key: {public_key}", nl=True)
+    # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _passed_config() -> dict:
+    # The app the flask CLI built from wsgi.py carries the environment's
+    # settings; the demo app gets the same ones.
+    keys = ("DATABASE_URL", "SECRET_KEY", "MODEL_DIR", "PUBLIC_BASE_URL", "COUNTRY_HEADER", "RETRAIN_INTERVAL_HOURS")
+    return {key: current_app.config[key] for key in keys}

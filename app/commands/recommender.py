@@ -1,0 +1,136 @@
+"""Recommender commands: train, retrain-loop and the offline evaluate."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from app import db
+from app.commands.schema import ensure_schema, resolve_shop
+from app.models import Shop
+from app.recommender.offline import evaluate as evaluation
+from app.recommender.training.lightfm_model import HyperParameters
+from app.recommender.training.pipeline import TrainingOptions
+from app.recommender.training.schedule import is_stale, retrain_stale_shops
+from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
+
+
+@click.command("train")
+@click.option("--shop", "shop_ref", help="Shop id or public key; default: the only shop.")
+@click.option("--all", "all_shops", is_flag=True, help="Train every shop (for cron).")
+@click.option("--stale-hours", type=click.FloatRange(min=0), help="With --all: skip shops whose active model is younger.")
+@click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="LightFM loss (default warp).")
+@click.option("--components", type=click.IntRange(min=1, max=512), help="Latent dimensions (default 48).")
+@click.option("--epochs", type=click.IntRange(min=1, max=1000), help="Training epochs (default 30).")
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (default 0.1).")
+@click.option("--alpha", type=click.FloatRange(min=0), help="L2 penalty on item and user features (default 1e-6).")
+def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None, **overrides) -> None:
+    """Train a shop's recommender and activate the new version (defaults measured in docs/quality.md)."""
+    ensure_schema()
+    session = db.session()
+    shops = session.scalars(select(Shop).order_by(Shop.id)).all() if all_shops else [resolve_shop(session, shop_ref)]
+    failures = 0
+    for shop in shops:
+        if stale_hours is not None and not is_stale(session, shop.id, stale_hours):
+            click.echo(f"shop {shop.id}: model is fresh, skipped", err=True)
+            continue
+        try:
+            version = train_with_progress(session, shop, training_options(**overrides))
+        except NotEnoughData as error:
+            click.echo(f"shop {shop.id}: not trained: {error}", err=True)
+            failures += not all_shops
+            continue
+        metrics = version.metrics.get("blend", {})
+        click.echo(
+            f"shop {shop.id}: version {version.version} active: {version.n_items} items, {version.n_users} users, "
+            f"{version.n_interactions} interactions, {version.training_seconds}s; "
+            f"holdout precision@10 {metrics.get('precision_at_k', float('nan')):.4f} "
+            f"(popularity {version.metrics.get('popularity', {}).get('precision_at_k', float('nan')):.4f})"
+        )
+    if failures:
+        sys.exit(1)
+
+
+def training_options(loss=None, components=None, epochs=None, learning_rate=None, alpha=None) -> TrainingOptions:
+    changes = {"loss": loss, "no_components": components, "epochs": epochs, "learning_rate": learning_rate}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    if alpha is not None:
+        changes.update(item_alpha=alpha, user_alpha=alpha)
+    return TrainingOptions(hyperparameters=replace(HyperParameters(), **changes))
+
+
+def train_with_progress(session, shop: Shop, options: TrainingOptions | None = None):
+    with click.progressbar(length=TRAINING_STEPS, label=f"training shop {shop.id}", file=sys.stderr,
+                           item_show_func=lambda message: message) as bar:
+        return train_shop(
+            session, shop.id, current_app.config["MODEL_DIR"], options, progress=lambda message: bar.update(1, message)
+        )
+
+
+@click.command("retrain-loop")
+@click.option("--every", "hours", type=click.FloatRange(min=0.01), default=24.0, show_default=True, help="Hours between retrains.")
+def retrain_loop(hours: float) -> None:
+    """Retrain every shop whose model is older than --every, forever (a worker process for production)."""
+    ensure_schema()
+    while True:
+        session = db.session()
+        try:
+            for shop_id in retrain_stale_shops(session, current_app.config["MODEL_DIR"], hours):
+                click.echo(f"shop {shop_id}: retrained", err=True)
+        finally:
+            session.close()
+        time.sleep(min(hours * 3600, 600))
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.command("evaluate")
+@click.option("--interactions", "interactions_path", required=True, type=click.Path(path_type=Path),
+              help="CSV user_id,item_id,timestamp[,weight] (timestamp: UNIX seconds or ISO-8601; .gz read directly).")
+@click.option("--items", "items_path", required=True, type=click.Path(path_type=Path),
+              help="CSV item_id, then feature columns (text, numbers, or |-separated lists).")
+@click.option("--users", "users_path", type=click.Path(path_type=Path), help="CSV user_id, then feature columns.")
+@click.option("--split", type=click.Choice(["temporal"]), default="temporal", show_default=True)
+@click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2, show_default=True)
+@click.option("--k", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Override the default LightFM epochs.")
+@click.option("--components", type=click.IntRange(min=1), help="Override the default number of latent components.")
+@click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="Override the default loss.")
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Override the default learning rate.")
+@click.option("--alpha", type=click.FloatRange(min=0), help="Override item and user L2 penalties.")
+@click.option("--half-life-days", type=click.FloatRange(min=0), help="Recency decay half-life of interaction weights (0: none).")
+@click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+def evaluate(interactions_path, items_path, users_path, split, test_fraction, k, as_json, epochs, components, loss,
+             learning_rate, alpha, half_life_days, threads, seed) -> None:
+    """Offline evaluation of the recommender and its baselines on CSV files (see docs/quality.md)."""
+    hp = HyperParameters(num_threads=threads)
+    overrides = {"epochs": epochs, "no_components": components, "loss": loss, "learning_rate": learning_rate,
+                 "item_alpha": alpha, "user_alpha": alpha}
+    hp = replace(hp, **{name: value for name, value in overrides.items() if value is not None})
+    options = TrainingOptions(hyperparameters=hp, k=k, seed=seed)
+    if half_life_days is not None:
+        options.half_life_days = half_life_days or None
+    try:
+        interactions = evaluation.read_interactions(interactions_path)
+        items = evaluation.read_features(items_path, "item_id")
+        users = evaluation.read_features(users_path, "user_id") if users_path else None
+        _progress(f"read {len(interactions)} interactions, {len(items)} items, {len(users or ())} users")
+        report = evaluation.run(interactions, items, users, test_fraction=test_fraction, k=k, options=options,
+                                progress=_progress)
+    except (evaluation.InputError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report))
+    else:
+        click.echo(evaluation.format_table(report))
+    sys.stdout.flush()

@@ -8,8 +8,8 @@ event records it, as on any merchant's site.
 The cart and a placed order live in Flask's signed session cookie. Forms carry
 no CSRF token on purpose: this is a stand-in for the merchant's shop platform,
 has no accounts, passwords or payments, and the worst a forged POST can do is
-change a visitor's demo cart. (The merchant's settings UI, still to come, must
-protect its forms with CSRF tokens.)
+change a visitor's demo cart. (The merchant's settings UI, by contrast, protects
+every form with a CSRF token.)
 """
 from __future__ import annotations
 

@@ -40,7 +40,6 @@ PREFIX_ALIASES = {
     "tag": "tag",
 }
 PRICE_BUCKETS = 8
-MODEL_NAMES = ("hybrid", "lightfm_hybrid_raw", "lightfm_cf", "popularity", "item_knn")
 
 
 class InputError(ValueError):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.decisions.vocabulary import MODES, PAGE_KINDS
+from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
-from app.schemas.recommendations import STRATEGIES
-from app.schemas.rules import DEVICES, MODES, PAGE_KINDS
+from app.recommender.strategies import STRATEGY_NAMES
 
 LIST_FIELDS = ("targeting.stages", "targeting.segments", "targeting.page_kinds", "targeting.devices", "targeting.sources")
 LINE_LIST_FIELDS = ("targeting.url_patterns",)
@@ -21,7 +22,7 @@ DATETIME_FIELDS = ("targeting.starts_at", "targeting.ends_at")
 VARIANT_FIELDS = {"block": ("html",), "popup": ("headline", "coupon"), "slider": ("title", "strategy")}
 MAX_VARIANTS = 4
 CHOICES = {"stages": STAGES, "page_kinds": PAGE_KINDS, "devices": DEVICES, "sources": TRAFFIC_CLASSES,
-           "modes": MODES, "strategies": STRATEGIES}
+           "modes": MODES, "strategies": STRATEGY_NAMES}
 
 
 class FormData(Mapping):

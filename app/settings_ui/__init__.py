@@ -1,5 +1,7 @@
 """The merchant's settings UI: server-rendered pages under /settings/, a little vanilla JS, no build step."""
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app
+
+from app.merchant_auth.csrf import csrf_token, protect_from_forgery
 
 blueprint = Blueprint(
     "settings_ui", __name__, url_prefix="/settings", template_folder="templates",
@@ -19,7 +21,6 @@ from app.settings_ui import (  # noqa: E402,F401 - routes register on import
     shopify_page,
 )
 from app.settings_ui.labels import template_helpers  # noqa: E402
-from app.settings_ui.csrf import csrf_token, protect_from_forgery  # noqa: E402
 from app.settings_ui.security_headers import add_security_headers  # noqa: E402
 
 
@@ -37,8 +38,6 @@ NAV = [
 
 
 def settings_nav() -> list[tuple[str, str]]:
-    from flask import current_app
-
     return [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions]
 
 

@@ -1,9 +1,20 @@
 """The admin API: the merchant's own data, behind the shop's secret key."""
 from flask import Blueprint, Flask
 
+from app.errors import ApiError, api_error_response
+from app.resources.errors import Conflict, Invalid, NotFound, ResourceError
+
 blueprint = Blueprint("admin_api", __name__, url_prefix="/admin/api")
 
 from app.admin import experiments, products, recommendation_rules, rules, segments  # noqa: E402,F401 - routes register on import
+
+_STATUS = {NotFound: 404, Invalid: 400, Conflict: 409}
+
+
+@blueprint.errorhandler(ResourceError)
+def _resource_error(error: ResourceError):
+    """What app/resources refused, as the API's JSON error with its field messages."""
+    return api_error_response(ApiError(_STATUS.get(type(error), 400), error.message, error.errors))
 
 
 def init_app(app: Flask) -> None:

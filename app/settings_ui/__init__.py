@@ -1,7 +1,9 @@
 """The merchant's settings UI: server-rendered pages under /settings/, a little vanilla JS, no build step."""
 from flask import Blueprint, Flask, current_app
+from werkzeug.exceptions import NotFound as PageNotFound
 
 from app.merchant_auth.csrf import csrf_token, protect_from_forgery
+from app.resources import errors as resource_errors
 
 blueprint = Blueprint(
     "settings_ui", __name__, url_prefix="/settings", template_folder="templates",
@@ -42,6 +44,8 @@ def settings_nav() -> list[tuple[str, str]]:
 
 
 blueprint.before_request(protect_from_forgery)
+# Another shop's rule or segment in a URL is a page that does not exist, as is a deleted one.
+blueprint.register_error_handler(resource_errors.NotFound, lambda error: PageNotFound())
 blueprint.after_request(add_security_headers)
 blueprint.context_processor(lambda: {"csrf_token": csrf_token, "settings_nav": settings_nav, **template_helpers()})
 

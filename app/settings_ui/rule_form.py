@@ -1,4 +1,4 @@
-"""Rule editor forms <-> the admin API's rule and experiment payloads. Plain functions, no Flask.
+"""Rule editor forms <-> the rule and experiment payloads app/resources validates. Plain functions, no Flask.
 
 Inputs are named by the dotted path of what they set (``content.headline``,
 ``targeting.stages``), so the marshmallow schemas validate the form exactly
@@ -45,7 +45,7 @@ class FormData(Mapping):
 
 
 def rule_payload(form, kind: str) -> dict:
-    """The JSON body the rules API takes, from the editor form."""
+    """The JSON body the rules API takes, from the editor form (a werkzeug MultiDict)."""
     payload: dict = {"kind": kind}
     for name in form:
         if name == "csrf_token" or name.startswith(("variant.", "experiment.", "preview")):
@@ -72,8 +72,8 @@ def rule_payload(form, kind: str) -> dict:
     return payload
 
 
-def experiment_payload(form, rule_id: int, kind: str) -> dict | None:
-    """The experiment (variants and weights) the form describes, or None when it names no variant."""
+def experiment_payload(form, kind: str) -> dict | None:
+    """The rule's experiment (variants and weights) the form describes, or None when it names no variant."""
     variants = []
     for index in range(MAX_VARIANTS):
         name = (form.get(f"variant.{index}.name") or "").strip()
@@ -92,7 +92,7 @@ def experiment_payload(form, rule_id: int, kind: str) -> dict | None:
         holdout_fraction = float(holdout) / 100
     except ValueError:
         holdout_fraction = holdout  # the schema reports it
-    return {"rule_id": rule_id, "name": (form.get("experiment.name") or "").strip() or "A/B test",
+    return {"name": (form.get("experiment.name") or "").strip() or "A/B test",
             "status": "running", "variants": variants, "holdout": holdout_fraction}
 
 

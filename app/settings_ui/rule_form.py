@@ -7,8 +7,6 @@ back onto the inputs.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from app.decisions.vocabulary import MODES, PAGE_KINDS
 from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
@@ -23,25 +21,6 @@ VARIANT_FIELDS = {"block": ("html",), "popup": ("headline", "coupon"), "slider":
 MAX_VARIANTS = 4
 CHOICES = {"stages": STAGES, "page_kinds": PAGE_KINDS, "devices": DEVICES, "sources": TRAFFIC_CLASSES,
            "modes": MODES, "strategies": STRATEGY_NAMES}
-
-
-class FormData(Mapping):
-    """The subset of a werkzeug MultiDict this module needs (also built by tests from plain dicts)."""
-
-    def __init__(self, items: dict[str, list[str]]):
-        self._items = items
-
-    def __getitem__(self, key):
-        return self._items[key][-1]
-
-    def __iter__(self):
-        return iter(self._items)
-
-    def __len__(self):
-        return len(self._items)
-
-    def getlist(self, key):
-        return list(self._items.get(key, []))
 
 
 def rule_payload(form, kind: str) -> dict:

@@ -13,7 +13,7 @@ from app.demo.rules import seed_demo_rules
 from app.importers import orders as order_import
 from app.importers import products as product_import
 from app.importers.reading import read_rows
-from app.merchant_accounts import create_user, set_password
+from app.merchant_auth.accounts import create_user, set_password
 from app.models import Order, Product, Shop, ShopUser
 from app.shops import create_shop
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import db
 from app.models import Rule
 from app.clock import utcnow
-from app.settings_ui import blueprint
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
 from app.settings_ui.charts import Series, bar_chart, line_chart, plain_number
 from app.stats.report import stats_report

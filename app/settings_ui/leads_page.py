@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Lead, Rule
-from app.settings_ui import blueprint
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
 
 PER_PAGE = 50

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app import db
 from app.jobs import enqueue, latest_job
 from app.models import Job, ModelVersion
-from app.settings_ui import blueprint
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
 
 SHOWN_VERSIONS = 20

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from app import db
 from app.jobs import enqueue, latest_job
 from app.models import Job, ShopifyInstall
-from app.settings_ui import blueprint
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.shopify.app_embed import app_embed_status
 
 SYNC_KIND = "shopify_sync"
 RESOURCE_LABELS = {"products": "Products", "collections": "Collections", "orders": "Orders", "customers": "Customers"}
@@ -52,8 +53,6 @@ def shopify():
     install = session.scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == g.shop.id))
     embed = None
     if install is not None and install.uninstalled_at is None:
-        from app.shopify.app_embed import app_embed_status
-
         embed = app_embed_status(install)
     return render_template(
         "settings/shopify.html", install=install, embed=embed, syncs=last_syncs(install) if install else [],

@@ -18,7 +18,7 @@ from flask import current_app, redirect, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import db, jobs
-from app.settings_ui.auth import sign_in
+from app.merchant_auth.sessions import sign_in
 from app.shopify import settings, token_crypto
 from app.shopify.blueprint import blueprint
 from app.shopify.installs import record_install

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.merchant_accounts import create_user
+from app.merchant_auth.accounts import create_user
 from app.models import Event, Profile, Rule
 from app.clock import utcnow
 from tests.browser.test_tracking import wait_for

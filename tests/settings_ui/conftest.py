@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.merchant_accounts import create_user
+from app.merchant_auth.accounts import create_user
 
 PASSWORD = "correct horse battery"
 

@@ -95,7 +95,7 @@ def test_the_admin_api_without_session_or_key_is_401(client):
 
 
 def test_password_guessing_is_slowed_down_per_email(client, merchant, db_session):
-    from app.merchant_accounts import MAX_FAILURES_PER_EMAIL
+    from app.merchant_auth.accounts import MAX_FAILURES_PER_EMAIL
 
     _shop, email, password = merchant
     for _ in range(MAX_FAILURES_PER_EMAIL):

@@ -8,7 +8,7 @@ import responses
 from sqlalchemy import select
 
 from app.jobs import enqueue
-from app.merchant_accounts import create_user
+from app.merchant_auth.accounts import create_user
 from app.models import Job, ShopifyInstall
 from app.shopify import token_crypto
 from tests.settings_ui.conftest import SignedIn, sign_in

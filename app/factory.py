@@ -8,8 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import commands, config, db, demo, errors, health, secret_key
-from app import admin, settings_ui, shopify, storefront
+from app import admin, commands, config, db, demo, errors, health, secret_key, settings_ui, shopify, storefront
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:

@@ -76,7 +76,7 @@ def grid(directory: Path, settings: list[dict] = GRID, test_fraction: float = 0.
         emb, data = fit_embeddings(split.train, items, users, options, now=split.cutoff)
         seconds = time.perf_counter() - started
         validation = interaction_matrix(split.test, data)
-        result = metrics.evaluate(lambda block: model.score_users(emb, block), validation, data.interactions, k=k)
+        result = metrics.evaluate(lambda block, emb=emb: model.score_users(emb, block), validation, data.interactions, k=k)
         row = {"change": change or "defaults", "fit_seconds": round(seconds, 1)}
         row.update({name: round(result[name], 4) for name in ("precision_at_k", "recall_at_k", "ndcg_at_k", "auc")})
         print(json.dumps(row), flush=True)
@@ -97,7 +97,7 @@ def paper_split(directory: Path, seed: int = 0, k: int = 10) -> dict:
     for name, item_features, user_features in (("hybrid", items, users), ("lightfm_cf", None, None)):
         emb, data = fit_embeddings(train, item_features, user_features, options)
         matrix = interaction_matrix(test, data)
-        scores = metrics.evaluate(lambda block: model.score_users(emb, block), matrix, data.interactions, k=k)
+        scores = metrics.evaluate(lambda block, emb=emb: model.score_users(emb, block), matrix, data.interactions, k=k)
         result[name] = {key: round(value, 4) for key, value in scores.items() if key != "users"}
     return result
 

@@ -26,10 +26,10 @@ from flask import Flask, request
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.factory import create_app
 from app import db, migrate  # noqa: E402
-from app.runner import run_pending  # noqa: E402
+from app.factory import create_app  # noqa: E402
 from app.models import Product, ShopifyInstall  # noqa: E402
+from app.runner import run_pending  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.factory import create_app
 from app import db, migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
+from app.factory import create_app
 from app.recommender.serving import trending
 from app.shops import create_shop
 

@@ -7,11 +7,11 @@ from flask import jsonify, request
 from marshmallow import ValidationError
 
 from app import db
-from app.admin.blueprint import blueprint
 from app.admin.auth import current_shop, shop_required
+from app.admin.blueprint import blueprint
 from app.admin.payload import json_object
-from app.errors import ApiError
 from app.clock import utcnow
+from app.errors import ApiError
 from app.resources import experiments
 from app.schemas.experiments import ExperimentSchema, StatsQuerySchema
 from app.stats.report import stats_report

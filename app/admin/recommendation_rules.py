@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from app import db
-from app.admin.blueprint import blueprint
 from app.admin.auth import current_shop, shop_required
+from app.admin.blueprint import blueprint
 from app.admin.payload import json_object
 from app.resources import recommendation_rules
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 
 from app import db
-from app.admin.blueprint import blueprint
 from app.admin.auth import current_shop, shop_required
+from app.admin.blueprint import blueprint
 from app.admin.payload import json_object
 from app.decisions.preview import PREVIEW_MAX_AGE, preview_token
 from app.errors import ApiError

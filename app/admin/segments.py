@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import jsonify
 
 from app import db
-from app.admin.blueprint import blueprint
 from app.admin.auth import current_shop, shop_required
+from app.admin.blueprint import blueprint
 from app.admin.payload import json_object
-from app.journey.segments import count_matching
 from app.clock import utcnow
+from app.journey.segments import count_matching
 from app.resources import segments
 from app.schemas.segments import SegmentSchema
 

@@ -8,8 +8,8 @@ from werkzeug.serving import run_simple
 from app import db
 from app.commands.recommender import train_with_progress
 from app.commands.schema import ensure_schema
-from app.factory import create_app
 from app.demo.seed import demo_merchant_sign_in, seed_demo
+from app.factory import create_app
 from app.recommender.serving.loaded_model import active_version
 from app.runner import start_background_retraining, start_worker_thread
 

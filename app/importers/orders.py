@@ -7,8 +7,8 @@ a ``lines`` list. An order with any bad line is rejected whole.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Callable, Iterable
 
 from marshmallow import ValidationError
 from sqlalchemy import select

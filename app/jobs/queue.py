@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Job
 from app.clock import utcnow
+from app.models import Job
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Segments: all/any of ``field op value`` conditions over a shopper's stage and traits. Plain functions."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -105,7 +105,7 @@ def _holds(condition: dict, traits: dict, now: datetime) -> bool:
     if op in ("before", "after"):
         moment = expected if isinstance(expected, datetime) else datetime.fromisoformat(expected)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         return actual < moment if op == "before" else actual > moment
     if op == "within_days":
         return now - actual <= timedelta(days=float(expected))

@@ -1,8 +1,8 @@
 """All SQLAlchemy models; importing this package registers every table on Base.metadata."""
 from app.models.catalog import Product
 from app.models.event import EVENT_TYPES, Event, RejectedEvent
-from app.models.job import JOB_STATUSES, Job
 from app.models.experiment import GLOBAL_HOLDOUT, Assignment, Experiment
+from app.models.job import JOB_STATUSES, Job
 from app.models.lead import Lead
 from app.models.model_version import MODEL_STATUSES, ModelVersion
 from app.models.order import Order, OrderLine

@@ -5,11 +5,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import TimestampMixin
 from app.models.types import UTCDateTime
-
-from app.clock import utcnow
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
 

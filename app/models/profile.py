@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from decimal import Decimal
 
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import ShopOwned
 from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 class Profile(ShopOwned, Base):

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.jobs.queue import enqueue, set_progress
 from app.models import Job, Shop
-from app.clock import utcnow
 from app.privacy.customer_data import purge_expired
 
 

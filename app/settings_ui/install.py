@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app import db
 from app.models import Event, ShopifyInstall
-from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.shopify.app_embed import app_embed_status
 
 

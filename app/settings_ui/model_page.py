@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from app import db
 from app.jobs import enqueue, latest_job
 from app.models import Job, ModelVersion
-from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 
 SHOWN_VERSIONS = 20
 # (key in the stored validation metrics, what the merchant reads)

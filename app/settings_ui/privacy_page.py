@@ -13,8 +13,8 @@ from app.jobs import enqueue
 from app.models import Job
 from app.privacy import delete_customer, export_customer
 from app.schemas.privacy import CustomerRequestSchema, PrivacySettingsSchema
-from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import flat_errors
 
 _settings_schema = PrivacySettingsSchema()

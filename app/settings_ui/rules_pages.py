@@ -12,8 +12,8 @@ from app.resources.errors import Invalid
 from app.resources.rule_with_experiment import RuleChange
 from app.schemas.experiments import ExperimentSchema
 from app.schemas.rules import RuleSchema
-from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import (
     CHOICES,
     MAX_VARIANTS,

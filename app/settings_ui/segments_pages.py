@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from app import db
-from app.journey.segments import FIELDS, OPERATORS, count_matching
 from app.clock import utcnow
+from app.journey.segments import FIELDS, OPERATORS, count_matching
 from app.models import Segment
 from app.resources import segments
 from app.resources.errors import Conflict, Invalid
 from app.schemas.segments import SegmentSchema
-from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.segment_form import MAX_CONDITIONS, OPERATOR_LABELS, condition_errors, segment_payload, segment_values
 
 _schema = SegmentSchema()

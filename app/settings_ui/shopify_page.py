@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from app import db
 from app.jobs import enqueue, latest_job
 from app.models import Job, ShopifyInstall
-from app.settings_ui.blueprint import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.shopify.app_embed import app_embed_status
 
 SYNC_KIND = "shopify_sync"

@@ -6,9 +6,9 @@ import time
 
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.jobs.queue import set_progress
 from app.models import Job, WebhookDelivery
-from app.clock import utcnow
 from app.shopify import webhook_topics
 from app.shopify.client import ShopifyAPIError
 from app.shopify.connection import NotConnected, admin_client

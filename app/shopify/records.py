@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalog.upsert import upsert_products
+from app.clock import utcnow
 from app.ingest.identity import profile_for_customer
 from app.ingest.orders import store_new_orders
 from app.models import Product, Profile, Shop
-from app.clock import utcnow
 from app.shopify import mapping
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.models import Shop, ShopifyInstall
 from app.clock import utcnow
+from app.models import Shop, ShopifyInstall
 from app.shopify import records
 from app.shopify.client import AdminClient
 

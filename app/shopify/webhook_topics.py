@@ -10,8 +10,8 @@ import logging
 from sqlalchemy.orm import Session
 
 from app import privacy
-from app.models import Shop, WebhookDelivery
 from app.clock import utcnow
+from app.models import Shop, WebhookDelivery
 from app.shopify import records
 from app.shopify.installs import install_of_shop
 

@@ -13,9 +13,9 @@ from flask import current_app, request
 from sqlalchemy.orm import Session
 
 from app import db, jobs
+from app.clock import utcnow
 from app.db import insert_ignoring_conflicts
 from app.models import WebhookDelivery
-from app.clock import utcnow
 from app.shopify import settings
 from app.shopify.blueprint import blueprint
 from app.shopify.installs import install_by_domain, shop_for_domain

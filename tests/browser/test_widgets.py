@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.demo.seed import DEMO_SETTINGS
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Lead, Profile
-from app.clock import utcnow
 from tests.browser.demo_store import build_demo_store
 from tests.browser.test_tracking import wait_for
 from tests.ingest.helpers import event
@@ -175,8 +175,8 @@ def test_with_the_backend_down_or_slow_the_page_renders_and_no_error_escapes(bro
     for how in ("down", "slow"):
         context, page = visitor_page(browser)
         errors, console_errors = [], []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        page.on("console", lambda message, console_errors=console_errors: message.type == "error" and console_errors.append(message.text))
         if how == "down":
             page.route("**/v1/**", lambda route: route.abort("connectionrefused"))
         else:

@@ -1,9 +1,9 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.decisions.targeting import PageContext, eligible, page_kind
 from app.decisions.vocabulary import PAGE_KINDS
 
-NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
 def context(**overrides):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import Event, Order, Profile, VisitorId
-from app.clock import utcnow
 from tests.ingest.helpers import event
 
 

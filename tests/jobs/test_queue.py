@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.jobs import enqueue, latest_job, queue, set_progress
 from app.jobs.queue import claim_next, run_job
-from app.privacy.retention_job import schedule_daily_purges
 from app.models import Job
-from app.clock import utcnow
+from app.privacy.retention_job import schedule_daily_purges
 
 calls: list[tuple[str, dict]] = []
 

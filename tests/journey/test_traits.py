@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import Product, Profile
-from app.clock import utcnow
 from tests.ingest.helpers import event
 
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.merchant_auth.accounts import FAILURE_WINDOW, MAX_FAILURES_PER_EMAIL, create_user
 from app.merchant_auth.passwords import check_password
 from app.models import LoginFailure
-from app.clock import utcnow
 
 PASSWORD = "correct horse battery"
 

@@ -3,7 +3,6 @@ import pytest
 
 from app.recommender.serving import embeddings as model
 from app.recommender.serving import ranking
-from app.recommender.serving.embeddings import Embeddings
 from app.recommender.training import lightfm_model, pipeline
 from app.recommender.training.features import Interactions, build_training_data
 from app.recommender.training.lightfm_model import HyperParameters

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import ModelVersion, Product
-from app.clock import utcnow
 from app.recommender.serving.loaded_model import active_version
 from app.recommender.training.train_shop import NotEnoughData, train_shop
 from tests.ingest.helpers import event

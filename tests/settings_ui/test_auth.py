@@ -117,8 +117,8 @@ def test_a_successful_sign_in_forgets_earlier_failures(client, merchant, db_sess
 
 
 def test_behind_a_trusted_proxy_throttling_counts_the_real_client_address(app, client, merchant, db_session):
-    from app.factory import create_app
     from app import db
+    from app.factory import create_app
     from app.models import LoginFailure
 
     proxied_app = create_app({**app.config, "TRUSTED_PROXIES": 1})

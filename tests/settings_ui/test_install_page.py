@@ -1,8 +1,8 @@
 """The install page: the script tag to copy and the live "tag seen" check."""
 from __future__ import annotations
 
-from app.ingest.events import ingest_batch
 from app.clock import utcnow
+from app.ingest.events import ingest_batch
 from tests.ingest.helpers import event
 
 

@@ -5,8 +5,8 @@ import csv
 import io
 from datetime import timedelta
 
-from app.models import Lead
 from app.clock import utcnow
+from app.models import Lead
 from app.settings_ui.leads_page import csv_safe
 from tests.rules_helpers import make_rule
 

@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import func, select
 
-from app.runner import run_pending
 from app.models import Job, ModelVersion
+from app.runner import run_pending
 from app.settings_ui.model_page import against_popularity
 from tests.recommender.shop_fixtures import build_shop
 

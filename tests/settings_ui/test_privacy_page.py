@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.runner import run_pending
 from app.models import Event, Job, Order, Profile, Shop
-from app.clock import utcnow
+from app.runner import run_pending
 from tests.ingest.helpers import event
 
 

@@ -10,8 +10,8 @@ import responses
 from sqlalchemy import select
 
 from app.jobs import enqueue
-from app.runner import run_pending
 from app.models import Job, Order, Product, Profile, ShopifyInstall
+from app.runner import run_pending
 from app.shopify.client import AdminClient, ShopifyAPIError
 from app.shopify.sync import sync_shop
 from tests.shopify.conftest import API, DOMAIN, TOKEN, load_fixture

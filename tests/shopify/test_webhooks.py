@@ -5,9 +5,9 @@ import json
 
 from sqlalchemy import func, select
 
-from app.runner import run_pending
-from app.models import Event, Job, Order, Product, Profile, Shop, ShopifyInstall, WebhookDelivery
 from app.clock import utcnow
+from app.models import Event, Job, Order, Product, Profile, Shop, ShopifyInstall, WebhookDelivery
+from app.runner import run_pending
 from tests.shopify.conftest import API_SECRET, DOMAIN, load_fixture, post_webhook
 
 

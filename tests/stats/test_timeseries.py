@@ -1,16 +1,16 @@
 """Day-by-day widget figures and cumulative holdout conversion rates, from real events, orders and assignments."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.models import GLOBAL_HOLDOUT, Assignment, VisitorId
-from app.clock import utcnow
 from app.stats.timeseries import daily_series, days_between
 from tests.ingest.helpers import event
 from tests.rules_helpers import make_rule
@@ -40,7 +40,7 @@ def assign(db_session, shop, visitor, arm, at, resolved=True):
 
 @pytest.fixture
 def day0():
-    return datetime.combine(utcnow().date() - timedelta(days=3), time(), timezone.utc)
+    return datetime.combine(utcnow().date() - timedelta(days=3), time(), UTC)
 
 
 def build_history(db_session, shop, day0):
@@ -65,7 +65,7 @@ def build_history(db_session, shop, day0):
 
 
 def test_days_between_covers_the_utc_days_of_a_half_open_period():
-    start = datetime(2026, 1, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 30, tzinfo=UTC)
     assert [d.isoformat() for d in days_between(start, start + timedelta(days=3))] == ["2026-01-30", "2026-01-31", "2026-02-01"]
     assert len(days_between(start, start + timedelta(hours=1))) == 1
 

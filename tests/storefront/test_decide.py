@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Lead, Product, Profile
-from app.clock import utcnow
 from tests.ingest.helpers import event
 from tests.rules_helpers import make_rule
 
@@ -114,7 +114,7 @@ def test_leads_are_stored_per_shop_with_their_consent_flag(client, db_session, m
         ), content_type="text/plain")
         assert response.status_code == 200 and response.get_json() == {"ok": True}
     leads = db_session.scalars(select(Lead).order_by(Lead.id)).all()
-    assert [(l.email, l.consent, l.shop_id) for l in leads] == [("ann@example.com", True, shop.id), ("bob@example.com", False, shop.id)]
+    assert [(lead.email, lead.consent, lead.shop_id) for lead in leads] == [("ann@example.com", True, shop.id), ("bob@example.com", False, shop.id)]
     assert leads[0].rule_id == rule.id and leads[1].rule_id is None and leads[0].profile_id is not None
     bad = client.post("/v1/leads", data=json.dumps({"key": shop.public_key, "email": "not-an-email"}), content_type="text/plain")
     assert bad.status_code == 400 and set(bad.get_json()["errors"]) == {"email", "consent"}

@@ -1,7 +1,7 @@
 """The served ranking for one visitor from the model's embeddings, blended with popularity."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Product
 from app.clock import utcnow
+from app.models import Product
 from app.recommender.serving import embeddings as model
 from app.recommender.serving.loaded_model import LoadedModel
 from app.recommender.serving.ranking import recommend as rank_for_visitor

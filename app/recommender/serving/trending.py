@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Event, Order, OrderLine, Product
 from app.clock import utcnow
+from app.models import Event, Order, OrderLine, Product
 from app.recommender.serving.tokens import weight_for
 
 HALF_LIFE_DAYS = 7.0

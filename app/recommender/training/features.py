@@ -8,12 +8,13 @@ item keeps its own latent factors while a new one is represented by its tokens a
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from lightfm.data import Dataset
+
 
 def recency_decay(age_seconds: np.ndarray | float, half_life_days: float | None) -> np.ndarray | float:
     """``0.5 ** (age / half_life)``; 1 when ``half_life_days`` is None. Negative ages count as 0."""
@@ -33,7 +34,7 @@ class Interactions:
     timestamps: np.ndarray
 
     @classmethod
-    def from_tuples(cls, rows: Iterable[tuple]) -> "Interactions":
+    def from_tuples(cls, rows: Iterable[tuple]) -> Interactions:
         """From ``(user_id, item_id, weight, timestamp)`` tuples (timestamp in UNIX seconds)."""
         rows = list(rows)
         users = np.empty(len(rows), dtype=object)
@@ -47,7 +48,7 @@ class Interactions:
     def __len__(self) -> int:
         return len(self.user_ids)
 
-    def subset(self, mask: np.ndarray) -> "Interactions":
+    def subset(self, mask: np.ndarray) -> Interactions:
         return Interactions(self.user_ids[mask], self.item_ids[mask], self.weights[mask], self.timestamps[mask])
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Shop
 from app.clock import utcnow
+from app.models import Shop
 from app.recommender.serving.loaded_model import active_version
 from app.recommender.training.train_shop import NotEnoughData, train_shop
 

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from app.models import ModelVersion
 from app.clock import utcnow
+from app.models import ModelVersion
 from app.recommender.serving import embeddings as model
 from app.recommender.training import artifacts, baskets
 from app.recommender.training.history import read_history
 from app.recommender.training.pipeline import TrainingOptions, train_recommender
-
 
 # Steps train_shop reports: reading, sizes, validation fit, blend, final fit, writing, active.
 TRAINING_STEPS = 7

@@ -14,6 +14,7 @@ from app.db import Base, make_engine
 from app.factory import create_app
 from app.recommender.serving import trending
 from app.shops import create_shop
+from tests.helpers.stats_history import three_days_ago
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
@@ -90,3 +91,9 @@ def shared_datasets() -> Path:
     if not SHARED_DATASETS.is_dir():
         pytest.skip(f"needs the shared data sets at {SHARED_DATASETS} (absent in a standalone clone)")
     return SHARED_DATASETS
+
+
+@pytest.fixture
+def day0():
+    """The first day of tests.helpers.stats_history's three days."""
+    return three_days_ago()

@@ -1,7 +1,7 @@
 """/admin/api/experiments: shops kept apart, variants checked against the rule."""
 from __future__ import annotations
 
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 
 def auth(secret):

@@ -15,9 +15,8 @@ from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.merchant_auth.accounts import create_user
 from app.models import Event, Profile, Rule
 from tests.browser.demo_store import build_demo_store
-from tests.browser.test_tracking import wait_for
-from tests.browser.test_widgets import leave_through_the_top, visitor_page
-from tests.ingest.helpers import event
+from tests.helpers.browser import leave_through_the_top, visitor_page, wait_for
+from tests.helpers.events import event
 
 pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "owner@demo-store.localhost", "a long enough password"

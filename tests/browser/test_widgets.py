@@ -14,8 +14,8 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Lead, Profile
 from tests.browser.demo_store import build_demo_store
-from tests.browser.test_tracking import wait_for
-from tests.ingest.helpers import event
+from tests.helpers.browser import leave_through_the_top, visitor_page, wait_for
+from tests.helpers.events import event
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +23,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def shop(db_session):
     return build_demo_store(db_session)
-
-
-def visitor_page(browser, visitor_id: str | None = None, init: str = ""):
-    context = browser.new_context()
-    script = ""
-    if visitor_id:
-        script += f"try {{ localStorage.setItem('p13n_vid', '{visitor_id}'); }} catch (e) {{}}"
-    context.add_init_script(script + init)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
 
 
 def hero_text(page) -> str:
@@ -85,12 +74,6 @@ def test_a_slider_shows_items_scrolls_and_reports_impression_and_click(browser, 
         (clicked_id, slider_seen[0].props["rule_id"], slider_seen[0].props["decision_id"])
     ]
     context.close()
-
-
-def leave_through_the_top(page):
-    page.mouse.move(600, 300)
-    page.mouse.move(600, 5)
-    page.mouse.move(600, -10)
 
 
 def test_the_exit_pop_up_opens_once_per_session_and_stores_a_lead_with_consent(browser, live_server, shop, db_session):

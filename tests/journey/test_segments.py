@@ -46,7 +46,7 @@ def auth(secret):
 def test_segments_api_validates_counts_and_scopes(client, make_shop, db_session):
     from app.clock import utcnow
     from app.ingest.events import ingest_batch
-    from tests.ingest.helpers import event
+    from tests.helpers.events import event
 
     shop, secret = make_shop()
     other, other_secret = make_shop("B")

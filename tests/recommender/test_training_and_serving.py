@@ -13,8 +13,8 @@ from app.ingest.events import ingest_batch
 from app.models import ModelVersion, Product
 from app.recommender.serving.loaded_model import active_version
 from app.recommender.training.train_shop import NotEnoughData, train_shop
-from tests.ingest.helpers import event
-from tests.recommender.shop_fixtures import FAST, build_shop
+from tests.helpers.events import event
+from tests.helpers.recommender_shop import FAST, build_shop
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from app.models import Experiment, Segment
 from app.resources import experiments, rules, segments
 from app.resources.errors import NotFound
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 
 @pytest.fixture

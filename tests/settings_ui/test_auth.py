@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from app.models import ShopUser
-from tests.settings_ui.conftest import csrf_from, sign_in
+from tests.helpers.settings_ui import csrf_from, sign_in
 
 
 def test_a_merchant_signs_in_with_email_and_password_and_out_again(client, merchant):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.clock import utcnow
 from app.ingest.events import ingest_batch
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def test_the_page_shows_this_shops_script_tag(signed_in):

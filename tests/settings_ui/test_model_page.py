@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.models import Job, ModelVersion
 from app.runner import run_pending
 from app.settings_ui.model_page import against_popularity
-from tests.recommender.shop_fixtures import build_shop
+from tests.helpers.recommender_shop import build_shop
 
 
 def train_jobs(db_session, shop):

@@ -12,7 +12,7 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Job, Order, Profile, Shop
 from app.runner import run_pending
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def _customer(db_session, shop, customer_id: str, visitor: str):

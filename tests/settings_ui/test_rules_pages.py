@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.decisions.preview import previewed_rule_id
 from app.models import Experiment, Rule, Segment
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 POPUP_FORM = {
     "name": "Exit coupon", "enabled": "true", "priority": "5",

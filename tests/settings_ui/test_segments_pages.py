@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import Profile, Segment
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 
 def _profiles(db_session, shop, orders: list[int]):

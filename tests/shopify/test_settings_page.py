@@ -11,7 +11,7 @@ from app.jobs import enqueue
 from app.merchant_auth.accounts import create_user
 from app.models import Job, ShopifyInstall
 from app.shopify import token_crypto
-from tests.settings_ui.conftest import SignedIn, sign_in
+from tests.helpers.settings_ui import SignedIn, sign_in
 from tests.shopify.conftest import API, DOMAIN, TOKEN
 
 

@@ -11,8 +11,8 @@ from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Lead, Product, Profile
-from tests.ingest.helpers import event
-from tests.rules_helpers import make_rule
+from tests.helpers.events import event
+from tests.helpers.rules import make_rule
 
 NO_HOLDOUT = {"holdout_percent": 0}  # these tests are about targeting, not the shop-wide holdout
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from app.models import Event, Order, Profile, RejectedEvent
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def post(client, body, content_type="text/plain", **headers):

@@ -1,9 +1,13 @@
 """Customers drawn from the BG/NBD and Gamma-Gamma models themselves, so a fit can be checked against the truth."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 
 import numpy as np
+
+from app.ingest.orders import OrderData, store_new_orders
+from app.models import Profile
 
 
 def simulate_purchases(
@@ -30,3 +34,22 @@ def simulate_purchases(
             first = False
             moment += rng.exponential(1.0 / rate) if rate > 0 else days
     return purchases
+
+
+def stock_shop(db_session, shop, purchases: list[tuple[str, date, float]]) -> dict[str, Profile]:
+    """A profile per customer and their purchases as imported orders (10:00 UTC); the profiles by customer id."""
+    seen = datetime.combine(min(day for _, day, _ in purchases), time(9), timezone.utc)
+    profiles = {
+        customer: Profile(shop_id=shop.id, customer_id=customer, first_seen_at=seen, last_seen_at=seen)
+        for customer in sorted({customer for customer, _, _ in purchases})
+    }
+    db_session.add_all(profiles.values())
+    db_session.flush()
+    orders = [
+        OrderData(f"{customer}-{n}", datetime.combine(day, time(10), timezone.utc), customer, profiles[customer].id,
+                  total=Decimal(str(amount)))
+        for n, (customer, day, amount) in enumerate(purchases)
+    ]
+    store_new_orders(db_session, shop.id, orders, source="import")
+    db_session.commit()
+    return profiles

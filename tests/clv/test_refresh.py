@@ -1,34 +1,17 @@
 """refresh_shop_clv: a shop's stored orders in, CLV traits on its profiles and a clv_fits row out."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from app.clv.refresh import KEEP_FITS, clv_percentiles, latest_fit, refresh_shop_clv
-from app.ingest.orders import OrderData, store_new_orders
 from app.models import ClvFit, Order, Profile
-from tests.clv.simulate import simulate_purchases
+from tests.clv.simulate import simulate_purchases, stock_shop
 
 NOW = datetime(2025, 12, 31, 12, tzinfo=timezone.utc)
-
-
-def stock_shop(db_session, shop, purchases) -> dict[str, Profile]:
-    profiles = {}
-    for customer in sorted({customer for customer, _, _ in purchases}):
-        profiles[customer] = Profile(shop_id=shop.id, customer_id=customer, first_seen_at=NOW, last_seen_at=NOW)
-    db_session.add_all(profiles.values())
-    db_session.flush()
-    orders = [
-        OrderData(f"{customer}-{n}", datetime.combine(day, time(10), timezone.utc), customer, profiles[customer].id,
-                  total=Decimal(str(amount)))
-        for n, (customer, day, amount) in enumerate(purchases)
-    ]
-    store_new_orders(db_session, shop.id, orders, source="import")
-    db_session.commit()
-    return profiles
 
 
 def test_a_shop_with_history_gets_predictions_on_every_buyer(db_session, make_shop):

@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     from app.recommender.cli import commands as recommender_commands
 
     app.cli.add_command(demo)
+    from app.commands.clv import evaluate_clv_command
+    app.cli.add_command(evaluate_clv_command)
     for command in recommender_commands:
         app.cli.add_command(command)
 

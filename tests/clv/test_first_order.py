@@ -1,7 +1,7 @@
 """first_order_at (tenure) is kept current with every order, survives a merge, and is backfilled by the migration."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select, text

@@ -48,7 +48,7 @@ def clv_shop(db_session, make_shop):
 
 
 def test_clv_segments_count_live_through_the_api(client, db_session, clv_shop):
-    shop, secret, buyers = clv_shop
+    _shop, secret, buyers = clv_shop
     top = client.post("/admin/api/segments/count", json=TOP_TENTH, headers=auth(secret))
     assert top.status_code == 200 and top.get_json() == {"count": 30}
     gone = sum(1 for p in buyers if p.p_alive < 0.3)

@@ -29,7 +29,7 @@ def test_uplift_is_reported_per_clv_band(client, db_session, make_shop):
     for n, visitor in enumerate(visitors):
         db_session.get(Profile, profile_of[visitor]).clv_percentile = PERCENTILES[n % 4]
     buyers = [v for n, v in enumerate(visitors) if n % 4 == 0 or (n % 4 == 2 and n % 8 == 2)]
-    store_new_orders(db_session, shop.id, [OrderData(f"O-{v}", now - timedelta(hours=1), None, profile_of[v], total=Decimal("40"))
+    store_new_orders(db_session, shop.id, [OrderData(f"O-{v}", now - timedelta(hours=1), None, profile_of[v], total=Decimal(40))
                                            for v in buyers], "storefront")
     db_session.commit()
 

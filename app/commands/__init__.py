@@ -1,0 +1,1 @@
+"""Flask commands (entry points on top: they parse, call plain functions, print)."""

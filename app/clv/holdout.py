@@ -5,8 +5,9 @@ the same customers (those whose first transaction falls in the calibration
 period) did in the holdout period:
 
 - per customer: predicted (E[Y(t) | x, t_x, T]) against actual holdout
-  transactions, mean absolute error, and the means by calibration frequency
-  (the BG/NBD paper's Figure 4);
+  transactions (mean absolute and root mean squared error, correlation, next
+  to two simple baselines), and the means by calibration frequency (the
+  BG/NBD paper's Figure 4);
 - the cohort: cumulative repeat transactions week by week over both periods,
   predicted (sum of E[X(t)] since each customer's first purchase) against
   actual (the paper's tracking plot, Figure 2, as numbers);
@@ -65,6 +66,7 @@ def evaluate_clv(
             "repeat_customers": int(np.sum(summary.frequency > 0)),
             "calibration_repeat_transactions": int(summary.frequency.sum()),
             "transactions": _errors(predicted, actual),
+            "baselines": _baselines(summary, holdout_length, actual),
             "by_calibration_frequency": _by_frequency(summary.frequency, predicted, actual),
             "weekly_tracking": weekly_tracking(model, transactions, summary, holdout_end),
         },
@@ -84,6 +86,17 @@ def _errors(predicted: np.ndarray, actual: np.ndarray) -> dict:
         "root_mean_squared_error": float(np.sqrt(np.mean((predicted - actual) ** 2))),
         "correlation": float(np.corrcoef(predicted, actual)[0, 1]) if np.ptp(predicted) > 0 and np.ptp(actual) > 0 else None,
     }
+
+
+def _baselines(summary: RFM, holdout_length: float, actual: np.ndarray) -> dict:
+    """Simple predictions the model has to beat on the same customers.
+
+    ``customer_rate``: each customer's calibration repeat rate (x / T)
+    carried forward; ``no_repeat``: nobody buys again, which is the median
+    customer and so hard to beat on mean absolute error when most never return.
+    """
+    rate = np.divide(summary.frequency, summary.age, out=np.zeros_like(summary.frequency), where=summary.age > 0)
+    return {"customer_rate": _errors(rate * holdout_length, actual), "no_repeat": _errors(np.zeros_like(actual), actual)}
 
 
 def _by_frequency(frequency: np.ndarray, predicted: np.ndarray, actual: np.ndarray) -> list[dict]:

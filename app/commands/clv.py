@@ -74,7 +74,8 @@ def format_summary(result: dict) -> str:
     lines.append(
         f"{holdout['customers']} customers ({holdout['repeat_customers']} repeat), holdout to {holdout['holdout_end']}: "
         f"predicted {transactions['predicted_total']:.1f} vs actual {transactions['actual_total']:.0f} transactions, "
-        f"MAE per customer {transactions['mean_absolute_error']:.3f}"
+        f"MAE per customer {transactions['mean_absolute_error']:.3f} "
+        f"(each customer's own rate carried forward: {holdout['baselines']['customer_rate']['mean_absolute_error']:.3f})"
     )
     lines.append("week  week_end    predicted_cum  actual_cum")
     for row in holdout["weekly_tracking"]:

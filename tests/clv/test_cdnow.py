@@ -58,6 +58,9 @@ def test_holdout_tracking_counts_what_happened_and_predicts_close_to_it(cdnow):
     assert weeks[38]["predicted_cumulative"] == pytest.approx(2457, rel=0.05), "the fit tracks its own period"
     assert holdout["transactions"]["predicted_total"] == pytest.approx(holdout["transactions"]["actual_total"], rel=0.2)
     assert holdout["transactions"]["mean_absolute_error"] < 0.85
+    for baseline in holdout["baselines"].values():
+        assert holdout["transactions"]["root_mean_squared_error"] < 0.8 * baseline["root_mean_squared_error"]
+    assert holdout["transactions"]["mean_absolute_error"] < holdout["baselines"]["customer_rate"]["mean_absolute_error"]
     spend = holdout["spend"]
     assert spend["predicted_mean_spend"] == pytest.approx(spend["actual_mean_spend"], rel=0.1)
     assert spend["mean_absolute_error"] < spend["calibration_mean_absolute_error"], "shrinkage beats the raw repeat mean"

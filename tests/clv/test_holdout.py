@@ -22,6 +22,10 @@ def test_holdout_report_tracks_a_simulated_shop(simulated):
     holdout = report["holdout"]
     transactions = holdout["transactions"]
     assert transactions["predicted_total"] == pytest.approx(transactions["actual_total"], rel=0.1)
+    baseline = holdout["baselines"]["customer_rate"]
+    assert transactions["root_mean_squared_error"] < baseline["root_mean_squared_error"]
+    assert transactions["mean_absolute_error"] < baseline["mean_absolute_error"]
+    assert holdout["baselines"]["no_repeat"]["predicted_total"] == 0
     weeks = holdout["weekly_tracking"]
     assert weeks[0]["week_end"] == "2025-01-07" and weeks[-1]["week_end"] == "2025-12-30"
     assert [w["actual_cumulative"] for w in weeks] == sorted(w["actual_cumulative"] for w in weeks)

@@ -26,6 +26,7 @@ COMMANDS = {
     "train": "app.commands.recommender:train",
     "retrain-loop": "app.commands.recommender:retrain_loop",
     "evaluate": "app.commands.recommender:evaluate",
+    "evaluate-clv": "app.commands.clv:evaluate_clv_command",
     "purge-expired": "app.commands.privacy:purge_expired_command",
     "worker": "app.commands.worker:worker",
     "demo": "app.commands.demo:demo",

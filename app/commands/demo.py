@@ -11,6 +11,7 @@ from app.commands.schema import ensure_schema
 from app.demo.seed import demo_merchant_sign_in, seed_demo
 from app.factory import create_app
 from app.recommender.serving.loaded_model import active_version
+from app.recommender.training.schedule import refresh_lifetime_value
 from app.runner import start_background_retraining, start_worker_thread
 
 
@@ -31,6 +32,7 @@ def demo(host: str, port: int) -> None:
         if active_version(db.session(), result.shop.id) is None:
             click.echo("training the demo shop's recommender (about a minute, once) ...", err=True)
             train_with_progress(db.session(), result.shop)
+            refresh_lifetime_value(db.session(), result.shop.id)
     start_background_retraining(app, app.config["RETRAIN_INTERVAL_HOURS"])
     start_worker_thread(app)  # runs the settings UI's retrain button, syncs and webhooks
     base = f"http://{host}:{port}"

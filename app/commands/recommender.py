@@ -17,7 +17,7 @@ from app.models import Shop
 from app.recommender.offline import evaluate as evaluation
 from app.recommender.training.lightfm_model import HyperParameters
 from app.recommender.training.pipeline import TrainingOptions
-from app.recommender.training.schedule import is_stale, retrain_stale_shops
+from app.recommender.training.schedule import is_stale, refresh_lifetime_value, retrain_stale_shops
 from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
 
 
@@ -46,6 +46,8 @@ def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None, **ov
             click.echo(f"shop {shop.id}: not trained: {error}", err=True)
             failures += not all_shops
             continue
+        finally:
+            refresh_lifetime_value(session, shop.id)
         metrics = version.metrics.get("blend", {})
         click.echo(
             f"shop {shop.id}: version {version.version} active: {version.n_items} items, {version.n_users} users, "

@@ -132,5 +132,5 @@ def dashboard():
     return render_template(
         "settings/dashboard.html", errors={}, period={"from": first_day.isoformat(), "to": last_day.isoformat()},
         rows=rows, totals=overall_totals(rows), overall=report["overall"], charts=overall_charts(series, g.shop.currency or ""),
-        currency=g.shop.currency or "",
+        clv_bands=report["by_clv_band"], currency=g.shop.currency or "",
     )

@@ -1,4 +1,4 @@
-"""Which shops need a new model, and retraining them (the periodic work behind `retrain-loop` and the demo)."""
+"""Which shops need a new model, and retraining them: the recommender, then lifetime value (the periodic work)."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
+from app.clv.refresh import refresh_shop_clv
 from app.models import Shop
 from app.recommender.serving.loaded_model import active_version
 from app.recommender.training.train_shop import NotEnoughData, train_shop
@@ -34,4 +35,15 @@ def retrain_stale_shops(session: Session, model_dir: Path | str, hours: float) -
             pass
         except Exception:  # noqa: BLE001 - one shop's failure must not stop the others
             log.exception("shop %s: training failed", shop.id)
+        refresh_lifetime_value(session, shop.id)
     return retrained
+
+
+def refresh_lifetime_value(session: Session, shop_id: int) -> None:
+    """Retraining refits lifetime value too; a CLV failure is logged, never a failed training."""
+    try:
+        refresh_shop_clv(session, shop_id)
+        session.commit()
+    except Exception:  # noqa: BLE001 - the recommender is published already; CLV must not undo that
+        session.rollback()
+        log.exception("CLV refresh of shop %s failed after training", shop_id)

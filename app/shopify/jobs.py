@@ -90,4 +90,6 @@ def connect_web_pixel(session: Session, job: Job) -> None:
         raise ValueError("the job has no backend_url (PUBLIC_BASE_URL)")
     client = admin_client(install, sleep=lambda seconds: sleep(seconds))
     pixel = connect_pixel(client, shop.public_key, backend_url)
+    # Tells the storefront script (app/storefront/bundle.py) that the pixel reports the events now.
+    shop.settings = {**(shop.settings or {}), "shopify_pixel": {"id": pixel["id"], "connected_at": utcnow().isoformat()}}
     set_progress(session, job, pixel=pixel, backend_url=backend_url)

@@ -69,6 +69,10 @@ def app_uninstalled(session, delivery):
     if install is not None:
         install.uninstalled_at = utcnow()
         install.access_token_encrypted = None  # revoked by Shopify anyway; never keep a dead secret
+    shop = _shop(session, delivery)
+    if shop is not None and (shop.settings or {}).get("shopify_pixel"):
+        # Shopify removed our pixel with the app: the storefront script tracks on its own again.
+        shop.settings = {key: value for key, value in shop.settings.items() if key != "shopify_pixel"}
     return {"uninstalled": install is not None}
 
 

@@ -80,6 +80,8 @@ def test_connect_pixel_creates_it_with_the_public_key_and_our_address(installed,
     assert "webPixelCreate(webPixel: {settings: $settings})" in document
     assert json.loads(variables["settings"]) == {"publicKey": shop.public_key, "backendUrl": "https://p13n.example"}
     assert job.progress["pixel"] == {"id": "gid://shopify/WebPixel/1", "created": True}
+    db_session.refresh(shop)
+    assert shop.settings["shopify_pixel"]["id"] == "gid://shopify/WebPixel/1"  # the script now leaves tracking to it
 
 
 @responses.activate

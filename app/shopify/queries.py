@@ -90,7 +90,6 @@ RUN_BULK_QUERY = (
     f"bulkOperation {{ {BULK_OPERATION_FIELDS} }} userErrors {{ field message code }} }} }}"
 )
 BULK_OPERATION = f"query BulkOperation($id: ID!) {{ node(id: $id) {{ ... on BulkOperation {{ {BULK_OPERATION_FIELDS} }} }} }}"
-CURRENT_BULK_OPERATION = f"{{ currentBulkOperation(type: QUERY) {{ {BULK_OPERATION_FIELDS} }} }}"
 
 CREATE_WEBHOOK = (
     "mutation Subscribe($topic: WebhookSubscriptionTopic!, $uri: String!) { "

@@ -5,6 +5,13 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
+# The Shopify app's access, kept minimal (docs/shopify.md says why each is needed):
+# read the catalog, customers and orders for the sync, the theme to see whether the
+# app embed is on, and the Web Pixel's two (create our pixel, receive customer events).
+SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"
+# The newest stable GraphQL Admin API version (Shopify releases one each quarter).
+SHOPIFY_DEFAULT_API_VERSION = "2026-10"
+
 
 def normalize_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at psycopg 3, the driver we install.
@@ -48,8 +55,8 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         # The Shopify app (docs/shopify.md); /shopify/* answers 503 until key and secret are set.
         "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
-        "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or "read_products,read_customers,read_orders,read_themes",
-        "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or "2025-10",
+        "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or SHOPIFY_DEFAULT_SCOPES,
+        "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or SHOPIFY_DEFAULT_API_VERSION,
     }
 
 

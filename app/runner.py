@@ -18,7 +18,7 @@ from app.jobs.queue import Handler, claim_next, run_job, worker_name
 from app.privacy.retention_job import run_purge, schedule_daily_purges
 from app.recommender.training.job import run_training
 from app.recommender.training.schedule import retrain_stale_shops
-from app.shopify.jobs import register_webhooks, run_sync, run_webhook
+from app.shopify.jobs import connect_web_pixel, register_webhooks, run_sync, run_webhook
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ JOB_HANDLERS: dict[str, Handler] = {
     "shopify_sync": run_sync,
     "shopify_webhook": run_webhook,
     "shopify_register_webhooks": register_webhooks,
+    "shopify_connect_pixel": connect_web_pixel,
 }
 
 # How often a worker looks for periodic work to queue (the daily retention purges).

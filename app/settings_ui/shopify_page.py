@@ -41,7 +41,7 @@ def last_syncs(install: ShopifyInstall) -> list[dict]:
     state = install.sync_state or {}
     return [
         {"label": label, "count": (state.get(name) or {}).get("count"), "synced_at": (state.get(name) or {}).get("synced_at"),
-         "resuming": bool((state.get(name) or {}).get("cursor"))}
+         "resuming": bool((state.get(name) or {}).get("cursor") or (state.get(name) or {}).get("bulk"))}
         for name, label in RESOURCE_LABELS.items()
     ]
 

@@ -139,8 +139,9 @@ def callback():
     session = db.session()
     token = token_crypto.encrypt(current_app, granted["access_token"])
     shop, install = record_install(session, shop_domain, token, granted.get("scope"))
-    address = settings.public_base_url() + "/shopify/webhooks"
-    jobs.enqueue(session, "shopify_register_webhooks", {"address": address}, shop_id=shop.id)
+    base_url = settings.public_base_url()
+    jobs.enqueue(session, "shopify_register_webhooks", {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
+    jobs.enqueue(session, "shopify_connect_pixel", {"backend_url": base_url}, shop_id=shop.id)
     jobs.enqueue(session, "shopify_sync", {}, shop_id=shop.id)
     session.commit()
     sign_in(shop, None, via="shopify")

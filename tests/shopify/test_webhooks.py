@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from app.clock import utcnow
 from app.models import Event, Job, Order, Product, Profile, Shop, ShopifyInstall, WebhookDelivery
 from app.runner import run_pending
-from tests.shopify.conftest import API_SECRET, DOMAIN, load_fixture, post_webhook
+from app.storefront.bundle import public_config
+from tests.helpers.shopify import API_SECRET, DOMAIN, load_fixture, post_webhook
 
 
 def count(db_session, model) -> int:
@@ -97,11 +98,18 @@ def test_customers_create_makes_a_profile(client, installed, db_session, fixture
 
 
 def test_app_uninstalled_drops_the_token(client, installed, db_session):
+    shop = db_session.get(Shop, db_session.scalar(select(ShopifyInstall)).shop_id)
+    shop.settings = {**(shop.settings or {}), "shopify_pixel": {"id": "gid://shopify/WebPixel/1"}, "consent_required": True}
+    db_session.commit()
+    assert public_config(shop, "https://p13n.example")["tracking"] == "pixel"
     post_webhook(client, "app/uninstalled", json.dumps({"id": 1, "domain": DOMAIN}).encode())
     run_pending(db_session)
     db_session.expire_all()
     install = db_session.scalar(select(ShopifyInstall))
     assert install.access_token_encrypted is None and install.uninstalled_at is not None
+    # Shopify removed the pixel with the app: the storefront script reports views itself again.
+    shop = db_session.get(Shop, install.shop_id)
+    assert shop.settings == {"consent_required": True} and "tracking" not in public_config(shop, "https://p13n.example")
 
 
 def test_customers_redact_deletes_the_customers_data(client, installed, db_session, fixtures_dir):

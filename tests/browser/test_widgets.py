@@ -14,7 +14,7 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Lead, Profile
 from tests.browser.demo_store import build_demo_store
-from tests.helpers.browser import leave_through_the_top, visitor_page, wait_for
+from tests.helpers.browser import leave_through_the_top, leave_until_the_pop_up_opens, visitor_page, wait_for
 from tests.helpers.events import event
 
 pytestmark = pytest.mark.browser
@@ -80,10 +80,8 @@ def test_the_exit_pop_up_opens_once_per_session_and_stores_a_lead_with_consent(b
     context, page = visitor_page(browser)
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(f"{live_server}/store/collections/all")
-    dialog = page.locator("[role=dialog]")
-    page.wait_for_timeout(3300)  # the demo pop-up's minimum dwell is 3 s
-    leave_through_the_top(page)
-    dialog.wait_for()
+    page.wait_for_timeout(3000)  # the demo pop-up's minimum dwell is 3 s
+    dialog = leave_until_the_pop_up_opens(page)
     assert dialog.get_attribute("aria-modal") == "true"
     assert page.locator("#p13n-h").inner_text() == "Before you go: 10% off"
     page.keyboard.press("Escape")
@@ -100,8 +98,8 @@ def test_the_exit_pop_up_opens_once_per_session_and_stores_a_lead_with_consent(b
 
     context, page = visitor_page(browser)
     page.goto(f"{live_server}/store/collections/all")
-    page.wait_for_timeout(3300)
-    leave_through_the_top(page)
+    page.wait_for_timeout(3000)
+    leave_until_the_pop_up_opens(page)
     page.locator("[role=dialog] input[type=email]").fill("Shopper@Example.com")
     page.locator("[role=dialog] input[type=checkbox]").check()
     page.locator("[role=dialog] button[type=submit]").click()

@@ -30,3 +30,18 @@ def leave_through_the_top(page):
     page.mouse.move(600, 300)
     page.mouse.move(600, 5)
     page.mouse.move(600, -10)
+
+
+def leave_until_the_pop_up_opens(page, timeout: float = 20.0):
+    """Leave through the top until the exit pop-up is armed and opens.
+
+    The pop-up arms once the decision has arrived and its minimum dwell has
+    passed; on a loaded machine that takes longer than the dwell alone.
+    """
+    dialog = page.locator("[role=dialog]")
+    deadline = time.monotonic() + timeout
+    while dialog.count() == 0 and time.monotonic() < deadline:
+        leave_through_the_top(page)
+        page.wait_for_timeout(250)
+    dialog.wait_for(timeout=1000)
+    return dialog

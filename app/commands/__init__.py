@@ -24,7 +24,6 @@ COMMANDS = {
     "import-orders": "app.commands.imports:import_orders",
     "import-events": "app.commands.imports:import_events",
     "train": "app.commands.recommender:train",
-    "retrain-loop": "app.commands.recommender:retrain_loop",
     "evaluate": "app.commands.recommender:evaluate",
     "purge-expired": "app.commands.privacy:purge_expired_command",
     "worker": "app.commands.worker:worker",

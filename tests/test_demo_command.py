@@ -25,7 +25,8 @@ def free_port() -> int:
 
 
 def start_demo(database: Path, port: int, log: Path) -> tuple[subprocess.Popen, dict]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "demo-test", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "demo-test", "PYTHONUNBUFFERED": "1",
+           "MODEL_DIR": str(database.parent / "models")}  # not the checkout's instance/models
     with log.open("w") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--port", str(port)],

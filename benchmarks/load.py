@@ -219,7 +219,7 @@ def print_table(rows: list[dict], backend: str, args) -> None:
     bare = rows[0]["rps"]
     print(f"\n{backend}: gunicorn -w {args.workers}, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
           f"{args.customers} known customers")
-    print(f"| path | req/s | share of bare | p50 | p99 | non-2xx |\n| --- | --- | --- | --- | --- | --- |")
+    print("| path | req/s | share of bare | p50 | p99 | non-2xx |\n| --- | --- | --- | --- | --- | --- |")
     for row in rows:
         print(f"| {row['path']} | {row['rps']:,.0f} | {row['rps'] / bare:.3f} | {row['p50']:.1f} ms | {row['p99']:.1f} ms | {row['errors']} |")
 

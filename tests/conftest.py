@@ -41,7 +41,10 @@ def _reset_postgres_schema(url: str) -> None:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists()})
+    # Abuse limits off: many tests play hundreds of shoppers from one test client's address.
+    # tests/storefront/test_rate_limits.py runs apps with them on, as production does.
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "RATE_LIMITS_ENABLED": False,
+                      "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists()})
     yield app
     _empty_tables(app)
     trending.clear_cache()

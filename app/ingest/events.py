@@ -20,6 +20,9 @@ from app.schemas.events import EventSchema
 
 # A visit ends after this long without activity (the usual web-analytics rule).
 SESSION_GAP = timedelta(minutes=30)
+# What the shop's widgets report: counted in its stats, so they must come from a real decision.
+WIDGET_EVENTS = frozenset({"widget_impression", "widget_click", "popup_submit"})
+NOT_OUR_DECISION = "Not a decision this server made for this visitor (or older than 7 days)."
 
 _event_schema = EventSchema()
 
@@ -53,6 +56,7 @@ def ingest_batch(
     source: str = "storefront",
     correct_clock: bool = True,
     admit_new_visitors: Callable[[int], bool] | None = None,
+    verify_decision: Callable[[str, object], bool] | None = None,
 ) -> IngestResult:
     """Validate and store one batch; the caller commits.
 
@@ -61,6 +65,9 @@ def ingest_batch(
     shop has already sent counts as a duplicate and is not stored again.
     ``admit_new_visitors(n)`` may refuse the batch's n first-seen visitors
     (identity.NewVisitorsRefused; the caller rolls back and the sender retries).
+    ``verify_decision(visitor_id, decision_id)``, given for events from the
+    open internet, rejects widget events whose ``props.decision_id`` the
+    server did not issue.
     """
     result = IngestResult()
     valid: list[dict] = []
@@ -68,7 +75,12 @@ def ingest_batch(
         try:
             if not isinstance(raw, dict):
                 raise ValidationError({"_schema": ["Each event must be a JSON object."]})
-            valid.append(_event_schema.load(raw))
+            loaded = _event_schema.load(raw)
+            if verify_decision is not None and loaded["type"] in WIDGET_EVENTS and not verify_decision(
+                loaded["visitor_id"], loaded["props"].get("decision_id")
+            ):
+                raise ValidationError({"props": {"decision_id": [NOT_OUR_DECISION]}})
+            valid.append(loaded)
         except ValidationError as error:
             errors = error.normalized_messages()
             result.rejected.append({"index": index, "errors": errors})

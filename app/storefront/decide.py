@@ -5,6 +5,7 @@ from flask import current_app, jsonify, request
 
 from app import db
 from app.decisions.decide import DecisionRequest, decide
+from app.decisions.decision_ids import DecisionIds
 from app.decisions.preview import read_preview
 from app.errors import ApiError
 from app.schemas.decisions import DecideQuerySchema
@@ -23,6 +24,6 @@ def get_decision():
         if preview is None:
             raise ApiError(400, "Invalid query.", {"preview": ["Invalid or expired preview link."]})
         query["preview"] = preview
-    response = jsonify(decide(db.session(), shop, DecisionRequest(**query)))
+    response = jsonify(decide(db.session(), shop, DecisionRequest(**query), DecisionIds(current_app.secret_key)))
     response.headers["Cache-Control"] = "private, no-store"
     return response

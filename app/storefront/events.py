@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 
 from app import db
 from app.clock import utcnow
+from app.decisions.decision_ids import DecisionIds
 from app.errors import ApiError
 from app.ingest.events import RequestFacts, ingest_batch
 from app.ingest.identity import NewVisitorsRefused
@@ -34,6 +35,7 @@ def post_events():
     if shop is None:
         raise ApiError(403, "Unknown key.")
     new_visitors = NewVisitorAllowance(shop.public_key)
+    decision_ids = DecisionIds(current_app.secret_key)
     try:
         result = ingest_batch(
             session,
@@ -46,6 +48,7 @@ def post_events():
                 country=request.headers.get(current_app.config["COUNTRY_HEADER"]),
             ),
             admit_new_visitors=new_visitors,
+            verify_decision=lambda visitor_id, decision_id: decision_ids.verify(shop.id, visitor_id, decision_id, received_at),
         )
     except NewVisitorsRefused:
         session.rollback()  # nothing of the batch is kept: the sender sends it again later

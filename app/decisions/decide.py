@@ -96,6 +96,20 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
     return decision
 
 
+def decision_without_data(now) -> dict:
+    """What a page gets while the store cannot be read: no widgets and nothing personal, at once."""
+    traits = profile_traits(None, now)
+    return {
+        "decision_id": None,
+        "stage": traits["stage"],
+        "holdout": False,
+        "preview": False,
+        "degraded": True,
+        "vars": {"first_name": "", "customer_id": "", "cart_count": traits["cart_count"]},
+        "blocks": [], "popups": [], "sliders": [],
+    }
+
+
 def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: dict) -> dict:
     """The merchant's preview: the one rule, regardless of targeting and caps; no assignment is written."""
     preview = request.preview

@@ -31,7 +31,7 @@ class LastKnownTrending:
         entry = (shop_key, category)
         with self._lock:
             held = self._entries.get(entry)
-        if held is not None and time.monotonic() - held[0] < self._refresh_seconds:
+        if held is not None and held[1].items and time.monotonic() - held[0] < self._refresh_seconds:
             return
         answer = compute()
         if not answer.items and held is not None:

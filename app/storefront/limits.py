@@ -24,6 +24,7 @@ from flask_limiter import Limit, Limiter, RateLimitExceeded
 from limits import parse_many
 
 from app.storefront.body import posted_key
+from app.storefront.limit_storage import SweptMemoryStorage
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ JS_MIMETYPE = "application/javascript; charset=utf-8"
 
 
 def init_app(app: Flask) -> None:
-    storage_uri = app.config.get("REDIS_URL") or "memory://"
+    storage_uri = app.config.get("REDIS_URL") or f"{SweptMemoryStorage.STORAGE_SCHEME[0]}://"
     limiter = Limiter(
         key_func=shop_key_and_address,
         # One "default" limit whose value depends on the endpoint: every public route is covered

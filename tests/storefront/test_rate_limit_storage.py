@@ -4,10 +4,15 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 
 import pytest
 import redis
+from limits import parse_many
+from limits.storage import memory as limits_memory
+from limits.strategies import SlidingWindowCounterRateLimiter
 
+from app.storefront.limit_storage import SweptMemoryStorage
 from tests.helpers.apps import another_app, dispose
 from tests.helpers.events import event
 
@@ -81,3 +86,21 @@ def test_an_unreachable_redis_falls_back_to_limits_in_memory_never_to_errors(app
                               content_type="text/plain", **ADDRESS)
     assert new_visitor.status_code == 200
     dispose(instance)
+
+
+def test_memory_counters_start_no_thread_per_request_and_are_swept_when_stale(monkeypatch):
+    """limits' own MemoryStorage starts a timer thread on nearly every hit; ours sweeps inline now and then."""
+    storage = SweptMemoryStorage()
+    strategy = SlidingWindowCounterRateLimiter(storage)
+    [item] = parse_many("2/minute")
+    timers, real_timer = [], threading.Timer
+    monkeypatch.setattr(limits_memory.threading, "Timer", lambda *args: timers.append(args) or real_timer(*args))
+    hits = []
+    for _ in range(3):
+        storage.timer.join()  # requests come more than the parent's 10 ms apart: its last timer is done
+        hits.append(strategy.hit(item, "client"))
+    assert hits == [True, True, False] and timers == []
+    storage.incr("abandoned", expiry=-1)  # a counter whose window ended, never read again
+    storage._next_sweep = 0
+    strategy.hit(item, "another client")
+    assert "abandoned" not in storage.storage and not strategy.test(item, "client")

@@ -54,7 +54,15 @@ def from_environment() -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Header a CDN or proxy sets with the shopper's country (Cloudflare's by default).
         "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
-        # How often the embedded default retrains stale models (see `retrain-loop` for production).
+        # Redis, shared by every machine that serves: the task queue and the abuse limits' counters, so
+        # every instance counts the same client. Unset: the embedded default, SQLite and memory alone.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Where background tasks wait (app/tasks.py): "" picks Redis with REDIS_URL, else a SQLite file
+        # beside the SQLite database; tests set "memory" (tasks wait until run) or "immediate".
+        "TASK_QUEUE": "",
+        # The queue's name in that storage (tests give each queue its own).
+        "TASK_QUEUE_NAME": "p13n",
+        # Age at which the workers' periodic task retrains a shop's model.
         "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app: their
         # X-Forwarded-For/-Proto/-Host are then trusted, so the shopper's and merchant's own address
@@ -72,9 +80,6 @@ def from_environment() -> dict:
         "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
         "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or SHOPIFY_DEFAULT_SCOPES,
         "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or SHOPIFY_DEFAULT_API_VERSION,
-        # Shared state of several machines: rate-limit counters (and, with the scale-out work, caches and
-        # background jobs). Unset: each process keeps its counters in memory, right for the embedded default.
-        "REDIS_URL": env.get("REDIS_URL", ""),
         "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "1") not in ("0", "false", "no"),
         **{name: _rate_limit(env, name, default) for name, default in DEFAULT_RATE_LIMITS.items()},
         # Bounds on waiting for PostgreSQL, so that an outage answers 503 at once instead of hanging:
@@ -94,7 +99,6 @@ def _rate_limit(env, name: str, default: str) -> str:
     except ValueError:
         raise ValueError(f"{name} must be a rate limit such as 300/minute or 5/minute;20/hour, got {raw!r}") from None
     return raw
-
 
 
 def _count(env, name: str, default: int) -> int:

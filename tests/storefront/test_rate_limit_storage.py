@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 
-import pytest
 import redis
 from limits import parse_many
 from limits.storage import memory as limits_memory
@@ -17,18 +15,6 @@ from tests.helpers.apps import another_app, dispose
 from tests.helpers.events import event
 
 ADDRESS = {"environ_base": {"REMOTE_ADDR": "203.0.113.9"}}
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("needs a Redis server: set TEST_REDIS_URL=redis://host:port/db (CI starts one)")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis reachable at TEST_REDIS_URL={url}: {exc}")
-    return url
 
 
 def two_instances(app, **config):

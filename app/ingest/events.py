@@ -1,6 +1,7 @@
 """Storing a batch of events: validate each, drop duplicates, resolve profiles, write once."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,9 @@ from app.schemas.events import EventSchema
 
 # A visit ends after this long without activity (the usual web-analytics rule).
 SESSION_GAP = timedelta(minutes=30)
+# What the shop's widgets report: counted in its stats, so they must come from a real decision.
+WIDGET_EVENTS = frozenset({"widget_impression", "widget_click", "popup_submit"})
+NOT_OUR_DECISION = "Not a decision this server made for this visitor (or older than 7 days)."
 
 _event_schema = EventSchema()
 
@@ -51,12 +55,19 @@ def ingest_batch(
     facts: RequestFacts = RequestFacts(),
     source: str = "storefront",
     correct_clock: bool = True,
+    admit_new_visitors: Callable[[int], bool] | None = None,
+    verify_decision: Callable[[str, object], bool] | None = None,
 ) -> IngestResult:
     """Validate and store one batch; the caller commits.
 
     Valid events are stored even when others in the batch are not; the invalid
     ones are reported by index and kept as dead letters. An event whose id the
     shop has already sent counts as a duplicate and is not stored again.
+    ``admit_new_visitors(n)`` may refuse the batch's n first-seen visitors
+    (identity.NewVisitorsRefused; the caller rolls back and the sender retries).
+    ``verify_decision(visitor_id, decision_id)``, given for events from the
+    open internet, rejects widget events whose ``props.decision_id`` the
+    server did not issue.
     """
     result = IngestResult()
     valid: list[dict] = []
@@ -64,7 +75,12 @@ def ingest_batch(
         try:
             if not isinstance(raw, dict):
                 raise ValidationError({"_schema": ["Each event must be a JSON object."]})
-            valid.append(_event_schema.load(raw))
+            loaded = _event_schema.load(raw)
+            if verify_decision is not None and loaded["type"] in WIDGET_EVENTS and not verify_decision(
+                loaded["visitor_id"], loaded["props"].get("decision_id")
+            ):
+                raise ValidationError({"props": {"decision_id": [NOT_OUR_DECISION]}})
+            valid.append(loaded)
         except ValidationError as error:
             errors = error.normalized_messages()
             result.rejected.append({"index": index, "errors": errors})
@@ -89,7 +105,7 @@ def ingest_batch(
             else:  # imported history: its timestamps are the record
                 event["occurred_at"] = event["ts"] or received_at
         fresh.sort(key=lambda event: event["occurred_at"])
-        _resolve_profiles(session, shop_id, fresh)
+        _resolve_profiles(session, shop_id, fresh, admit_new_visitors)
         inserted = _insert_events(session, shop_id, fresh, received_at)
         result.duplicates += len(fresh) - len(inserted)
         result.accepted = len(inserted)
@@ -123,10 +139,13 @@ def _drop_duplicates(session: Session, shop_id: int, events: list[dict]) -> list
     return [event for event_id, event in unique.items() if event_id not in known]
 
 
-def _resolve_profiles(session: Session, shop_id: int, events: list[dict]) -> dict[str, Profile]:
+def _resolve_profiles(
+    session: Session, shop_id: int, events: list[dict], admit_new_visitors: Callable[[int], bool] | None = None
+) -> dict[str, Profile]:
     """Visitor id -> profile, after applying every identification the batch carries, in time order."""
     first_seen = events[0]["occurred_at"]
-    profile_of = identity.resolve_visitors(session, shop_id, {event["visitor_id"] for event in events}, first_seen)
+    visitor_ids = {event["visitor_id"] for event in events}
+    profile_of = identity.resolve_visitors(session, shop_id, visitor_ids, first_seen, admit_new_visitors)
     for event in events:
         customer_id = event.get("customer_id")
         if customer_id:

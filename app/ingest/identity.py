@@ -13,6 +13,7 @@ lives on an anonymous profile. When a visitor identifies as customer C:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
@@ -28,12 +29,19 @@ TRAIT_FIELDS = (
 )
 
 
+class NewVisitorsRefused(Exception):
+    """The sender may not create that many new profiles now (an abuse limit); nothing was written."""
+
+
 def resolve_visitors(
-    session: Session, shop_id: int, visitor_ids: set[str], seen_at: datetime
+    session: Session, shop_id: int, visitor_ids: set[str], seen_at: datetime,
+    admit_new_visitors: Callable[[int], bool] | None = None,
 ) -> dict[str, Profile]:
-    """The profile of each visitor id, creating anonymous profiles for new visitors."""
+    """The profile of each visitor id, creating anonymous profiles for new visitors (if ``admit_new_visitors`` agrees)."""
     profiles = _load_visitor_profiles(session, shop_id, visitor_ids)
     missing = sorted(visitor_ids - profiles.keys())
+    if missing and admit_new_visitors is not None and not admit_new_visitors(len(missing)):
+        raise NewVisitorsRefused(f"{len(missing)} new visitors refused")
     if missing:
         _create_visitor_profiles(session, shop_id, missing, seen_at)
         profiles.update(_load_visitor_profiles(session, shop_id, set(missing)))

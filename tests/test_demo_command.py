@@ -100,6 +100,9 @@ def test_demo_seeds_once_and_serves_the_store_with_the_tag(tmp_path):
         wait_until_serving(again["store"])
         assert_the_printed_sign_in_opens_the_settings(again["settings"], port)
         assert "importing" in (tmp_path / "first.log").read_text()
+        first_log = (tmp_path / "first.log").read_text()
+        assert "secret_key: sk_" in first_log and "identity_secret: ids_" in first_log
+        assert "identity_secret:" not in (tmp_path / "second.log").read_text(), "keys are printed by the first run only"
         assert "importing" not in (tmp_path / "second.log").read_text(), "a second run does not import again"
     finally:
         stop(process)

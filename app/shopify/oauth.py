@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import db, jobs
 from app.merchant_auth.sessions import sign_in
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shopify import settings, token_crypto
 from app.shopify.blueprint import blueprint
 from app.shopify.installs import record_install
@@ -138,7 +139,7 @@ def callback():
 
     session = db.session()
     token = token_crypto.encrypt(current_app, granted["access_token"])
-    shop, install = record_install(session, shop_domain, token, granted.get("scope"))
+    shop, install = record_install(session, shop_domain, token, granted.get("scope"), box_for(current_app, IDENTITY_SECRETS))
     base_url = settings.public_base_url()
     jobs.enqueue(session, "shopify_register_webhooks", {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
     jobs.enqueue(session, "shopify_connect_pixel", {"backend_url": base_url}, shop_id=shop.id)

@@ -7,8 +7,10 @@ from marshmallow import ValidationError
 from app import db
 from app.clock import utcnow
 from app.errors import ApiError
+from app.identity_secrets import ShopSignatures
 from app.ingest.events import RequestFacts, ingest_batch
 from app.schemas.events import MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, BatchSchema
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.shops import shop_by_public_key
@@ -41,6 +43,8 @@ def post_events():
             user_agent=request.headers.get("User-Agent"),
             country=request.headers.get(current_app.config["COUNTRY_HEADER"]),
         ),
+        # Only customer ids signed by the merchant's server are verified; the rest are claims.
+        identities=ShopSignatures(shop, box_for(current_app, IDENTITY_SECRETS), received_at),
     )
     session.commit()
     return jsonify(result.as_dict())

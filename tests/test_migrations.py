@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 from app import migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
+from app.secret_box import IDENTITY_SECRETS, box_for
 
 
 def test_single_head(database_url):
@@ -108,8 +109,6 @@ def _git(*args: str) -> str:
 
 
 def test_identity_0009_gives_existing_shops_an_identity_secret_the_app_can_read(tmp_path, monkeypatch):
-    from app.secret_box import IDENTITY_SECRETS, box_for
-
     monkeypatch.setenv("SECRET_KEY", "the-servers-secret")
     monkeypatch.delenv("IDENTITY_SECRETS_KEY", raising=False)
     url, cleanup = _empty_database(tmp_path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from app.models import ShopUser
+from app.models import LoginThrottle, ShopUser
 from tests.helpers.settings_ui import csrf_from, sign_in
 
 
@@ -107,8 +107,6 @@ def test_password_guessing_is_slowed_down_per_email(client, merchant, db_session
 
 
 def test_a_successful_sign_in_forgets_earlier_failures(client, merchant, db_session):
-    from app.models import LoginThrottle
-
     _shop, email, password = merchant
     for _ in range(3):
         sign_in(client, email, "wrong wrong wrong")
@@ -120,8 +118,6 @@ def test_a_successful_sign_in_forgets_earlier_failures(client, merchant, db_sess
 def test_behind_a_trusted_proxy_throttling_counts_the_real_client_address(app, client, merchant, db_session):
     from app import db
     from app.factory import create_app
-    from app.models import LoginThrottle
-
     proxied_app = create_app({**app.config, "TRUSTED_PROXIES": 1})
     proxied = proxied_app.test_client()
     page = proxied.get("/settings/login").get_data(as_text=True)

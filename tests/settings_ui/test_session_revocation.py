@@ -10,7 +10,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 from werkzeug.serving import make_server
 
-from app.merchant_auth.accounts import MAX_FAILURES_PER_EMAIL
+from app.merchant_auth.accounts import MAX_FAILURES_PER_EMAIL, create_user
 from tests.helpers.settings_ui import PASSWORD, csrf_from, sign_in
 
 
@@ -53,8 +53,6 @@ def test_set_password_ends_every_session_of_the_account(app, client, runner, mer
 
 
 def test_signing_out_ends_the_other_sessions_of_that_account_only(app, client, merchant, make_shop, db_session):
-    from app.merchant_auth.accounts import create_user
-
     shop, email, _password = merchant
     create_user(db_session, shop.id, "colleague@merchant.example", PASSWORD)
     db_session.commit()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.clock import utcnow
-from app.identity_secrets import ROTATION_GRACE, ShopSignatures, current_secret, rotate, sign
+from app.identity_secrets import ROTATION_GRACE, TRUSTED, ShopSignatures, current_secret, rotate, sign
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Order, Profile, Shop, VisitorId
@@ -169,8 +169,6 @@ def test_a_claim_from_a_device_another_customer_signed_in_on_is_not_credited_to_
 
 
 def test_imported_history_is_the_merchants_word(make_shop, db_session):
-    from app.identity_secrets import TRUSTED
-
     shop, _ = make_shop()
     ingest_batch(db_session, shop.id, [event("identify", "v-old", customer_id="C9")], sent_at=None, received_at=utcnow(), identities=TRUSTED)
     db_session.commit()

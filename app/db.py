@@ -126,10 +126,17 @@ def insert_ignoring_conflicts(session: Session, model, unique_columns: list[str]
     """
     # The Core table, not the ORM entity: ORM bulk inserts with RETURNING ask
     # for ordered results, which PostgreSQL then runs one row at a time.
-    table = model.__table__
+    statement = dialect_insert(session, model.__table__)
+    if hasattr(statement, "on_conflict_do_nothing"):
+        return statement.on_conflict_do_nothing(index_elements=unique_columns)
+    return statement
+
+
+def dialect_insert(session: Session, table) -> Insert:
+    """The backend's own INSERT, with its ON CONFLICT clauses (PostgreSQL and SQLite alike)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+        return postgresql_insert(table)
     if dialect == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+        return sqlite_insert(table)
     return insert(table)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from flask import current_app
 from sqlalchemy import text
 
 from app import db, migrate
@@ -14,6 +15,7 @@ from app.config import normalize_database_url
 from app.db import Base, make_engine
 from app.factory import create_app
 from app.recommender.serving import trending
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.stats_history import three_days_ago
 
@@ -85,7 +87,7 @@ def db_session(app):
 @pytest.fixture
 def make_shop(db_session):
     def factory(name: str = "Shop", domain: str | None = None, currency: str = "USD", locale: str = "en", settings=None):
-        shop, secret_key = create_shop(db_session, name, domain, currency, locale, settings)
+        shop, secret_key = create_shop(db_session, name, domain, currency, locale, settings, box=box_for(current_app, IDENTITY_SECRETS))
         db_session.commit()
         return shop, secret_key
 

@@ -116,6 +116,17 @@ def identify(session: Session, shop_id: int, visitor_id: str, visitor_profile: P
     return customer_profile
 
 
+MAX_TRAITS = 50
+
+
+def remember_traits(profile: Profile, traits: dict) -> None:
+    """What a verified identify says about the customer (first_name ...), over what was known; null removes a trait."""
+    merged = {**(profile.traits or {}), **traits}
+    merged = {name: value for name, value in merged.items() if value is not None}
+    # A new dict, so SQLAlchemy sees the change; the newest names win when there are too many.
+    profile.traits = dict(list(merged.items())[-MAX_TRAITS:])
+
+
 def customer_profile_of(session: Session, shop_id: int, customer_id: str) -> Profile | None:
     return session.scalar(
         select(Profile).where(Profile.shop_id == shop_id, Profile.customer_id == customer_id)

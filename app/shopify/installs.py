@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Shop, ShopifyInstall
+from app.secret_box import SecretBox
 from app.shops import create_shop
 
 
@@ -24,11 +25,16 @@ def shop_for_domain(session: Session, shop_domain: str) -> Shop | None:
     return session.scalar(select(Shop).where(Shop.domain == shop_domain))
 
 
-def record_install(session: Session, shop_domain: str, token_encrypted: str, scopes: str | None) -> tuple[Shop, ShopifyInstall]:
-    """Find or create the shop and (re)activate its install with the new token; the caller commits."""
+def record_install(
+    session: Session, shop_domain: str, token_encrypted: str, scopes: str | None, box: SecretBox
+) -> tuple[Shop, ShopifyInstall]:
+    """Find or create the shop and (re)activate its install with the new token; the caller commits.
+
+    ``box`` encrypts a new shop's identity secret (app/identity_secrets.py).
+    """
     shop = shop_for_domain(session, shop_domain)
     if shop is None:
-        shop, _secret_key = create_shop(session, shop_domain.split(".")[0], shop_domain)
+        shop, _secret_key = create_shop(session, shop_domain.split(".")[0], shop_domain, box=box)
     install = install_of_shop(session, shop.id) or install_by_domain(session, shop_domain)
     if install is None:
         install = ShopifyInstall(shop_id=shop.id, shop_domain=shop_domain, sync_state={})

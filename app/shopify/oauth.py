@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app import db, jobs
 from app.jobs.kinds import SHOPIFY_CONNECT_PIXEL, SHOPIFY_REGISTER_WEBHOOKS, SHOPIFY_SYNC
 from app.merchant_auth.sessions import sign_in
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shopify import settings, token_crypto
 from app.shopify.blueprint import blueprint
 from app.shopify.installs import record_install
@@ -139,7 +140,7 @@ def callback():
 
     session = db.session()
     token = token_crypto.encrypt(current_app, granted["access_token"])
-    shop, install = record_install(session, shop_domain, token, granted.get("scope"))
+    shop, install = record_install(session, shop_domain, token, granted.get("scope"), box_for(current_app, IDENTITY_SECRETS))
     base_url = settings.public_base_url()
     jobs.enqueue(session, SHOPIFY_REGISTER_WEBHOOKS, {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
     jobs.enqueue(session, SHOPIFY_CONNECT_PIXEL, {"backend_url": base_url}, shop_id=shop.id)

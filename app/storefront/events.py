@@ -8,9 +8,11 @@ from app import db
 from app.clock import utcnow
 from app.decisions.decision_ids import DecisionIds
 from app.errors import ApiError
+from app.identity_secrets import ShopSignatures
 from app.ingest.events import RequestFacts, ingest_batch
 from app.ingest.identity import NewVisitorsRefused
 from app.schemas.events import MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, BatchSchema
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.limits import NewVisitorAllowance, too_many_requests_response
@@ -48,6 +50,8 @@ def post_events():
                 country=request.headers.get(current_app.config["COUNTRY_HEADER"]),
             ),
             admit_new_visitors=new_visitors,
+            # Only customer ids signed by the merchant's server are verified; the rest are claims.
+            identities=ShopSignatures(shop, box_for(current_app, IDENTITY_SECRETS), received_at),
             verify_decision=lambda visitor_id, decision_id: decision_ids.verify(shop.id, visitor_id, decision_id, received_at),
         )
     except NewVisitorsRefused:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Event
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.apps import another_app, dispose
 from tests.helpers.servers import served_over_http
@@ -68,7 +69,7 @@ def run_until_drained(page, db_session, count: int, deadline_seconds: float) -> 
 
 
 def test_events_sent_through_a_10_second_outage_arrive_once_each(browser, app, db_session):
-    shop, _ = create_shop(db_session, "Outage shop", None)
+    shop, _ = create_shop(db_session, "Outage shop", None, box=box_for(app, IDENTITY_SECRETS))
     db_session.commit()
     count, outage = 60, {}
 
@@ -95,7 +96,7 @@ def test_events_sent_through_a_10_second_outage_arrive_once_each(browser, app, d
 
 
 def test_a_429_from_the_real_limiter_delays_events_and_loses_none(browser, app, db_session):
-    shop, _ = create_shop(db_session, "Busy shop", None)
+    shop, _ = create_shop(db_session, "Busy shop", None, box=box_for(app, IDENTITY_SECRETS))
     db_session.commit()
     limited = another_app(app, RATE_LIMITS_ENABLED=True, RATE_LIMIT_EVENTS="2/5second")
     count = 40

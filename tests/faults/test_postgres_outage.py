@@ -26,6 +26,7 @@ from app.factory import create_app
 from app.ingest.events import ingest_batch
 from app.models import Event, Product
 from app.recommender.serving import trending
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.events import event
 from tests.helpers.outage_load import Answers, Probe, Shopper
@@ -64,7 +65,7 @@ def seeded_app(url: str):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "outage", "TESTING": True, "TRUSTED_PROXIES": 1, "RATE_LIMITS_ENABLED": True})
     with app.app_context():
         session = db.session()
-        shop, _ = create_shop(session, "Outage shop", None)
+        shop, _ = create_shop(session, "Outage shop", None, box=box_for(app, IDENTITY_SECRETS))
         for n in range(8):
             session.add(Product(shop_id=shop.id, external_id=f"P{n}", title=f"Product {n}", price=Decimal("5.00"), tags=[], in_stock=True))
         views = [event("product_view", "earlier", product_id=f"P{n}") for n in (1, 2, 2, 3, 3, 3)]

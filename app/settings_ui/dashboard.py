@@ -13,6 +13,7 @@ from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.charts import Series, bar_chart, line_chart, plain_number
 from app.settings_ui.period import PeriodSchema, day_bounds, resolve_period
+from app.settings_ui.survey_section import survey_section
 from app.stats.report import stats_report
 from app.stats.timeseries import Timeseries, daily_series
 
@@ -99,4 +100,5 @@ def dashboard():
         "settings/dashboard.html", errors={}, period={"from": first_day.isoformat(), "to": last_day.isoformat()},
         rows=rows, totals=overall_totals(rows), overall=report["overall"], charts=overall_charts(series, g.shop.currency or ""),
         clv_bands=report["by_clv_band"], currency=g.shop.currency or "",
+        surveys=survey_section(session, g.shop.id, start, end),
     )

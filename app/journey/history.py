@@ -16,6 +16,14 @@ rebuilt from them and the timestamps of what happened:
 
 The stage itself is ``stages.stage_for`` written as one SQL CASE, so a whole
 shop's stages come back grouped and counted; nothing is scanned in Python.
+
+Each per-profile aggregate (orders, session starts, cart) is a materialized
+CTE: computed once per statement, whatever the planner believes. Without
+statistics (a freshly imported shop, before autovacuum's first ANALYZE)
+PostgreSQL estimates one row everywhere and would otherwise re-run each
+aggregate over the shop's orders and events inside nested loops, once per
+profile, or once per profile pair in the journey map's two-moment query:
+minutes for a thousand profiles instead of milliseconds.
 tests/journey/test_history.py holds the SQL to the Python rules.
 """
 from __future__ import annotations
@@ -97,7 +105,7 @@ def stages_at(dialect: str, shop_id: int, moment: datetime, now: datetime, thres
     ).where(Order.shop_id == shop_id, Order.profile_id.is_not(None), Order.placed_at < moment)
     if profile_id is not None:
         orders = orders.where(Order.profile_id == profile_id)
-    orders = orders.group_by(Order.profile_id).subquery("orders_then")
+    orders = materialized(orders.group_by(Order.profile_id))
     starts = _session_starts(dialect, shop_id, moment, now, profile_id)
     carts = _cart_items(dialect, shop_id, moment, profile_id)
     stage = stage_case(
@@ -126,11 +134,10 @@ def _session_starts(dialect: str, shop_id: int, moment: datetime, now: datetime,
         timeline = timeline.where(Event.profile_id == profile_id)
     timeline = timeline.subquery("timeline")
     started = or_(timeline.c.previous.is_(None), _longer_than_session_gap(dialect, timeline.c.previous, timeline.c.at))
-    return (
+    return materialized(
         select(timeline.c.profile_id, func.count().label("starts"))
         .where(timeline.c.at >= moment, started)
         .group_by(timeline.c.profile_id)
-        .subquery("starts_since")
     )
 
 
@@ -155,7 +162,12 @@ def _cart_items(dialect: str, shop_id: int, moment: datetime, profile_id: int | 
     steps = steps.subquery("cart_steps")
     lowest = func.min(steps.c.running)
     items = func.sum(steps.c.delta) - case((lowest < 0, lowest), else_=0)
-    return select(steps.c.profile_id, items.label("cart_items")).group_by(steps.c.profile_id).subquery("carts_then")
+    return materialized(select(steps.c.profile_id, items.label("cart_items")).group_by(steps.c.profile_id))
+
+
+def materialized(query: Select):
+    """``query`` as a CTE that PostgreSQL computes once (anonymous: a statement may hold several moments' copies)."""
+    return query.cte().prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def dialect_of(session) -> str:

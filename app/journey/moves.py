@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.journey.history import current_stage, dialect_of, live_profiles, stages_at
+from app.journey.history import current_stage, dialect_of, live_profiles, materialized, stages_at
 from app.journey.stages import STAGES, StageThresholds
 from app.journey.traffic_class import traffic_class_sql
 from app.models import Profile
@@ -74,12 +74,17 @@ def stage_moves(session: Session, shop_id: int, now: datetime, days: int = 7,
 def moves_between(session: Session, shop_id: int, start: datetime, end: datetime, now: datetime,
                   thresholds: StageThresholds = StageThresholds()) -> StageMoves:
     """Every profile seen before ``end``: its stage at ``start`` and at ``end`` (now, when ``end`` is not past)."""
-    dialect = dialect_of(session)
-    then = stages_at(dialect, shop_id, start, now, thresholds).subquery("stage_then")
+    rows = session.execute(moves_query(dialect_of(session), shop_id, start, end, now, thresholds))
+    return StageMoves(start, min(end, now), [Flow(*row) for row in rows])
+
+
+def moves_query(dialect: str, shop_id: int, start: datetime, end: datetime, now: datetime, thresholds: StageThresholds) -> Select:
+    """(before, after, traffic class, device, profiles), grouped by the database."""
+    then = materialized(stages_at(dialect, shop_id, start, now, thresholds))
     if end >= now:
         after, query = current_stage(now, thresholds), select().select_from(Profile).where(*live_profiles(shop_id))
     else:
-        ended = stages_at(dialect, shop_id, end, now, thresholds).subquery("stage_end")
+        ended = materialized(stages_at(dialect, shop_id, end, now, thresholds))
         after, query = ended.c.stage, select().select_from(Profile).join(ended, ended.c.profile_id == Profile.id)
     # Grouped outside: PostgreSQL cannot match a GROUP BY expression whose bound values are numbered anew.
     per_profile = query.add_columns(
@@ -87,8 +92,7 @@ def moves_between(session: Session, shop_id: int, start: datetime, end: datetime
         traffic_class_sql(Profile.traffic_source, Profile.traffic_medium).label("traffic_class"), Profile.device.label("device"),
     ).outerjoin(then, then.c.profile_id == Profile.id).subquery("per_profile")
     columns = (per_profile.c.before, per_profile.c.after, per_profile.c.traffic_class, per_profile.c.device)
-    rows = session.execute(select(*columns, func.count()).group_by(*columns))
-    return StageMoves(start, min(end, now), [Flow(*row) for row in rows])
+    return select(*columns, func.count()).group_by(*columns)
 
 
 def stage_counts(session: Session, shop_id: int, now: datetime, thresholds: StageThresholds = StageThresholds()) -> dict[str, int]:

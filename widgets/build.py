@@ -1,7 +1,7 @@
-"""Builds the storefront script: widgets/src/*.js -> static/p13n.js.
+"""Builds the storefront script: widgets/src/*.js -> static/p13n.js, and its lazily loaded chunks -> static/chunks/.
 
-    python widgets/build.py            # write static/p13n.js, print its sizes
-    python widgets/build.py --check    # exit 1 when static/p13n.js is not what the sources build
+    python widgets/build.py            # write static/p13n.js and the chunks, print their sizes
+    python widgets/build.py --check    # exit 1 when a built file is not what the sources build
 
 Pure Python (rjsmin), no Node. The sources are plain ES2017 files concatenated
 in SOURCE_FILES order inside one function, so nothing but window.p13n becomes
@@ -9,6 +9,11 @@ global. The server replaces CONFIG_TOKEN, which the bundle holds exactly once
 in an expression position (``var cfg=__P13N_CONFIG__;``), with the shop's JSON
 config. The output is deterministic: the same sources always build the same
 bytes, which is what lets the tests compare the committed file with a rebuild.
+
+A chunk (CHUNKS) is code few page views need, built into its own file and
+fetched by the main script only when a decision needs it (widgets/src/chunks.js).
+It runs in a function of its own, with ``p13n`` the loaded script's public
+function, through which it hands over what it renders.
 """
 from __future__ import annotations
 
@@ -24,13 +29,20 @@ OUTPUT = WIDGETS_DIR.parent / "static" / "p13n.js"
 CONFIG_TOKEN = "__P13N_CONFIG__"
 
 # Order matters: later files use what earlier ones define, and api.js runs the start-up.
-SOURCE_FILES = ["core.js", "transport.js", "track.js", "consent.js", "dom.js", "decide.js", "block.js", "slider.js", "popup.js", "api.js"]
+SOURCE_FILES = [
+    "core.js", "transport.js", "track.js", "consent.js", "dom.js", "decide.js", "block.js", "slider.js", "popup.js", "chunks.js", "api.js",
+]
+# Chunk name -> its sources, built to static/chunks/<name>.js and served at /s/chunks/<name>.js.
+CHUNKS = {"survey": ["survey.js"]}
+CHUNKS_DIR = WIDGETS_DIR.parent / "static" / "chunks"
 
 BANNER = "/* p13n storefront script; built from widgets/src by widgets/build.py, do not edit */\n"
 # The outer try/catch is the last line of defence: even an error at start-up
 # (or a config that was never substituted) stays out of the merchant's page.
 PROLOGUE = '(function(){"use strict";try{var cfg=' + CONFIG_TOKEN + ";\n"
 EPILOGUE = "\n}catch(e){}})();\n"
+# Nothing to do where the main script is not loaded (blocked, or this file fetched on its own).
+CHUNK_PROLOGUE = '(function(){"use strict";try{var p13n=window.p13n;if(!p13n||!p13n.loaded)return;\n'
 
 
 def build_bundle() -> str:
@@ -43,24 +55,40 @@ def build_bundle() -> str:
     return bundle
 
 
+def build_chunk(name: str) -> str:
+    """The minified text of one chunk."""
+    sources = [(SRC_DIR / file).read_text(encoding="utf-8") for file in CHUNKS[name]]
+    chunk = BANNER + rjsmin.jsmin(CHUNK_PROLOGUE + "\n".join(sources) + EPILOGUE).strip() + "\n"
+    if CONFIG_TOKEN in chunk:
+        raise RuntimeError(f"{CONFIG_TOKEN} belongs in the main bundle only, not in the {name} chunk")
+    return chunk
+
+
+def built_files() -> dict[Path, str]:
+    """Every file the build writes, with its text."""
+    return {OUTPUT: build_bundle(), **{CHUNKS_DIR / f"{name}.js": build_chunk(name) for name in CHUNKS}}
+
+
 def gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    bundle = build_bundle()
+    files = built_files()
     if "--check" in args:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None
-        if current != bundle:
-            print(f"{OUTPUT} is out of date; run: python widgets/build.py", file=sys.stderr)
+        stale = [path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"{path} is out of date; run: python widgets/build.py", file=sys.stderr)
+        if stale:
             return 1
-        print(f"{OUTPUT} is up to date")
+        print(f"{', '.join(str(path) for path in files)} up to date")
         return 0
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(bundle, encoding="utf-8", newline="\n")
-    data = bundle.encode("utf-8")
-    print(f"wrote {OUTPUT}: {len(data):,} bytes raw, {gzip_size(data):,} bytes gzip -9")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        data = text.encode("utf-8")
+        print(f"wrote {path}: {len(data):,} bytes raw, {gzip_size(data):,} bytes gzip -9")
     return 0
 
 

@@ -14,7 +14,7 @@ from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
 from app.experiments.bucketing import in_global_holdout
-from app.journey.segments import matches, profile_traits
+from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
 from app.recommender.serving.recommend import RecommendationRequest, recommend
@@ -79,7 +79,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
         device=request.device or traits.get("device"),
         traffic_class=traits["traffic_class"],
         now=now,
-        segments=_matching_segments(session, shop.id, rules, traits, now),
+        segments=_matching_segments(session, shop, profile, rules, traits, now),
     )
     history = widget_history(session, profile)
     arms = ExperimentArms.load(session, shop.id)
@@ -143,12 +143,13 @@ def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile 
     )
 
 
-def _matching_segments(session: Session, shop_id: int, rules: list[Rule], traits: dict, now) -> frozenset[int]:
-    """Evaluate only the segments some rule targets."""
+def _matching_segments(session: Session, shop: Shop, profile: Profile | None, rules: list[Rule], traits: dict, now) -> frozenset[int]:
+    """Evaluate only the segments some rule targets (with the past stages they look back to, if any)."""
     wanted = {segment for rule in rules for segment in (rule.targeting or {}).get("segments", [])}
     if not wanted:
         return frozenset()
-    segments = session.scalars(select(Segment).where(Segment.shop_id == shop_id, Segment.id.in_(wanted))).all()
+    segments = session.scalars(select(Segment).where(Segment.shop_id == shop.id, Segment.id.in_(wanted))).all()
+    traits = with_history(session, shop, profile, traits, [condition for segment in segments for condition in segment.conditions], now)
     return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
 
 

@@ -18,8 +18,12 @@ class PageContext:
     segments: frozenset[int] = frozenset()  # ids of the shop's segments this visitor matches
 
 
+# Order confirmation pages: Shopify's thank-you and order status pages, WooCommerce's order-received, the demo's.
+_ORDER_SEGMENTS = {"orders", "order", "thank_you", "thank-you", "thankyou", "order-received", "order-confirmation"}
+
+
 def page_kind(url: str | None) -> str:
-    """home, product, collection, cart, search or other, from the usual storefront URL shapes."""
+    """home, product, collection, cart, order, search or other, from the usual storefront URL shapes."""
     if not url:
         return "other"
     parts = urlsplit(url)
@@ -27,6 +31,8 @@ def page_kind(url: str | None) -> str:
     segments = [segment for segment in path.split("/") if segment]
     if not segments or segments in (["store"], ["index.html"]):
         return "home"
+    if _ORDER_SEGMENTS.intersection(segments) or ("checkout" in segments and segments[-1] == "success"):
+        return "order"
     if "products" in segments or "product" in segments:
         return "product"
     if "collections" in segments or "collection" in segments or "category" in segments:

@@ -7,6 +7,6 @@ keeping copies that could drift.
 """
 from __future__ import annotations
 
-PAGE_KINDS = ("home", "product", "collection", "cart", "search", "other")
+PAGE_KINDS = ("home", "product", "collection", "cart", "order", "search", "other")  # order: confirmation / thank-you / order status
 # Where a widget goes relative to its selector's element (a slot is always replaced).
 MODES = ("replace", "prepend", "append", "before", "after")

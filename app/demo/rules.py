@@ -52,6 +52,18 @@ DEMO_RULES = [
         },
     },
     {
+        # On the thank-you page, before the exit offer (one pop-up per page): the page asks for its
+        # decision while its purchase event is on the way, so the page kind, not the stage, says "bought".
+        "kind": "popup", "name": "NPS after an order", "priority": 20,
+        "targeting": {"page_kinds": ["order"]},
+        "frequency": {"once_per_session": True, "every_days": 90, "stop_after_conversion": False},
+        "content": {
+            "headline": "One quick question", "button": "Send",
+            "survey": {"kind": "nps", "question": "How likely are you to recommend the Demo Gift Shop to a friend?"},
+            "trigger": {"exit_intent": False, "mobile_exit": False, "min_dwell_seconds": 0, "time_on_page_seconds": 2},
+        },
+    },
+    {
         "kind": "slider", "name": "Home: picked for you", "slot": "home-recommendations",
         "targeting": {"page_kinds": ["home"]},
         "content": {"title": "Picked for you", "strategy": "personalized", "limit": 12},

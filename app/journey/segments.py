@@ -1,4 +1,10 @@
-"""Segments: all/any of ``field op value`` conditions over a shopper's stage and traits. Plain functions."""
+"""Segments: all/any of ``field op value`` conditions over a shopper's stage and traits. Plain functions.
+
+A stage condition may look back: ``"as_of"`` (an ISO 8601 moment) or
+``"days_ago"`` (N days before now) asks for the stage then, rebuilt from the
+history (app/journey/history.py), so "cart builders on Nov 1 who are
+first-time buyers now" is a segment like any other.
+"""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -7,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.journey.facts import journey_facts
+from app.journey.history import dialect_of, stages_at
 from app.journey.stages import StageThresholds, stage_for
 from app.journey.traffic_class import traffic_class
 from app.journey.traits import top_categories
@@ -24,6 +31,8 @@ FIELDS = {
     "top_categories": "list",
     "first_seen_at": "date", "last_seen_at": "date", "last_order_at": "date",
 }
+# Fields whose past value a condition may ask for (as_of / days_ago).
+HISTORICAL_FIELDS = ("stage",)
 OPERATORS = {
     "number": {"eq", "ne", "gt", "gte", "lt", "lte", "is_set", "is_not_set"},
     "string": {"eq", "ne", "in", "not_in", "contains", "starts_with", "is_set", "is_not_set"},
@@ -76,9 +85,52 @@ def matches(match: str, conditions: list[dict], traits: dict, now: datetime) -> 
     return any(results) if match == "any" else all(results)
 
 
+def condition_key(condition: dict) -> str:
+    """The traits key a condition reads: the field, or the field at the moment it looks back to."""
+    if condition.get("as_of"):
+        return f"{condition['field']}@{condition['as_of']}"
+    if condition.get("days_ago") is not None:
+        return f"{condition['field']}@{condition['days_ago']}d"
+    return condition["field"]
+
+
+def looking_back(conditions: list[dict], now: datetime) -> dict[str, datetime]:
+    """The traits keys of the conditions that look back, with the moment each looks back to."""
+    moments = {}
+    for condition in conditions:
+        if condition.get("as_of"):
+            moments[condition_key(condition)] = datetime.fromisoformat(condition["as_of"])
+        elif condition.get("days_ago") is not None:
+            moments[condition_key(condition)] = now - timedelta(days=condition["days_ago"])
+    return moments
+
+
+def past_stages(session, shop, conditions: list[dict], now: datetime, profile_id: int | None = None) -> dict[str, dict[int, str]]:
+    """For each look-back key of ``conditions``: profile id -> stage then (absent: not seen yet then).
+
+    One aggregate query per moment, for the whole shop or for one profile.
+    """
+    thresholds = StageThresholds.from_settings(shop.settings)
+    return {
+        key: dict(session.execute(stages_at(dialect_of(session), shop.id, moment, now, thresholds, profile_id)).all())
+        for key, moment in looking_back(conditions, now).items()
+    }
+
+
+def with_history(session, shop, profile, traits: dict, conditions: list[dict], now: datetime) -> dict:
+    """``traits`` plus the past stages ``conditions`` look back to (a visitor we do not know had none)."""
+    moments = looking_back(conditions, now)
+    if not moments:
+        return traits
+    if profile is None:
+        return {**traits, **dict.fromkeys(moments)}
+    found = past_stages(session, shop, conditions, now, profile.id)
+    return {**traits, **{key: stages.get(profile.id) for key, stages in found.items()}}
+
+
 def _holds(condition: dict, traits: dict, now: datetime) -> bool:
     op, expected = condition["op"], condition.get("value")
-    actual = traits.get(condition["field"])
+    actual = traits.get(condition_key(condition))
     if op == "is_set":
         return actual not in (None, "", [])
     if op == "is_not_set":
@@ -130,9 +182,18 @@ def _norm(value):
 
 
 def count_matching(session, shop, match: str, conditions: list[dict], now: datetime) -> int:
-    """How many of the shop's profiles match (a scan: fine for tens of thousands of profiles)."""
+    """How many of the shop's profiles match (a scan: fine for tens of thousands of profiles).
+
+    Past stages come from one aggregate query per moment looked back to, not per profile.
+    """
     thresholds = StageThresholds.from_settings(shop.settings)
+    history = past_stages(session, shop, conditions, now)
     profiles = session.scalars(
         select(Profile).where(Profile.shop_id == shop.id, Profile.merged_into_id.is_(None)).execution_options(yield_per=1000)
     )
-    return sum(1 for profile in profiles if matches(match, conditions, profile_traits(profile, now, thresholds), now))
+    matching = 0
+    for profile in profiles:
+        traits = profile_traits(profile, now, thresholds)
+        traits.update({key: stages.get(profile.id) for key, stages in history.items()})
+        matching += matches(match, conditions, traits, now)
+    return matching

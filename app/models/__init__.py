@@ -13,6 +13,7 @@ from app.models.segment import Segment
 from app.models.shop import Shop, hash_secret_key
 from app.models.shop_user import LoginThrottle, ShopUser
 from app.models.shopify import ShopifyInstall, WebhookDelivery
+from app.models.survey import SurveyAnswer, SurveyAnswerSegment
 
 __all__ = [
     "CLV_FIT_STATUSES",
@@ -40,6 +41,8 @@ __all__ = [
     "Shop",
     "ShopUser",
     "ShopifyInstall",
+    "SurveyAnswer",
+    "SurveyAnswerSegment",
     "WebhookDelivery",
     "VisitorId",
     "hash_secret_key",

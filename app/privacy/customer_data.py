@@ -17,7 +17,19 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, RejectedEvent, Shop, VisitorId
+from app.models import (
+    Assignment,
+    Event,
+    Lead,
+    Order,
+    OrderLine,
+    Profile,
+    RejectedEvent,
+    Shop,
+    SurveyAnswer,
+    SurveyAnswerSegment,
+    VisitorId,
+)
 from app.privacy.dead_letters import dead_letter_ids
 
 CHUNK = 500  # SQLite caps the number of bound parameters per statement
@@ -106,6 +118,15 @@ def _leads_condition(person: Person):
     return or_(*conditions) if conditions else None
 
 
+def _survey_answers_condition(person: Person):
+    conditions = []
+    if person.profile_ids:
+        conditions.append(SurveyAnswer.profile_id.in_(sorted(person.profile_ids)))
+    if person.visitor_ids:
+        conditions.append(SurveyAnswer.visitor_id.in_(sorted(person.visitor_ids)))
+    return or_(*conditions) if conditions else None
+
+
 def _assignments_condition(person: Person):
     conditions = []
     if person.profile_ids:
@@ -141,7 +162,7 @@ def export_customer(session: Session, shop_id: int, customer_id: str | None = No
         "exported_at": utcnow().isoformat(),
         "profiles": [_row(profile) for profile in profiles],
         "visitor_ids": sorted(person.visitor_ids),
-        "events": [], "orders": [], "leads": [], "assignments": [],
+        "events": [], "orders": [], "leads": [], "assignments": [], "survey_answers": [],
         "rejected_events": [_row(letter) for letter in sorted(_in_chunks(
             session, select(RejectedEvent).where(RejectedEvent.shop_id == shop_id), RejectedEvent.id, _dead_letters(session, person),
         ), key=lambda letter: letter.id)],
@@ -160,6 +181,14 @@ def export_customer(session: Session, shop_id: int, customer_id: str | None = No
     if condition is not None:
         export["leads"] = [_row(lead) for lead in session.scalars(
             select(Lead).where(Lead.shop_id == shop_id, condition).order_by(Lead.id))]
+    condition = _survey_answers_condition(person)
+    if condition is not None:
+        answers = session.scalars(select(SurveyAnswer).where(SurveyAnswer.shop_id == shop_id, condition).order_by(SurveyAnswer.id)).all()
+        segments = {}
+        for answer_id, segment_id in session.execute(select(SurveyAnswerSegment.answer_id, SurveyAnswerSegment.segment_id).where(
+                SurveyAnswerSegment.shop_id == shop_id, SurveyAnswerSegment.answer_id.in_([a.id for a in answers]))):
+            segments.setdefault(answer_id, []).append(segment_id)
+        export["survey_answers"] = [{**_row(a), "segment_ids": sorted(segments.get(a.id, []))} for a in answers]
     condition = _assignments_condition(person)
     if condition is not None:
         export["assignments"] = [_row(a) for a in session.scalars(
@@ -172,7 +201,7 @@ def delete_customer(session: Session, shop_id: int, customer_id: str | None = No
     session.flush()  # pending changes first: the bulk deletes below expire the session
     person = find_person(session, shop_id, customer_id, email)
     counts = {"profiles": 0, "visitor_ids": 0, "events": 0, "orders": 0, "order_lines": 0, "leads": 0, "assignments": 0,
-              "rejected_events": 0}
+              "rejected_events": 0, "survey_answers": 0}
 
     def run(statement) -> int:
         return session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
@@ -183,6 +212,9 @@ def delete_customer(session: Session, shop_id: int, customer_id: str | None = No
     condition = _assignments_condition(person)
     if condition is not None:
         counts["assignments"] = run(delete(Assignment).where(Assignment.shop_id == shop_id, condition))
+    condition = _survey_answers_condition(person)
+    if condition is not None:  # their free-text comments too; the segment links go with them (ON DELETE CASCADE)
+        counts["survey_answers"] = run(delete(SurveyAnswer).where(SurveyAnswer.shop_id == shop_id, condition))
     condition = _leads_condition(person)
     if condition is not None:
         counts["leads"] = run(delete(Lead).where(Lead.shop_id == shop_id, condition))

@@ -23,6 +23,14 @@ def own(session: Session, shop_id: int, segment_id: int) -> Segment:
     return ownership.own(session, Segment, shop_id, segment_id, "No such segment.")
 
 
+def find_same(session: Session, shop_id: int, data: dict) -> Segment | None:
+    """The shop's segment with exactly these (validated) conditions and match, if it has one."""
+    for segment in listed(session, shop_id):
+        if segment.match == data["match"] and segment.conditions == data["conditions"]:
+            return segment
+    return None
+
+
 def validate(payload: dict) -> dict:
     """The segment the payload describes (every field in FIELDS), or Invalid with field messages."""
     try:

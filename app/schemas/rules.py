@@ -12,6 +12,7 @@ from app.models import RULE_KINDS
 from app.recommender.serving.strategies import STRATEGY_NAMES
 from app.schemas.fields import utc_datetime
 from app.schemas.recommendations import MAX_LIMIT
+from app.surveys.vocabulary import DEFAULT_WORDING, SURVEY_KINDS
 
 # What merchant HTML may contain: text formatting, links, images, simple layout.
 # No scripts, styles, forms, frames or event handlers; links get rel=noopener.
@@ -69,6 +70,29 @@ class TriggerSchema(Schema):
     idle_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=5, max=3600))
 
 
+class SurveySchema(Schema):
+    """One question in a pop-up: NPS (0-10, "how likely to recommend") or CSAT (1-5), and an optional comment.
+
+    Wording left out gets the kind's default (app/surveys/vocabulary.py); every
+    word is the merchant's to change (their shoppers' language, their tone).
+    """
+
+    kind = fields.String(required=True, validate=validate.OneOf(SURVEY_KINDS))
+    question = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=300))
+    low_label = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=60))
+    high_label = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=60))
+    comment = fields.Boolean(load_default=True)  # offer a comment box (the comment itself is always optional)
+    comment_label = fields.String(load_default="Anything you would like to tell us? (optional)", validate=validate.Length(min=1, max=200))
+    thanks = fields.String(load_default="Thank you for your answer!", validate=validate.Length(min=1, max=200))
+
+    @post_load
+    def _default_wording(self, data, **kwargs):
+        for field, text in DEFAULT_WORDING[data["kind"]].items():
+            if not data.get(field):
+                data[field] = text
+        return data
+
+
 class PopupContentSchema(Schema):
     headline = fields.String(required=True, validate=validate.Length(min=1, max=200))
     body = fields.String(load_default="", validate=validate.Length(max=2000))
@@ -78,6 +102,16 @@ class PopupContentSchema(Schema):
     consent_label = fields.String(load_default="Email me offers. I can unsubscribe any time.", validate=validate.Length(max=300))
     button = fields.String(load_default="Send", validate=validate.Length(min=1, max=60))
     trigger = fields.Nested(TriggerSchema, load_default=lambda: TriggerSchema().load({}))
+    survey = fields.Nested(SurveySchema, allow_none=True)  # absent or None: an offer pop-up, no question
+
+    @validates_schema
+    def _one_thing_to_ask(self, data, **kwargs):
+        # A micro-survey asks one question and nothing else: an email field would compete with it, and a
+        # coupon in return for an answer buys scores rather than measuring them.
+        if data.get("survey") and data.get("email_capture"):
+            raise ValidationError("A survey pop-up cannot also ask for an email address.", "email_capture")
+        if data.get("survey") and data.get("coupon"):
+            raise ValidationError("A survey pop-up cannot also offer a coupon (it would bias the answers).", "coupon")
 
 
 class SliderContentSchema(Schema):
@@ -125,6 +159,8 @@ class RuleSchema(Schema):
         content = CONTENT_SCHEMAS[data["kind"]]().load(data["content"])
         if data["kind"] == "block":
             content["html"] = sanitize_html(content["html"])
+        if data["kind"] == "popup" and content.get("survey") is None:
+            content.pop("survey", None)  # offer pop-ups stay as they always were
         data["content"] = _jsonable(content)
         data["targeting"] = _jsonable(data["targeting"])
         return data

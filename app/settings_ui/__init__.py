@@ -12,6 +12,7 @@ from app.settings_ui import (  # noqa: F401 - the pages
     rules_pages,
     segments_pages,
     shopify_page,
+    survey_section,
 )
 from app.settings_ui.blueprint import blueprint
 

@@ -92,6 +92,44 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None],
     return _svg(title, _describe([Series(name or title, values)], labels, y_format), width, height, parts)
 
 
+def interval_chart(title: str, labels: Sequence[str], points: Sequence[tuple[float, float, float, int] | None],
+                   y_format: Callable[[float], str] = plain_number, width: int = WIDTH, height: int = HEIGHT,
+                   bounds: tuple[float, float] | None = None) -> Markup:
+    """A dot per label (week, month) at ``value`` with its 95% interval as a bar from ``low`` to ``high``.
+
+    ``points`` are (value, low, high, answers) or None where nothing was measured; ``bounds`` widens
+    the axis to a scale's natural range (-100 to 100 for an NPS) so the intervals are seen against it.
+    """
+    known = [point for point in points if point is not None]
+    if not labels or not known:
+        return _empty(title, width, height)
+    low = min(min(point[1] for point in known), bounds[0] if bounds else math.inf)
+    high = max(max(point[2] for point in known), bounds[1] if bounds else -math.inf)
+    frame = _Frame(labels, low, high, width, height, legend=False, bars=True)
+    parts = frame.axes(y_format)
+    color = COLORS[0]
+    centres = [(frame.x(i), frame.y(point[0])) if point is not None else None for i, point in enumerate(points)]
+    for run in _runs(centres):
+        if len(run) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="1.5" stroke-opacity=".5"/>')
+    for i, point in enumerate(points):
+        if point is None:
+            continue
+        value, bottom, top, answers = point
+        x, faint = frame.x(i), f'stroke="{color}" stroke-opacity=".45"'
+        tip = f"{labels[i]}: {y_format(value)} (95% CI {y_format(bottom)} to {y_format(top)}), {answers:,} answers"
+        parts.append(
+            f'<g><title>{escape(tip)}</title>'
+            f'<line x1="{x:.1f}" y1="{frame.y(top):.1f}" x2="{x:.1f}" y2="{frame.y(bottom):.1f}" {faint} stroke-width="2"/>'
+            f'<line x1="{x - 5:.1f}" y1="{frame.y(top):.1f}" x2="{x + 5:.1f}" y2="{frame.y(top):.1f}" {faint}/>'
+            f'<line x1="{x - 5:.1f}" y1="{frame.y(bottom):.1f}" x2="{x + 5:.1f}" y2="{frame.y(bottom):.1f}" {faint}/>'
+            f'<circle cx="{x:.1f}" cy="{frame.y(value):.1f}" r="4" fill="{color}"/></g>'
+        )
+    values = [point[0] if point is not None else None for point in points]
+    return _svg(title, _describe([Series(title, values)], labels, y_format) + " Bars: 95% intervals.", width, height, parts)
+
+
 class _Frame:
     """Maps data to pixels and draws the axes with a few ticks."""
 

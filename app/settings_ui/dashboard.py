@@ -1,11 +1,9 @@
 """The dashboard: how each widget and the shop as a whole did over a period, against the holdout."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
 from flask import g, render_template, request
 from markupsafe import Markup
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app import db
@@ -14,41 +12,10 @@ from app.models import Rule
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.charts import Series, bar_chart, line_chart, plain_number
+from app.settings_ui.period import PeriodSchema, day_bounds, resolve_period
+from app.settings_ui.survey_section import survey_section
 from app.stats.report import stats_report
 from app.stats.timeseries import Timeseries, daily_series
-
-DEFAULT_DAYS = 30
-MAX_DAYS = 366
-
-
-class PeriodSchema(Schema):
-    """``from`` and ``to`` as calendar days (UTC), both included."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    start = fields.Date(data_key="from", load_default=None, error_messages={"invalid": "Enter a date as YYYY-MM-DD."})
-    end = fields.Date(data_key="to", load_default=None, error_messages={"invalid": "Enter a date as YYYY-MM-DD."})
-
-    @validates_schema
-    def _sane_period(self, data, **kwargs):
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise ValidationError("Must not be after the end date.", "from")
-        if start and end and (end - start).days + 1 > MAX_DAYS:
-            raise ValidationError(f"The period can be at most {MAX_DAYS} days.", "to")
-
-
-def resolve_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
-    """Fill in what was left out: by default the last 30 days up to today."""
-    end = end or (start + timedelta(days=DEFAULT_DAYS - 1) if start else today)
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    return start, end
-
-
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in UTC."""
-    return datetime.combine(start, time(), UTC), datetime.combine(end + timedelta(days=1), time(), UTC)
 
 
 def rule_rows(rules: list[Rule], report: dict, series: Timeseries) -> list[dict]:
@@ -133,4 +100,5 @@ def dashboard():
         "settings/dashboard.html", errors={}, period={"from": first_day.isoformat(), "to": last_day.isoformat()},
         rows=rows, totals=overall_totals(rows), overall=report["overall"], charts=overall_charts(series, g.shop.currency or ""),
         clv_bands=report["by_clv_band"], currency=g.shop.currency or "",
+        surveys=survey_section(session, g.shop.id, start, end),
     )

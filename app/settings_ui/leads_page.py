@@ -1,8 +1,6 @@
 """The leads page: emails shoppers left in pop-ups, newest first, and a CSV export."""
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,11 +13,10 @@ from app import db
 from app.models import Lead, Rule
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
+from app.settings_ui.csv_export import csv_lines
 
 PER_PAGE = 50
 CSV_COLUMNS = ("email", "consent", "created_at", "rule_id", "rule")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -55,27 +52,9 @@ def all_leads(session: Session, shop_id: int) -> Iterator[LeadRow]:
         yield LeadRow(*row)
 
 
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text, never evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_lines(rows: Iterator[LeadRow]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells) -> str:
-        writer.writerow([csv_safe(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    # The byte-order mark makes Excel read the file as UTF-8 (accents in emails, rule names).
-    yield "\ufeff" + line(CSV_COLUMNS)
+def csv_rows(rows: Iterator[LeadRow]) -> Iterator[list]:
     for row in rows:
-        yield line([row.email, "yes" if row.consent else "no", row.created_at.isoformat(), row.rule_id or "", row.rule_name or ""])
+        yield [row.email, "yes" if row.consent else "no", row.created_at.isoformat(), row.rule_id or "", row.rule_name or ""]
 
 
 @blueprint.get("/leads")
@@ -94,7 +73,7 @@ def leads():
 @login_required
 def leads_csv():
     shop_id = g.shop.id
-    lines = stream_with_context(line.encode("utf-8") for line in csv_lines(all_leads(db.session(), shop_id)))
+    lines = stream_with_context(line.encode("utf-8") for line in csv_lines(CSV_COLUMNS, csv_rows(all_leads(db.session(), shop_id))))
     return Response(lines, mimetype="text/csv", headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="leads-shop-{shop_id}.csv"',

@@ -48,6 +48,8 @@ def rule_payload(form, kind: str) -> dict:
     for name in LIST_FIELDS:  # nothing ticked still means "no restriction"
         if not _has(payload, name):
             _set(payload, name, [])
+    if kind == "popup" and not _has(payload, "content.survey.kind"):
+        payload.get("content", {}).pop("survey", None)  # "no question": the survey's other inputs mean nothing
     return payload
 
 

@@ -24,6 +24,8 @@ from app.settings_ui.rule_form import (
     rule_payload,
     submitted_values,
 )
+from app.surveys.vocabulary import KIND_LABELS as SURVEY_LABELS
+from app.surveys.vocabulary import SURVEY_KINDS
 
 KIND_LABELS = {"block": "Content block", "popup": "Pop-up", "slider": "Recommendation slider"}
 _rule_schema = RuleSchema()
@@ -45,7 +47,8 @@ def rule_new(kind: str):
         abort(404)
     if request.method == "POST":
         return _save(None, kind)
-    defaults = _rule_schema.dump(_rule_schema.load(_starter(kind)))
+    survey = request.args.get("survey") if kind == "popup" else None
+    defaults = _rule_schema.dump(_rule_schema.load(_starter(kind, survey if survey in SURVEY_KINDS else None)))
     return _render(None, kind, form_values(defaults))
 
 
@@ -132,9 +135,13 @@ def _preview_draft(rule: Rule | None, kind: str):
 def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = None, draft: dict | None = None):
     shop_segments = segments.listed(db.session(), g.shop.id, by_name=True)
     preview = _preview(rule, kind, draft) if rule is not None or draft is not None else None
+    label = "Survey pop-up" if kind == "popup" and values.get("content.survey.kind") else KIND_LABELS[kind]
+    if kind == "popup" and "content.survey.comment" not in values:
+        values = {**values, "content.survey.comment": True}  # should the merchant add a question: a comment box, by default
     return render_template(
-        "settings/rule_edit.html", rule=rule, kind=kind, label=KIND_LABELS[kind], values=values, errors=errors or {},
+        "settings/rule_edit.html", rule=rule, kind=kind, label=label, values=values, errors=errors or {},
         choices=CHOICES, segments=shop_segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
+        survey_kinds=[("", "No question: an offer pop-up"), *SURVEY_LABELS.items()],
     )
 
 
@@ -171,8 +178,10 @@ def _demo_page(rule: Rule) -> str:
     return "/store/"
 
 
-def _starter(kind: str) -> dict:
+def _starter(kind: str, survey: str | None = None) -> dict:
     """What a new rule of this kind starts as: valid, switched off, ready to edit."""
+    if survey is not None:
+        return _survey_starter(survey)
     content = {
         "block": {"html": "<h2>Your headline</h2><p>Your message.</p>"},
         "popup": {"headline": "Before you go", "body": "", "trigger": {}},
@@ -180,6 +189,21 @@ def _starter(kind: str) -> dict:
     }[kind]
     return {"kind": kind, "name": f"New {KIND_LABELS[kind].lower()}", "enabled": False, "content": content,
             "slot": None if kind == "popup" else "home-recommendations" if kind == "slider" else "home-hero"}
+
+
+def _survey_starter(survey: str) -> dict:
+    """A survey asked after a purchase: on the order page, a few seconds in, at most once in 90 days per shopper.
+
+    No stage is targeted: the page asks for its decision while its purchase is
+    still on the way, so the order page itself is the sign of a purchase.
+    """
+    return {
+        "kind": "popup", "name": f"{survey.upper()} after a purchase", "enabled": False, "priority": 20,
+        "content": {"headline": "One quick question", "body": "", "button": "Send", "survey": {"kind": survey},
+                    "trigger": {"exit_intent": False, "mobile_exit": False, "min_dwell_seconds": 0, "time_on_page_seconds": 3}},
+        "targeting": {"page_kinds": ["order"]},
+        "frequency": {"once_per_session": True, "every_days": 90, "stop_after_conversion": False},
+    }
 
 
 def _form_errors(errors: dict) -> dict[str, str]:

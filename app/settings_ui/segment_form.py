@@ -1,6 +1,8 @@
 """The segment editor's rows of ``field op value`` <-> the segments API's conditions. Plain functions."""
 from __future__ import annotations
 
+import re
+
 from app.journey.segments import FIELDS
 
 MAX_CONDITIONS = 8
@@ -11,6 +13,7 @@ OPERATOR_LABELS = {
     "before": "before", "after": "after", "within_days": "within the last N days", "not_within_days": "not within the last N days",
     "is_set": "is known", "is_not_set": "is unknown",
 }
+_DAYS_AGO = re.compile(r"^(\d{1,4})\s*days?\s*ago$", re.IGNORECASE)
 
 
 def segment_payload(form) -> dict:
@@ -21,7 +24,8 @@ def segment_payload(form) -> dict:
             continue
         op = (form.get(f"conditions.{index}.op") or "").strip()
         raw = (form.get(f"conditions.{index}.value") or "").strip()
-        conditions.append({"field": field, "op": op, "value": _value(FIELDS.get(field), op, raw)})
+        condition = {"field": field, "op": op, "value": _value(FIELDS.get(field), op, raw)}
+        conditions.append({**condition, **_when((form.get(f"conditions.{index}.when") or "").strip())})
     return {"name": (form.get("name") or "").strip(), "match": form.get("match") or "all", "conditions": conditions}
 
 
@@ -32,7 +36,17 @@ def segment_values(segment: dict) -> dict:
         values[f"conditions.{index}.field"] = condition.get("field")
         values[f"conditions.{index}.op"] = condition.get("op")
         values[f"conditions.{index}.value"] = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else value)
+        values[f"conditions.{index}.when"] = when_text(condition)
     return values
+
+
+def when_text(condition: dict) -> str:
+    """How the editor shows a look-back: "2026-11-01T00:00" (UTC), "14 days ago", or "" for now."""
+    if condition.get("as_of"):
+        return condition["as_of"].removesuffix("+00:00").removesuffix(":00")
+    if condition.get("days_ago") is not None:
+        return f"{condition['days_ago']} days ago"
+    return ""
 
 
 def condition_errors(messages: dict) -> dict[str, str]:
@@ -46,6 +60,14 @@ def condition_errors(messages: dict) -> dict[str, str]:
         else:
             flat[key] = " ".join(inner) if isinstance(inner, list) else str(inner)
     return flat
+
+
+def _when(raw: str) -> dict:
+    """The editor's "when" cell: blank or "now", "N days ago", or a moment (the schema checks it)."""
+    if raw.lower() in ("", "now"):
+        return {}
+    days = _DAYS_AGO.match(raw)
+    return {"days_ago": int(days.group(1))} if days else {"as_of": raw}
 
 
 def _value(kind: str | None, op: str, raw: str):

@@ -30,9 +30,25 @@ def segments_list():
 @blueprint.route("/segments/new", methods=["GET", "POST"])
 @login_required
 def segment_new():
+    """A blank editor; or, from a link carrying conditions (the journey map's counts), the segment they describe."""
     if request.method == "POST":
         return _save(None)
+    if any(name.startswith("conditions.") for name in request.args):
+        return _from_link()
     return _render(None, {"match": "all", "conditions.0.field": "stage", "conditions.0.op": "eq", "conditions.0.value": "new_visitor"})
+
+
+def _from_link():
+    """Open the shop's segment with these conditions, or show them unsaved with their live count."""
+    try:
+        data = segments.validate(segment_payload(request.args) | {"name": request.args.get("name") or "From a link"})
+    except Invalid as error:
+        return _render(None, dict(request.args.items()), condition_errors(error.errors)), 400
+    same = segments.find_same(db.session(), g.shop.id, data)
+    if same is not None:
+        return redirect(url_for("settings_ui.segment_edit", segment_id=same.id))
+    count = count_matching(db.session(), g.shop, data["match"], data["conditions"], utcnow())
+    return _render(None, segment_values(data), count=count, unsaved=True)
 
 
 @blueprint.route("/segments/<int:segment_id>", methods=["GET", "POST"])
@@ -82,12 +98,11 @@ def _save(segment: Segment | None):
     return redirect(url_for("settings_ui.segment_edit", segment_id=segment.id))
 
 
-def _render(segment: Segment | None, values: dict, errors: dict | None = None):
-    count = None
+def _render(segment: Segment | None, values: dict, errors: dict | None = None, count: int | None = None, unsaved: bool = False):
     if segment is not None and not errors:
         count = count_matching(db.session(), g.shop, segment.match, segment.conditions, utcnow())
     return render_template(
         "settings/segment_edit.html", segment=segment, values=values, errors=errors or {}, count=count,
         fields=sorted(FIELDS), operators=sorted({op for ops in OPERATORS.values() for op in ops}, key=list(OPERATOR_LABELS).index),
-        operator_labels=OPERATOR_LABELS, max_conditions=MAX_CONDITIONS,
+        operator_labels=OPERATOR_LABELS, max_conditions=MAX_CONDITIONS, unsaved=unsaved,
     )

@@ -19,6 +19,7 @@ from app.config import PROJECT_ROOT
 from app.models import Shop
 
 BUNDLE_PATH = PROJECT_ROOT / "static" / "p13n.js"
+CHUNKS_DIR = PROJECT_ROOT / "static" / "chunks"  # widgets/build.py's CHUNKS: code fetched only when a decision needs it
 CONFIG_TOKEN = "__P13N_CONFIG__"
 
 
@@ -68,3 +69,21 @@ def _bundle_text(bundle_path: str, bundle_mtime_ns: int) -> str:
     if text.count(CONFIG_TOKEN) != 1:
         raise RuntimeError(f"{bundle_path} must contain {CONFIG_TOKEN} exactly once; rebuild with widgets/build.py")
     return text
+
+
+def render_chunk(name: str) -> RenderedScript | None:
+    """A lazily loaded chunk of the script as served (the same for every shop), or None when there is none so named."""
+    if not name.isalpha() or not name.islower():
+        return None
+    path = CHUNKS_DIR / f"{name}.js"
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    return _chunk(str(path), mtime)
+
+
+@lru_cache(maxsize=16)
+def _chunk(path: str, mtime_ns: int) -> RenderedScript:
+    body = Path(path).read_bytes()
+    return RenderedScript(body=body, gzipped=gzip.compress(body, compresslevel=9, mtime=0), etag=hashlib.sha256(body).hexdigest()[:32])

@@ -5,7 +5,7 @@ from flask import Response, current_app, request
 
 from app import db
 from app.storefront.blueprint import blueprint
-from app.storefront.bundle import render_script
+from app.storefront.bundle import RenderedScript, render_chunk, render_script
 from app.storefront.shops import shop_by_public_key
 
 JS_MIMETYPE = "application/javascript; charset=utf-8"
@@ -21,8 +21,22 @@ def storefront_script(public_key: str):
         response.cache_control.public = True
         response.cache_control.max_age = 60
         return response
+    return _javascript(render_script(shop, api_base(request)))
 
-    rendered = render_script(shop, api_base(request))
+
+@blueprint.get("/s/chunks/<name>.js")
+def script_chunk(name: str):
+    """Part of the script that few page views need (a survey's form), fetched by the script when one does."""
+    rendered = render_chunk(name)
+    if rendered is None:
+        response = Response("/* p13n: no such chunk */\n", status=404, content_type=JS_MIMETYPE)
+        response.cache_control.public = True
+        response.cache_control.max_age = 60
+        return response
+    return _javascript(rendered)
+
+
+def _javascript(rendered: RenderedScript) -> Response:
     wants_gzip = request.accept_encodings["gzip"] > 0
     body, etag = (rendered.gzipped, rendered.etag + "-gz") if wants_gzip else (rendered.body, rendered.etag)
     response = Response(body, content_type=JS_MIMETYPE)

@@ -20,11 +20,15 @@ def test_page_kinds_from_common_storefront_urls():
     assert page_kind("https://shop.example/cart") == "cart"
     assert page_kind("https://shop.example/search?q=mug") == "search"
     assert page_kind("https://shop.example/pages/about") == "other"
+    for thank_you in ("https://shop.example/checkouts/c/ab12/thank-you", "https://shop.example/1234/checkouts/ab12/thank_you",
+                      "https://shop.example/1234/orders/ab12", "https://shop.example/checkout/order-received/55/?key=wc",
+                      "https://shop.example/checkout/onepage/success/", "http://127.0.0.1:5000/store/orders/D-1A2B"):
+        assert page_kind(thank_you) == "order", thank_you
 
 
 def test_every_page_kind_told_apart_is_one_a_rule_can_target():
     urls = ("", "https://shop.example/", "https://shop.example/products/mug", "https://shop.example/collections/all",
-            "https://shop.example/cart", "https://shop.example/search?q=mug", "https://shop.example/pages/about")
+            "https://shop.example/cart", "https://shop.example/orders/1", "https://shop.example/search?q=mug", "https://shop.example/pages/about")
     assert {page_kind(url) for url in urls} == set(PAGE_KINDS)
 
 

@@ -22,8 +22,11 @@ from app.models import (
     Profile,
     RejectedEvent,
     Rule,
+    Segment,
     Shop,
     ShopifyInstall,
+    SurveyAnswer,
+    SurveyAnswerSegment,
     VisitorId,
     WebhookDelivery,
 )
@@ -31,7 +34,7 @@ from app.privacy import delete_customer, delete_shop_data, export_customer, purg
 
 
 def add_person(session, shop_id, customer_id, visitor, email=None, days_ago=0):
-    """A customer with a merged anonymous tombstone, a visitor id, events, one order, a lead, an assignment."""
+    """A customer with a merged anonymous tombstone, a visitor id, events, one order, a lead, an assignment, a survey answer."""
     now = utcnow()
     profile = Profile(shop_id=shop_id, customer_id=customer_id, session_count=1)
     session.add(profile)
@@ -50,6 +53,15 @@ def add_person(session, shop_id, customer_id, visitor, email=None, days_ago=0):
         session.add(Lead(shop_id=shop_id, email=email, consent=True, profile_id=None, visitor_id=visitor))
     session.add(Assignment(shop_id=shop_id, experiment_key="global-holdout", unit_id=f"c:{customer_id}",
                            profile_id=profile.id, arm="in"))
+    survey = Rule(shop_id=shop_id, kind="popup", name="NPS", content={"headline": "One question", "survey": {"kind": "nps"}}, targeting={}, frequency={})
+    segment = Segment(shop_id=shop_id, name=f"Buyers like {customer_id}", conditions=[{"field": "order_count", "op": "gte", "value": 1}])
+    session.add_all([survey, segment])
+    session.flush()
+    answer = SurveyAnswer(shop_id=shop_id, rule_id=survey.id, kind="nps", score=9, comment=f"Lovely shop, says {customer_id}",
+                          profile_id=profile.id, visitor_id=visitor, stage="first_time_buyer", clv_band="unknown")
+    session.add(answer)
+    session.flush()
+    session.add(SurveyAnswerSegment(shop_id=shop_id, answer_id=answer.id, segment_id=segment.id))
     session.commit()
     return profile, tombstone
 
@@ -79,6 +91,7 @@ def test_export_holds_everything_about_the_customer_and_nothing_else(two_people,
     assert [o["external_id"] for o in export["orders"]] == ["O-C1"]
     assert export["orders"][0]["lines"] == [{"id": export["orders"][0]["lines"][0]["id"], "product_id": "P1", "quantity": 2, "price": "6.25"}]
     assert [lead["email"] for lead in export["leads"]] == ["alice@example.com"]
+    assert [(a["score"], a["comment"], len(a["segment_ids"])) for a in export["survey_answers"]] == [(9, "Lovely shop, says C1", 1)]
     assert [a["unit_id"] for a in export["assignments"]] == ["c:C1"]
 
 
@@ -93,7 +106,9 @@ def test_delete_removes_the_customer_and_keeps_the_others(two_people, db_session
     counts = delete_customer(db_session, shop.id, customer_id="C1", email="alice@example.com")
     db_session.commit()
     assert counts == {"profiles": 2, "visitor_ids": 1, "events": 2, "orders": 1, "order_lines": 1, "leads": 1, "assignments": 1,
-                      "rejected_events": 0}
+                      "rejected_events": 0, "survey_answers": 1}
+    assert [a.comment for a in db_session.scalars(select(SurveyAnswer))] == ["Lovely shop, says C2"]
+    assert count(db_session, SurveyAnswerSegment) == 1
     assert count(db_session, Profile, shop_id=shop.id) == 2  # Bob and his tombstone
     assert db_session.scalar(select(Profile).where(Profile.customer_id == "C1")) is None
     assert count(db_session, Event, customer_id="C1") == 0 and count(db_session, Event, customer_id="C2") == 2

@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 from app.clock import utcnow
-from app.settings_ui.dashboard import resolve_period
+from app.settings_ui.period import resolve_period
 from tests.helpers.rules import make_rule
 from tests.helpers.stats_history import build_history
 

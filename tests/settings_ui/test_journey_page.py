@@ -3,51 +3,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 from app.clock import utcnow
-from app.ingest.events import ingest_batch
-from app.ingest.orders import OrderData, store_new_orders
 from app.journey.moves import stage_moves
-from app.models import Profile
 from tests.helpers.events import event
-from tests.helpers.stats_history import profile_of
-
-
-def track(db_session, shop, at, *events):
-    ingest_batch(db_session, shop.id, [dict(e, ts=at.isoformat()) for e in events], sent_at=None, received_at=at)
-    db_session.commit()
-
-
-def buy(db_session, shop, profile_id, at, total="25.00"):
-    store_new_orders(db_session, shop.id, [OrderData(f"O-{profile_id}-{at.timestamp()}", at, None, profile_id, total=Decimal(total))], "import")
-    db_session.commit()
-
-
-def customer(db_session, shop, name, first_seen):
-    profile = Profile(shop_id=shop.id, customer_id=name, first_seen_at=first_seen, last_seen_at=first_seen, session_count=0)
-    db_session.add(profile)
-    db_session.commit()
-    return profile
-
-
-def build_week(db_session, shop, now):
-    """One shopper per kind of move (the letters name them)."""
-    ago = lambda **kw: now - timedelta(**kw)  # noqa: E731
-    track(db_session, shop, ago(days=10), *[event("page_view", v) for v in ("a", "b", "c", "h")],
-          event("add_to_cart", "c", product_id="P1"), event("add_to_cart", "h", product_id="P1", props={"quantity": 2}))
-    track(db_session, shop, ago(days=9), event("remove_from_cart", "h", product_id="P1", props={"quantity": 2}))
-    track(db_session, shop, ago(days=2), event("page_view", "b"))
-    track(db_session, shop, ago(days=1), event("page_view", "d"))
-    buy(db_session, shop, profile_of(db_session, shop, "c"), ago(days=1))
-    loyal_lapsed = customer(db_session, shop, "E", ago(days=400))
-    for n in range(3):
-        buy(db_session, shop, loyal_lapsed.id, ago(days=300 - n))
-    lapsing = customer(db_session, shop, "F", ago(days=125))
-    buy(db_session, shop, lapsing.id, ago(days=125))
-    tombstone = customer(db_session, shop, "G", ago(days=30))
-    tombstone.merged_into_id = loyal_lapsed.id
-    db_session.commit()
+from tests.helpers.journey import build_week, track
 
 
 def test_stage_moves_rebuild_the_stage_a_week_ago(db_session, make_shop):
@@ -71,6 +31,10 @@ def test_stage_moves_rebuild_the_stage_a_week_ago(db_session, make_shop):
     assert moves.now_counts()["lapsed"] == 2 and sum(moves.now_counts().values()) == 7
 
 
+def week_ago(now) -> str:
+    return (now - timedelta(days=7)).date().isoformat()
+
+
 def test_the_journey_page_shows_counts_and_the_move_matrix(signed_in, db_session, make_shop):
     now = utcnow()
     build_week(db_session, signed_in.shop, now)
@@ -78,18 +42,19 @@ def test_the_journey_page_shows_counts_and_the_move_matrix(signed_in, db_session
     build_week(db_session, other, now)
     track(db_session, other, now - timedelta(hours=1), *[event("page_view", f"x{n}") for n in range(5)])
 
-    response = signed_in.get("/settings/journey")
+    response = signed_in.get(f"/settings/journey?from={week_ago(now)}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'style="' not in html
     counts = dict(re.findall(r'id="now-(\w+)">([\d,]+)<', html))
     assert counts == {"new_visitor": "2", "returning_browser": "2", "cart_builder": "0", "first_time_buyer": "1", "loyal": "0", "lapsed": "2"}
     cell = lambda before, after: re.search(  # noqa: E731
-        rf'<td class="num([^"]*)" data-from="{before}" data-to="{after}">([^<]+)</td>', html).groups()
+        rf'<td class="num([^"]*)" data-from="{before}" data-to="{after}">(?:<a href="[^"]+">)?([^<]+)<', html).groups()
     assert cell("cart_builder", "first_time_buyer") == (" moved", "1")
     assert cell("lapsed", "lapsed") == (" stayed", "1")
     assert cell("loyal", "loyal") == (" stayed", "·")
     assert cell("new", "new_visitor") == (" moved", "1")
     assert "Not seen yet" in html and "lapsed after 120 days" in html
+    assert html.count('class="chart sankey sankey-wide"') == 1 and html.count('class="chart sankey sankey-narrow"') == 1
 
 
 def test_thresholds_come_from_the_shop_settings(signed_in, db_session):

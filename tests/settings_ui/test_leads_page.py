@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from app.clock import utcnow
 from app.models import Lead
-from app.settings_ui.leads_page import csv_safe
+from app.settings_ui.csv_export import csv_safe
 from tests.helpers.rules import make_rule
 
 

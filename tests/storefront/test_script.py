@@ -62,3 +62,16 @@ def test_public_base_url_overrides_the_request_host(app, make_shop):
     app.config["PUBLIC_BASE_URL"] = "https://p13n.example.com"
     body = app.test_client().get(f"/s/{shop.public_key}.js").get_data(as_text=True)
     assert inlined_config(body)["api"] == "https://p13n.example.com"
+
+
+def test_the_survey_chunk_is_served_like_the_script_and_nothing_else_is(client):
+    plain = client.get("/s/chunks/survey.js", headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and plain.headers["Content-Type"] == "application/javascript; charset=utf-8"
+    assert "p13n('survey'" in plain.get_data(as_text=True) and "public" in plain.headers["Cache-Control"]
+    zipped = client.get("/s/chunks/survey.js", headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert client.get("/s/chunks/survey.js", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    for name in ("nope", "Survey", "survey1", "..survey"):
+        missing = client.get(f"/s/chunks/{name}.js")
+        assert missing.status_code == 404 and missing.get_data(as_text=True).startswith("/*"), name
+    assert client.get("/s/chunks/..%2Fp13n.js").status_code == 404

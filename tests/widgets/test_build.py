@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from widgets.build import CONFIG_TOKEN, OUTPUT, SOURCE_FILES, SRC_DIR, build_bundle
+from widgets.build import CHUNK_PROLOGUE, CHUNKS, CHUNKS_DIR, CONFIG_TOKEN, OUTPUT, SOURCE_FILES, SRC_DIR, build_bundle, build_chunk
 
 GZIP_BUDGET_BYTES = 10 * 1024
 
@@ -26,8 +26,18 @@ def test_the_build_is_deterministic(bundle):
     assert build_bundle() == bundle
 
 
-def test_every_source_file_is_in_the_build():
-    assert sorted(SOURCE_FILES) == sorted(path.name for path in SRC_DIR.glob("*.js"))
+def test_every_source_file_is_in_the_build_once():
+    chunk_files = [name for files in CHUNKS.values() for name in files]
+    assert sorted(SOURCE_FILES + chunk_files) == sorted(path.name for path in SRC_DIR.glob("*.js"))
+
+
+@pytest.mark.parametrize("name", sorted(CHUNKS))
+def test_each_committed_chunk_is_what_its_sources_build_and_runs_only_beside_the_script(name):
+    chunk = build_chunk(name)
+    assert (CHUNKS_DIR / f"{name}.js").read_text(encoding="utf-8") == chunk, "run `python widgets/build.py` and commit the result"
+    assert CHUNK_PROLOGUE.strip() in chunk and CONFIG_TOKEN not in chunk
+    for construct in ("eval(", "new Function", "document.write", "innerHTML"):
+        assert construct not in chunk
 
 
 def test_the_config_token_appears_exactly_once(bundle):

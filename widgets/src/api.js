@@ -10,6 +10,7 @@ function command(name, a, b) {
   else if (name == 'purchase') track('purchase', a);
   else if (name == 'flush') flush();
   else if (name == 'consent') setConsent(a);
+  else if (name == 'survey') surveyReady(a); // the survey chunk, once loaded
   else debug('unknown command: ' + name);
 }
 

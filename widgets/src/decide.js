@@ -33,7 +33,7 @@ function render(answer, product) {
   vars['product.price'] = product.price != null ? money(product.price, product.currency) : '';
   (answer.blocks || []).forEach(safe(function (block) { renderBlock(block, vars); }));
   (answer.sliders || []).forEach(safe(renderSlider));
-  armPopup(answer.popups || []);
+  armPopups(answer.popups || []); // chunks.js: with the survey form first, if one is a survey
 }
 
 // Widget events carry the decision they came from, for attribution.

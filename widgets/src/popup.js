@@ -98,6 +98,7 @@ function openPopup(popup) {
   if (content.body) dialog.appendChild(el('p', null, content.body));
   if (content.coupon) dialog.appendChild(couponRow(popup, content.coupon));
   if (content.email_capture) dialog.appendChild(emailForm(popup, content));
+  if (content.survey) dialog.appendChild(surveyForm(popup, content.survey, root)); // chunks.js, survey.js
   backdrop.appendChild(dialog);
   root.appendChild(backdrop);
 

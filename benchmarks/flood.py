@@ -35,7 +35,7 @@ from app import migrate  # noqa: E402
 from app.config import normalize_database_url  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.models import Lead, Profile, Rule  # noqa: E402
-from app.secret_box import IDENTITY_SECRETS, box_for
+from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 
 CONCURRENCY = 8
@@ -49,7 +49,7 @@ def prepared_database(url: str) -> tuple[str, str, int]:
             connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(url)
     with Session(engine) as session:
-        shop, secret = create_shop(session, "Flooded shop", None, settings={"holdout_percent": 0}, box=box_for(app, IDENTITY_SECRETS))
+        shop, secret = create_shop(session, "Flooded shop", None, settings={"holdout_percent": 0}, box=box_for("flood", IDENTITY_SECRETS))  # the servers run with SECRET_KEY=flood
         rule = Rule(shop_id=shop.id, kind="popup", name="Exit offer", enabled=True, priority=1, content={"headline": "Wait!"},
                     targeting={}, frequency={})
         session.add(rule)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import jobs
+from app.jobs.kinds import SHOPIFY_CONNECT_PIXEL, SHOPIFY_REGISTER_WEBHOOKS, SHOPIFY_SYNC
 from app.models import Shop, ShopifyInstall
 from app.shops import create_shop
 
@@ -14,6 +16,14 @@ def install_by_domain(session: Session, shop_domain: str) -> ShopifyInstall | No
 
 def install_of_shop(session: Session, shop_id: int) -> ShopifyInstall | None:
     return session.scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == shop_id))
+
+
+def active_install(session: Session, shop_domain: str) -> ShopifyInstall | None:
+    """The install of that store if the app is installed there now and we hold its token."""
+    install = install_by_domain(session, shop_domain)
+    if install is None or install.uninstalled_at is not None or not install.access_token_encrypted:
+        return None
+    return install
 
 
 def shop_for_domain(session: Session, shop_domain: str) -> Shop | None:
@@ -38,4 +48,18 @@ def record_install(session: Session, shop_domain: str, token_encrypted: str, sco
     install.scopes = scopes
     install.uninstalled_at = None
     session.flush()
+    return shop, install
+
+
+def complete_install(session: Session, shop_domain: str, token_encrypted: str, scopes: str | None,
+                     base_url: str) -> tuple[Shop, ShopifyInstall]:
+    """What every install does, whether the token came from the OAuth callback or a token exchange.
+
+    The shop and its install are recorded with the (encrypted) token, then the webhooks are registered,
+    the Web Pixel connected and a first sync run, as jobs. `base_url`: where Shopify reaches us. The caller commits.
+    """
+    shop, install = record_install(session, shop_domain, token_encrypted, scopes)
+    jobs.enqueue(session, SHOPIFY_REGISTER_WEBHOOKS, {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
+    jobs.enqueue(session, SHOPIFY_CONNECT_PIXEL, {"backend_url": base_url}, shop_id=shop.id)
+    jobs.enqueue(session, SHOPIFY_SYNC, shop_id=shop.id)
     return shop, install

@@ -17,12 +17,11 @@ import requests
 from flask import current_app, redirect, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app import db, jobs
-from app.jobs.kinds import SHOPIFY_CONNECT_PIXEL, SHOPIFY_REGISTER_WEBHOOKS, SHOPIFY_SYNC
+from app import db
 from app.merchant_auth.sessions import sign_in
 from app.shopify import settings, token_crypto
 from app.shopify.blueprint import blueprint
-from app.shopify.installs import record_install
+from app.shopify.installs import complete_install
 from app.shopify.signatures import is_shop_domain, params_from_multidict, query_is_authentic
 
 log = logging.getLogger(__name__)
@@ -139,11 +138,7 @@ def callback():
 
     session = db.session()
     token = token_crypto.encrypt(current_app, granted["access_token"])
-    shop, install = record_install(session, shop_domain, token, granted.get("scope"))
-    base_url = settings.public_base_url()
-    jobs.enqueue(session, SHOPIFY_REGISTER_WEBHOOKS, {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
-    jobs.enqueue(session, SHOPIFY_CONNECT_PIXEL, {"backend_url": base_url}, shop_id=shop.id)
-    jobs.enqueue(session, SHOPIFY_SYNC, shop_id=shop.id)
+    shop, _install = complete_install(session, shop_domain, token, granted.get("scope"), settings.public_base_url())
     session.commit()
     sign_in(shop, None, via="shopify")
     response = redirect("/settings/install")

@@ -11,9 +11,7 @@ from sqlalchemy import func, select
 from app.models import Job, Shop, ShopifyInstall
 from app.shopify import token_crypto
 from app.shopify.oauth import STATE_COOKIE
-from tests.helpers.shopify import API_KEY, DOMAIN, GRAPHQL_URL, callback_params, signed_query, theme_answer
-
-TOKEN_URL = f"https://{DOMAIN}/admin/oauth/access_token"
+from tests.helpers.shopify import API_KEY, DOMAIN, GRAPHQL_URL, TOKEN_URL, callback_params, signed_query, theme_answer
 
 
 def start_install(client) -> str:

@@ -40,3 +40,13 @@ def test_the_pixel_extension_declares_the_settings_the_server_fills_in():
 
 def test_the_theme_extension_is_a_theme_extension():
     assert toml("extensions/p13n-embed/shopify.extension.toml")["type"] == "theme"
+
+
+def test_the_app_opens_embedded_in_the_admin_with_a_shopify_managed_install():
+    app = toml("shopify.app.toml")
+    assert app["embedded"] is True
+    # The admin maps its own paths onto this origin (/apps/p13n/settings/rules -> /settings/rules): the root.
+    assert app["application_url"] == "https://YOUR-P13N-HOST/"
+    assert app["access_scopes"]["use_legacy_install_flow"] is False
+    # The OAuth redirect flow stays for installs started outside the admin.
+    assert app["auth"]["redirect_urls"] == ["https://YOUR-P13N-HOST/shopify/callback"]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Shop
 from app.shopify import session_tokens, settings, token_crypto, token_exchange
+from app.shopify.access_tokens import Grant
 from app.shopify.installs import active_install, complete_install
 from app.shopify.session_tokens import InvalidSessionToken, SessionToken
 
@@ -72,9 +73,17 @@ def from_bearer(session: Session, raw: str) -> EmbeddedSession:
 
 
 def from_document(session: Session, raw: str, base_url: str) -> EmbeddedSession:
-    """Page loads: as fetch calls, except that a shop without our access token gets one by token exchange."""
+    """Page loads: as fetch calls, except that a shop without a usable access token gets one by token exchange.
+
+    Usable: stored and still readable (a changed SECRET_KEY or SHOPIFY_TOKEN_KEY makes stored tokens
+    unreadable; the merchant opening the app then replaces theirs).
+    """
     token = verified(raw)
-    shop = installed_shop(session, token.shop_domain) or _install_by_token_exchange(session, token, base_url)
+    install = active_install(session, token.shop_domain)
+    if install is not None and token_crypto.is_readable(current_app._get_current_object(), install.access_token_encrypted):
+        shop = session.get(Shop, install.shop_id)
+    else:
+        shop = _install_by_token_exchange(session, token, base_url)
     return EmbeddedSession(shop=shop, token=token, via="document")
 
 
@@ -82,13 +91,13 @@ def _install_by_token_exchange(session: Session, token: SessionToken, base_url: 
     config = settings.current()
     try:
         granted = token_exchange.exchange(token.shop_domain, config.api_key, config.api_secret, token.raw)
-    except token_exchange.TokenExchangeFailed as error:
+    except token_exchange.TokenRequestFailed as error:
         log.warning("token exchange for %s failed: %s", token.shop_domain, error.message)
         raise NotSignedIn(f"Shopify did not give this app access to {token.shop_domain}: {error.message}", retry=error.retry,
                           status=401 if error.retry else 502) from None
-    encrypted = token_crypto.encrypt(current_app._get_current_object(), granted["access_token"])
     try:
-        shop, _install = complete_install(session, token.shop_domain, encrypted, granted.get("scope"), base_url)
+        shop, _install = complete_install(session, current_app._get_current_object(), token.shop_domain,
+                                          Grant.from_answer(granted), base_url)
         session.commit()
     except IntegrityError:
         # Another request of the same merchant completed the install at the same moment: use theirs.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import os
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -50,3 +50,14 @@ def encrypt(app_or_secret, token: str) -> str:
 def decrypt(app_or_secret, encrypted: str) -> str:
     """The plain token; raises cryptography.fernet.InvalidToken if the key changed or the value was altered."""
     return _fernet(app_or_secret).decrypt(encrypted.encode()).decode()
+
+
+def is_readable(app_or_secret, encrypted: str | None) -> bool:
+    """Whether the stored token can still be decrypted (not after SECRET_KEY or SHOPIFY_TOKEN_KEY changed)."""
+    if not encrypted:
+        return False
+    try:
+        decrypt(app_or_secret, encrypted)
+    except InvalidToken:
+        return False
+    return True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,12 +10,15 @@ import requests
 import responses
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.models import Job, Shop, ShopifyInstall
 from app.shopify import token_crypto, token_exchange
 from tests.helpers.shopify import API_KEY, API_SECRET, DOMAIN, TOKEN_URL, embedded_query, session_token
 
-# Shopify's answer for an offline token (shopify.dev, "Exchange a session token for an access token").
-GRANTED = {"access_token": "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", "scope": "read_products,read_customers,read_orders"}
+# Shopify's answer for an expiring offline token (shopify.dev, "Exchange a session token for an access token",
+# "Offline access tokens"): an hour for the access token, and a refresh token.
+GRANTED = {"access_token": "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", "scope": "read_products,read_customers,read_orders",
+           "expires_in": 3600, "refresh_token": "shprt_5b2a1c5e1d4f4e0f8a1b7c3d9e6f0a21", "refresh_token_expires_in": 7776000}
 
 
 def nothing_installed(db_session) -> bool:
@@ -43,12 +47,15 @@ def test_the_first_open_exchanges_the_session_token_and_completes_the_install(sh
         "client_id": API_KEY, "client_secret": API_SECRET,
         "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
         "subject_token": token, "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
-        "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token",
+        "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token", "expiring": "1",
     }
     install = db_session.scalar(select(ShopifyInstall))
     assert install.shop_domain == DOMAIN and install.scopes == GRANTED["scope"] and install.uninstalled_at is None
     assert GRANTED["access_token"] not in install.access_token_encrypted
     assert token_crypto.decrypt(shopify_app, install.access_token_encrypted) == GRANTED["access_token"]
+    assert token_crypto.decrypt(shopify_app, install.refresh_token_encrypted) == GRANTED["refresh_token"]
+    assert timedelta(minutes=59) < install.access_token_expires_at - utcnow() <= timedelta(hours=1)
+    assert timedelta(days=89) < install.refresh_token_expires_at - utcnow() <= timedelta(days=90)
     assert db_session.get(Shop, install.shop_id).domain == DOMAIN
     # The same work as after the OAuth callback.
     assert sorted(job.kind for job in db_session.scalars(select(Job))) == [
@@ -83,6 +90,17 @@ def test_reopening_after_an_uninstall_reinstalls_into_the_same_shop(shopify_app,
     install = db_session.scalar(select(ShopifyInstall))
     assert install.shop_id == shop.id and install.uninstalled_at is None
     assert db_session.scalar(select(func.count()).select_from(Shop)) == 1
+
+
+@responses.activate
+def test_a_stored_token_that_cannot_be_read_any_more_is_replaced(shopify_app, client, db_session, installed):
+    _shop, install = installed
+    install.access_token_encrypted = token_crypto.encrypt("a SECRET_KEY since replaced", "shpat_old")
+    db_session.commit()
+    responses.post(TOKEN_URL, json=GRANTED)
+    assert client.get("/settings/dashboard", query_string=embedded_query(session_token())).status_code == 200
+    db_session.expire_all()
+    assert token_crypto.decrypt(shopify_app, db_session.scalar(select(ShopifyInstall)).access_token_encrypted) == GRANTED["access_token"]
 
 
 @responses.activate

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jwt
 
+from app.shopify import app_proxy
 from app.shopify.signatures import query_hmac, webhook_hmac
 
 API_KEY = "test-api-key"
@@ -94,3 +95,20 @@ def embedded_query(token: str | None = None, shop: str = DOMAIN, **extra) -> dic
     params = {"embedded": "1", "host": HOST, "locale": "en", "session": "d7c5f1e3", "shop": shop,
               "timestamp": str(int(time.time())), **({"id_token": token} if token else {}), **extra}
     return signed_query(params)
+
+
+# Shopify's documented App Proxy request (shopify.dev, "Authenticate app proxies"): shared secret `hush`, the shopper
+# asked for /apps/awesome_reviews/extra/path/components?extra=1&extra=2, and Shopify forwarded it with this query.
+DOCUMENTED_PROXY_SECRET = "hush"
+DOCUMENTED_PROXY_QUERY = (
+    "extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews"
+    "&timestamp=1317327555&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb"
+)
+
+
+def proxy_query(customer_id: str | None = "7362", shop: str = DOMAIN, timestamp: int | None = None,
+                secret: str = API_SECRET, **extra) -> dict:
+    """The query Shopify adds when it forwards a storefront request to our App Proxy, signed as Shopify signs it."""
+    params = {"shop": shop, "logged_in_customer_id": customer_id or "", "path_prefix": "/apps/p13n",
+              "timestamp": str(int(time.time()) if timestamp is None else timestamp), **extra}
+    return {**params, "signature": app_proxy.signature(secret, params)}

@@ -8,7 +8,7 @@ from pathlib import Path
 from app.config import SHOPIFY_DEFAULT_API_VERSION, SHOPIFY_DEFAULT_SCOPES
 from app.shopify.web_pixel import pixel_settings
 from app.shopify.webhook_topics import SUBSCRIBED_TOPICS
-from tests.shopify.liquid_blocks import schema
+from tests.helpers.liquid_blocks import schema
 
 APP_DIR = Path(__file__).resolve().parents[2] / "shopify_app"
 

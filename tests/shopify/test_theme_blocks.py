@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shopify.liquid_blocks import BLOCKS_DIR, render, schema
+from tests.helpers.liquid_blocks import BLOCKS_DIR, render, schema
 
 DOM_JS = Path(__file__).resolve().parents[2] / "widgets" / "src" / "dom.js"
 SETTING_TYPES = {"text", "textarea", "number", "range", "checkbox", "select", "radio", "color", "url", "product", "collection"}

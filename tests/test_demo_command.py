@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -33,13 +34,19 @@ def start_demo(database: Path, port: int, log: Path) -> tuple[subprocess.Popen, 
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log_file, text=True,
         )
     printed = {}
-    deadline = time.monotonic() + 600
-    while "public_key" not in printed and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        key, _, value = line.strip().partition(": ")
-        printed[key] = value
+    # readline blocks through the first training, so a deadline checked between lines would
+    # give up on lines already printed; a watchdog ends a demo that never gets there instead.
+    watchdog = threading.Timer(1200, process.kill)
+    watchdog.start()
+    try:
+        while "public_key" not in printed:
+            line = process.stdout.readline()
+            if not line:
+                break
+            key, _, value = line.strip().partition(": ")
+            printed[key] = value
+    finally:
+        watchdog.cancel()
     return process, printed
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from app import db
+from app.commands.progress import row_progress
 from app.commands.schema import ensure_schema, resolve_shop
 from app.importers import events as event_import
 from app.importers import orders as order_import
@@ -32,8 +33,8 @@ def _import_command(name: str, module, help_text: str):
             raise click.ClickException(str(error)) from None
         importer = getattr(module, name.replace("-", "_"))
         try:
-            with click.progressbar(length=len(rows), label=f"{name} {file.name}", file=sys.stderr) as bar:
-                report = importer(session, shop.id, rows, on_progress=bar.update)
+            with row_progress(f"{name} {file.name}", len(rows)) as advance:
+                report = importer(session, shop.id, rows, on_progress=advance)
             session.commit()
         except Exception:
             session.rollback()  # all or nothing: no half-written import

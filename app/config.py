@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from limits import parse_many
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -11,6 +13,19 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"
 # The newest stable GraphQL Admin API version (Shopify releases one each quarter).
 SHOPIFY_DEFAULT_API_VERSION = "2026-10"
+
+# Abuse limits on the public endpoints, per shop key and client address (see README "Configuration").
+# Sized so that a brisk shopper (a page a second: the script, a decision, two event batches, a slider)
+# never meets them, while one address flooding a shop does: 600 lead posts in 10 s store 5.
+DEFAULT_RATE_LIMITS = {
+    "RATE_LIMIT_EVENTS": "300/minute",
+    "RATE_LIMIT_DECIDE": "120/minute",
+    "RATE_LIMIT_RECOMMENDATIONS": "240/minute",
+    "RATE_LIMIT_SCRIPT": "300/minute",
+    "RATE_LIMIT_LEADS": "5/minute;20/hour",
+    # New profiles (first-seen visitor ids) one address may create; a browser creates one.
+    "RATE_LIMIT_NEW_VISITORS": "30/minute;300/hour",
+}
 
 
 def normalize_database_url(url: str) -> str:
@@ -39,8 +54,8 @@ def from_environment() -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Header a CDN or proxy sets with the shopper's country (Cloudflare's by default).
         "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
-        # Redis, shared by every machine that serves: the task queue (and what else several machines
-        # must agree on). Unset: the embedded default, SQLite and memory alone.
+        # Redis, shared by every machine that serves: the task queue and the abuse limits' counters, so
+        # every instance counts the same client. Unset: the embedded default, SQLite and memory alone.
         "REDIS_URL": env.get("REDIS_URL", ""),
         # Where background tasks wait (app/tasks.py): "" picks Redis with REDIS_URL, else a SQLite file
         # beside the SQLite database; tests set "memory" (tasks wait until run) or "immediate".
@@ -65,8 +80,25 @@ def from_environment() -> dict:
         "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
         "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or SHOPIFY_DEFAULT_SCOPES,
         "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or SHOPIFY_DEFAULT_API_VERSION,
+        "RATE_LIMITS_ENABLED": env.get("RATE_LIMITS_ENABLED", "1") not in ("0", "false", "no"),
+        **{name: _rate_limit(env, name, default) for name, default in DEFAULT_RATE_LIMITS.items()},
+        # Bounds on waiting for PostgreSQL, so that an outage answers 503 at once instead of hanging:
+        # connecting, and waiting for a free connection of the pool.
+        "DATABASE_CONNECT_TIMEOUT": _positive_float(env, "DATABASE_CONNECT_TIMEOUT", 2.0),
+        "DATABASE_POOL_TIMEOUT": _positive_float(env, "DATABASE_POOL_TIMEOUT", 2.0),
+        # Longest statement, in seconds (0: none). Set it on web processes; workers run long statements.
+        "DATABASE_STATEMENT_TIMEOUT": _count(env, "DATABASE_STATEMENT_TIMEOUT", 0),
     }
 
+
+def _rate_limit(env, name: str, default: str) -> str:
+    """A limit in flask-limiter's notation ("300/minute", "5/minute;20/hour"), checked at start-up."""
+    raw = env.get(name) or default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a rate limit such as 300/minute or 5/minute;20/hour, got {raw!r}") from None
+    return raw
 
 
 def _count(env, name: str, default: int) -> int:
@@ -85,7 +117,7 @@ def _positive_float(env, name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number of hours, got {raw!r}") from None
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {raw!r}")
     return value

@@ -6,10 +6,11 @@ session handling without a Flask app in the middle.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Insert, MetaData, create_engine, event, insert
+from sqlalchemy import Insert, MetaData, create_engine, event, exc, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -26,12 +27,26 @@ NAMING_CONVENTION = {
 }
 
 
+# The database cannot be reached or used right now (stopped, restarting, unreachable, no free
+# connection): worth a retry later, not a bug. The web app answers these 503 with Retry-After.
+UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; nothing connects until first use."""
+def make_engine(
+    url: str, *, connect_timeout: float = 2.0, pool_timeout: float = 2.0, statement_timeout: float = 0, **kwargs
+) -> Engine:
+    """Create an engine; nothing connects until first use.
+
+    On PostgreSQL every wait is bounded, so an outage is an error at once
+    rather than a hung request: connecting (``connect_timeout``; libpq's
+    minimum is 2 s), a free pooled connection (``pool_timeout``), and, if
+    given, each statement (``statement_timeout``). ``pool_pre_ping`` finds
+    connections a restart has killed, so the app recovers by itself.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
@@ -39,7 +54,11 @@ def make_engine(url: str, **kwargs) -> Engine:
     # psycopg prepares a statement after five runs; our hot statements carry
     # variable-length IN lists and executemany batches, whose server-side
     # prepared plans measured 2x slower than plain execution (benchmarks/ingest.py).
-    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None}, **kwargs)
+    connect_args = {"prepare_threshold": None, "connect_timeout": max(2, math.ceil(connect_timeout))}
+    if statement_timeout:
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
+    kwargs.setdefault("pool_timeout", pool_timeout)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -64,13 +83,19 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The engine and session factory an app owns."""
 
-    def __init__(self, url: str):
-        self.engine = make_engine(url)
+    def __init__(self, url: str, **timeouts: float):
+        self.engine = make_engine(url, **timeouts)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["p13n.db"] = Database(app.config["DATABASE_URL"])
+    config = app.config
+    app.extensions["p13n.db"] = Database(
+        config["DATABASE_URL"],
+        connect_timeout=config.get("DATABASE_CONNECT_TIMEOUT", 2.0),
+        pool_timeout=config.get("DATABASE_POOL_TIMEOUT", 2.0),
+        statement_timeout=config.get("DATABASE_STATEMENT_TIMEOUT", 0),
+    )
     app.teardown_appcontext(_close_session)
 
 
@@ -101,10 +126,17 @@ def insert_ignoring_conflicts(session: Session, model, unique_columns: list[str]
     """
     # The Core table, not the ORM entity: ORM bulk inserts with RETURNING ask
     # for ordered results, which PostgreSQL then runs one row at a time.
-    table = model.__table__
+    statement = dialect_insert(session, model.__table__)
+    if hasattr(statement, "on_conflict_do_nothing"):
+        return statement.on_conflict_do_nothing(index_elements=unique_columns)
+    return statement
+
+
+def dialect_insert(session: Session, table) -> Insert:
+    """The backend's own INSERT, with its ON CONFLICT clauses (PostgreSQL and SQLite alike)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+        return postgresql_insert(table)
     if dialect == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=unique_columns)
+        return sqlite_insert(table)
     return insert(table)

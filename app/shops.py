@@ -1,9 +1,11 @@
-"""Creating shops. A shop's secret key is returned once and only its hash is kept."""
+"""Creating shops. A shop's secret key is returned once and only its hash is kept; its identity secret is kept encrypted."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app import identity_secrets
 from app.models import Shop
+from app.secret_box import SecretBox
 
 
 def create_shop(
@@ -13,7 +15,11 @@ def create_shop(
     currency: str = "USD",
     locale: str = "en",
     settings: dict | None = None,
+    *,
+    box: SecretBox,
 ) -> tuple[Shop, str]:
+    """The new shop and its secret key (shown once). ``box`` encrypts the shop's identity secret
+    (``secret_box.box_for(app, IDENTITY_SECRETS)``), which identity_secrets.current_secret reads back."""
     secret_key = Shop.new_secret_key()
     shop = Shop(
         name=name,
@@ -24,6 +30,7 @@ def create_shop(
         settings=settings or {},
     )
     shop.set_secret_key(secret_key)
+    identity_secrets.issue(shop, box)
     session.add(shop)
     session.flush()
     return shop, secret_key

@@ -24,11 +24,14 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flask import current_app  # noqa: E402
+
 from app import db, migrate  # noqa: E402
 from app.factory import create_app  # noqa: E402
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders  # noqa: E402
 from app.models import Experiment, Product, Profile, Rule, VisitorId  # noqa: E402
 from app.schemas.rules import RuleSchema  # noqa: E402
+from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
@@ -58,7 +61,7 @@ def seed(app, profiles: int) -> tuple[str, list[str]]:
     schema = RuleSchema()
     with app.app_context():
         session = db.session()
-        shop, _ = create_shop(session, "bench", None, settings={"holdout_percent": 5})
+        shop, _ = create_shop(session, "bench", None, settings={"holdout_percent": 5}, box=box_for(current_app, IDENTITY_SECRETS))
         session.execute(insert(Product.__table__), [
             {"shop_id": shop.id, "external_id": f"P{n}", "title": f"Product {n}", "price": 5, "tags": [], "in_stock": True,
              "created_at": now, "updated_at": now} for n in range(2000)

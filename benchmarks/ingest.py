@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import logging  # noqa: E402
 
+from flask import current_app  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from app import db, migrate  # noqa: E402
@@ -31,6 +32,7 @@ from app.config import normalize_database_url  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.factory import create_app  # noqa: E402
 from app.models import Event, Profile  # noqa: E402
+from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
@@ -101,7 +103,7 @@ def run_backend(label: str, url: str, total: int, visitors: int) -> None:
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
-        shop, _ = create_shop(db.session(), f"bench {label}", None)
+        shop, _ = create_shop(db.session(), f"bench {label}", None, box=box_for(current_app, IDENTITY_SECRETS))
         db.session().commit()
         public_key, shop_id = shop.public_key, shop.id
     batches = make_batches(total, visitors, datetime.now(UTC) - timedelta(hours=1))

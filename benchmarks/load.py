@@ -39,8 +39,10 @@ from app.config import normalize_database_url  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.demo.seed import seed_demo  # noqa: E402
 from app.factory import create_app  # noqa: E402
+from app.identity_secrets import current_secret  # noqa: E402
 from app.models import Order, Profile  # noqa: E402
 from app.recommender.training.train_shop import train_shop  # noqa: E402
+from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from benchmarks.identify import identify_events  # noqa: E402
 
 HOME = "https://demo-store.localhost/store/"
@@ -97,7 +99,9 @@ def prepare(url: str, model_dir: Path, customers: int) -> tuple[str, list[str]]:
     with app.app_context():
         session = db.session()
         started = time.perf_counter()
-        shop = seed_demo(session).shop
+        box = box_for(app, IDENTITY_SECRETS)
+        shop = seed_demo(session, box).shop
+        identity_secret = current_secret(shop, box)
         print(f"seeded the demo shop in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         started = time.perf_counter()
         train_shop(session, shop.id, model_dir)
@@ -112,7 +116,7 @@ def prepare(url: str, model_dir: Path, customers: int) -> tuple[str, list[str]]:
     visitors = []
     for start in range(0, len(customer_ids), 100):
         chunk = customer_ids[start : start + 100]
-        events, chunk_visitors = identify_events(app, key, chunk)
+        events, chunk_visitors = identify_events(identity_secret, chunk)
         response = client.post("/v1/events", json={"key": key, "events": events})
         assert response.status_code in (200, 202), response.get_data(as_text=True)
         visitors += chunk_visitors

@@ -27,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flask import current_app  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from app import db, migrate  # noqa: E402
@@ -35,6 +36,7 @@ from app.models import ModelVersion, Product, Profile, VisitorId  # noqa: E402
 from app.recommender.serving import embeddings as model  # noqa: E402
 from app.recommender.serving.users import user_key  # noqa: E402
 from app.recommender.training import artifacts, baskets  # noqa: E402
+from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
@@ -93,7 +95,7 @@ def demo_catalog(tmp: Path, requests: int) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MODEL_DIR": str(tmp / "models")})
     with app.app_context():
         session = db.session()
-        shop = seed_demo(session).shop
+        shop = seed_demo(session, box_for(current_app, IDENTITY_SECRETS)).shop
         version = train_shop(session, shop.id, tmp / "models")
         emb = model.load(version.artifact_path)
         known = [(profile_id, f"bench-{profile_id}") for profile_id in session.scalars(
@@ -119,7 +121,7 @@ def synthetic(tmp: Path, requests: int, n_items: int, n_users: int, dim: int = 4
     now = datetime.now(UTC)
     with app.app_context():
         session = db.session()
-        shop, _ = create_shop(session, "synthetic", None)
+        shop, _ = create_shop(session, "synthetic", None, box=box_for(current_app, IDENTITY_SECRETS))
         session.execute(insert(Product.__table__), [
             {"shop_id": shop.id, "external_id": f"I{n}", "title": f"Item {n}", "price": 1, "tags": [], "in_stock": True,
              "created_at": now, "updated_at": now}

@@ -26,10 +26,13 @@ from flask import Flask, request
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flask import current_app  # noqa: E402
+
 from app import db, migrate  # noqa: E402
 from app.factory import create_app  # noqa: E402
 from app.models import Product, ShopifyInstall  # noqa: E402
 from app.runner import run_pending  # noqa: E402
+from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
@@ -87,7 +90,7 @@ def main() -> None:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "SHOPIFY_API_KEY": "key", "SHOPIFY_API_SECRET": SECRET})
         with app.app_context():
             session = db.session()
-            shop, _ = create_shop(session, "Bench", DOMAIN)
+            shop, _ = create_shop(session, "Bench", DOMAIN, box=box_for(current_app, IDENTITY_SECRETS))
             session.add(ShopifyInstall(shop_id=shop.id, shop_domain=DOMAIN, sync_state={}))
             session.commit()
 

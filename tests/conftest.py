@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+import redis
+from flask import current_app
 from sqlalchemy import text
 
 from app import db, migrate
@@ -13,6 +15,7 @@ from app.config import normalize_database_url
 from app.db import Base, make_engine
 from app.factory import create_app
 from app.recommender.serving import trending
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.stats_history import three_days_ago
 
@@ -41,7 +44,9 @@ def _reset_postgres_schema(url: str) -> None:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+    # Abuse limits off: many tests play hundreds of shoppers from one test client's address.
+    # tests/storefront/test_rate_limits.py runs apps with them on, as production does.
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "RATE_LIMITS_ENABLED": False,
                       "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists(),
                       # Tasks wait in memory until a test runs them (app.runner.run_pending), as a worker would.
                       "TASK_QUEUE": "memory"})
@@ -82,7 +87,7 @@ def db_session(app):
 @pytest.fixture
 def make_shop(db_session):
     def factory(name: str = "Shop", domain: str | None = None, currency: str = "USD", locale: str = "en", settings=None):
-        shop, secret_key = create_shop(db_session, name, domain, currency, locale, settings)
+        shop, secret_key = create_shop(db_session, name, domain, currency, locale, settings, box=box_for(current_app, IDENTITY_SECRETS))
         db_session.commit()
         return shop, secret_key
 
@@ -95,6 +100,10 @@ def redis_url() -> str:
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         pytest.skip("needs Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/N (.ci/run starts redis-server)")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis reachable at TEST_REDIS_URL={url}: {exc}")
     return url
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 from app import migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
+from app.secret_box import IDENTITY_SECRETS, box_for
 
 
 def test_single_head(database_url):
@@ -135,3 +136,28 @@ def test_0008_keeps_the_old_queues_jobs_with_one_active_per_shop_and_kind(tmp_pa
 
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=MIGRATIONS.parents[1], capture_output=True, text=True, check=True).stdout
+
+
+def test_identity_0009_gives_existing_shops_an_identity_secret_the_app_can_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "the-servers-secret")
+    monkeypatch.delenv("IDENTITY_SECRETS_KEY", raising=False)
+    url, cleanup = _empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "clv_0008")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            for shop_id in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO shops (id, name, currency, locale, public_key, secret_key_hash, settings, created_at, updated_at) "
+                    "VALUES (:id, 'S', 'USD', 'en', :pk, :hash, '{}', '2026-01-01', '2026-01-01')"), {"id": shop_id, "pk": f"pk{shop_id}", "hash": f"h{shop_id}"})
+        migrate.upgrade(url)
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT id, identity_secret_encrypted FROM shops ORDER BY id")).all()
+        secrets = [box_for("the-servers-secret", IDENTITY_SECRETS).decrypt(encrypted) for _, encrypted in stored]
+        assert all(secret.startswith("ids_") for secret in secrets) and len(set(secrets)) == 2
+        migrate.downgrade(url, "clv_0008")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM shops")).scalar() == 2, "the downgrade keeps the shops"
+        engine.dispose()
+    finally:
+        cleanup()

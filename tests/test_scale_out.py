@@ -4,7 +4,7 @@ Two app instances (gunicorn, two workers each, different ports) and one task
 worker, all against the same PostgreSQL, Redis and model directory. Tests of
 what the instances must share use the ``deployment`` fixture: every process
 gets the same DATABASE_URL and REDIS_URL, so whatever keeps its state in Redis
-(the task queue here; rate-limit counters once they live there) is shared.
+(the task queue, the abuse limits' counters) is shared.
 """
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from huey import RedisHuey
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.models import ModelVersion
+from app.models import Lead, ModelVersion
 from tests.helpers.recommender_shop import build_shop
 
 pytestmark = pytest.mark.scale_out
@@ -38,14 +39,21 @@ class Instance:
     process: subprocess.Popen
     log: Path
 
-    def request(self, method: str, path: str, secret_key: str | None = None) -> tuple[int, dict]:
+    def request(self, method: str, path: str, secret_key: str | None = None, body: dict | None = None) -> tuple[int, dict]:
+        return self.answer(method, path, secret_key, body)[:2]
+
+    def answer(self, method: str, path: str, secret_key: str | None = None, body: dict | None = None) -> tuple[int, dict, dict]:
+        """Status, JSON body and headers. A body is posted as the storefront script posts it (text/plain JSON)."""
         headers = {"Authorization": f"Bearer {secret_key}"} if secret_key else {}
-        request = urllib.request.Request(self.base + path, method=method, headers=headers, data=b"" if method == "POST" else None)
+        data = None if method != "POST" else json.dumps(body).encode() if body is not None else b""
+        if body is not None:
+            headers["Content-Type"] = "text/plain"
+        request = urllib.request.Request(self.base + path, method=method, headers=headers, data=data)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read())
+                return response.status, json.loads(response.read()), dict(response.headers)
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+            return error.code, json.loads(error.read() or b"{}"), dict(error.headers)
 
     def tail(self) -> str:
         return self.log.read_text()[-3000:]
@@ -140,3 +148,31 @@ def test_a_retrain_queued_on_one_instance_is_served_by_the_other(deployment, db_
     assert job["progress"]["message"] == f"version {version} active"
     status, after = deployment.b.request("GET", recommendations)
     assert status == 200 and after["model_version"] == version and after["strategy"] == "personalized"
+
+
+def test_abuse_limits_are_counted_once_across_both_instances(deployment, db_session, make_shop, redis_url):
+    """Lead posts from one address, alternating between the instances as a load balancer sends them.
+
+    With the production defaults (RATE_LIMIT_LEADS 5/minute): if each of the four gunicorn workers
+    counted in its own memory, each instance would store at least 5 of its 12 (10 or more in all);
+    counted once in Redis, 5 in all.
+    """
+    shop, _ = make_shop()
+    per_minute = 5
+    answers = [
+        (deployment.a if n % 2 == 0 else deployment.b).answer(
+            "POST", "/v1/leads", body={"key": shop.public_key, "email": f"flood{n}@example.com", "consent": True})
+        for n in range(24)
+    ]
+    statuses = [status for status, _, _ in answers]
+    db_session.rollback()
+    stored = db_session.scalar(select(func.count()).select_from(Lead).where(Lead.shop_id == shop.id))
+    assert set(statuses) == {200, 429} and statuses.count(200) == stored
+    # Exactly the limit; one more only if a minute boundary falls among the posts (the sliding window
+    # then weighs the earlier minute's five just under the limit).
+    assert stored in (per_minute, per_minute + 1), statuses
+    refused = [(n % 2, headers) for n, (status, _, headers) in enumerate(answers) if status == 429]
+    assert {instance for instance, _ in refused} == {0, 1}, "both instances refuse"
+    assert all(int(headers["Retry-After"]) >= 1 for _, headers in refused)
+    counters = [key.decode() for key in redis.Redis.from_url(redis_url).scan_iter(match=f"*{shop.public_key}*")]
+    assert counters and all("LIMITER/p13n/" in key for key in counters), counters

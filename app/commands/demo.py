@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from werkzeug.serving import run_simple
 
-from app import db
+from app import db, identity_secrets
 from app.clv.refresh import refresh_after_training
 from app.commands.recommender import train_with_progress
 from app.commands.schema import ensure_schema
@@ -13,6 +13,7 @@ from app.demo.seed import demo_merchant_sign_in, seed_demo
 from app.factory import create_app
 from app.recommender.serving.loaded_model import active_version
 from app.runner import start_consumer_thread
+from app.secret_box import IDENTITY_SECRETS, box_for
 
 
 @click.command("demo")
@@ -23,11 +24,14 @@ def demo(host: str, port: int) -> None:
     app = create_app({**_passed_config(), "DEMO_STORE": True})
     with app.app_context():
         ensure_schema()
-        result = seed_demo(db.session(), echo=lambda message: click.echo(message, err=True))
+        box = box_for(app, IDENTITY_SECRETS)
+        result = seed_demo(db.session(), box, echo=lambda message: click.echo(message, err=True))
         public_key = result.shop.public_key
         click.echo(f"demo shop: {result.products} products, {result.orders} orders", err=True)
         if result.secret_key:
             click.echo(f"secret_key: {result.secret_key}  (admin API; shown once)", err=True)
+            # Signs customer ids (README "Signed-in customers"); also on the settings Install page.
+            click.echo(f"identity_secret: {identity_secrets.current_secret(result.shop, box)}", err=True)
         email, password = demo_merchant_sign_in(db.session(), result.shop)
         if active_version(db.session(), result.shop.id) is None:
             click.echo("training the demo shop's recommender (about a minute, once) ...", err=True)

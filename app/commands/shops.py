@@ -7,10 +7,11 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from app import db, migrate
+from app import db, identity_secrets, migrate
 from app.commands.schema import ensure_schema, resolve_shop
 from app.merchant_auth.accounts import AccountError, create_user, set_password
 from app.models import Shop, ShopUser
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 
 
@@ -27,7 +28,11 @@ def db_upgrade() -> None:
 @click.option("--currency", default="USD", show_default=True, help="ISO 4217 code of the shop's prices.")
 @click.option("--locale", default="en", show_default=True, help="BCP 47 locale for formatting, e.g. en-GB.")
 def create_shop_command(name: str, domain: str | None, currency: str, locale: str) -> None:
-    """Create a shop and print its keys as JSON (the secret key is shown only this once)."""
+    """Create a shop and print its keys as JSON (the secret key is shown only this once).
+
+    identity_secret signs the customer ids the shop's server vouches for (README: "Signed-in customers");
+    it stays readable on the settings Install page, where it can also be rotated.
+    """
     currency = currency.upper()
     if len(currency) != 3 or not currency.isalpha():
         raise click.BadParameter(f"{currency!r} is not a three-letter currency code", param_hint="--currency")
@@ -35,9 +40,13 @@ def create_shop_command(name: str, domain: str | None, currency: str, locale: st
     session = db.session()
     if domain and session.scalar(select(Shop).where(Shop.domain == domain)):
         raise click.ClickException(f"a shop with domain {domain!r} exists already")
-    shop, secret_key = create_shop(session, name, domain, currency, locale)
+    box = box_for(current_app, IDENTITY_SECRETS)
+    shop, secret_key = create_shop(session, name, domain, currency, locale, box=box)
     session.commit()
-    click.echo(json.dumps({"shop_id": shop.id, "public_key": shop.public_key, "secret_key": secret_key}))
+    click.echo(json.dumps({
+        "shop_id": shop.id, "public_key": shop.public_key, "secret_key": secret_key,
+        "identity_secret": identity_secrets.current_secret(shop, box),
+    }))
 
 
 @click.command("create-user")

@@ -1,7 +1,6 @@
 """One decision per page view: the blocks, pop-ups and sliders this visitor sees on this page."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.decisions.caps import allowed_by_caps, widget_history
+from app.decisions.decision_ids import DecisionIds
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
@@ -41,14 +41,15 @@ class Chosen:
     variant: str | None = None
 
 
-def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
+def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
+    """The page's widgets; its ``decision_id`` is what the widgets' events must carry to count."""
     now = utcnow()
     profile = _profile(session, shop.id, request.visitor_id)
     traits = profile_traits(
         profile, now, StageThresholds.from_settings(shop.settings), cart_count=len(request.cart) if request.cart else None
     )
     decision = {
-        "decision_id": "dc_" + secrets.token_hex(6),
+        "decision_id": decision_ids.issue(shop.id, request.visitor_id, now),
         "stage": traits["stage"],
         "holdout": False,
         "preview": False,
@@ -93,6 +94,20 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
     decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
     return decision
+
+
+def decision_without_data(now) -> dict:
+    """What a page gets while the store cannot be read: no widgets and nothing personal, at once."""
+    traits = profile_traits(None, now)
+    return {
+        "decision_id": None,
+        "stage": traits["stage"],
+        "holdout": False,
+        "preview": False,
+        "degraded": True,
+        "vars": {"first_name": "", "customer_id": "", "cart_count": traits["cart_count"]},
+        "blocks": [], "popups": [], "sliders": [],
+    }
 
 
 def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: dict) -> dict:

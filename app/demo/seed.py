@@ -15,6 +15,7 @@ from app.importers import products as product_import
 from app.importers.reading import read_rows
 from app.merchant_auth.accounts import create_user, set_password
 from app.models import Order, Product, Shop, ShopUser
+from app.secret_box import SecretBox
 from app.shops import create_shop
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -40,12 +41,17 @@ def demo_shop(session: Session) -> Shop | None:
     return session.scalar(select(Shop).where(Shop.domain == DEMO_DOMAIN))
 
 
-def seed_demo(session: Session, echo: Callable[[str], None] = lambda message: None) -> SeedResult:
-    """Create the demo shop and import its catalog and order history, unless already there."""
+def seed_demo(session: Session, box: SecretBox, echo: Callable[[str], None] = lambda message: None) -> SeedResult:
+    """Create the demo shop and import its catalog and order history, unless already there.
+
+    ``box`` encrypts the new shop's identity secret (app/identity_secrets.py).
+    """
     shop = demo_shop(session)
     secret_key = None
     if shop is None:
-        shop, secret_key = create_shop(session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings=DEMO_SETTINGS)
+        shop, secret_key = create_shop(
+            session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings=DEMO_SETTINGS, box=box
+        )
         session.commit()
     if not _count(session, Product, shop.id):
         echo("importing the demo catalog ...")

@@ -5,6 +5,10 @@ database (a real merchant would have its own), but it never writes orders:
 the thank-you page embeds the order JSON and the storefront script's purchase
 event records it, as on any merchant's site.
 
+Like a merchant's server, it signs the id of the customer who "signed in" at
+checkout (customer_sig, app/identity_secrets.py) and renders it beside the id,
+so the script's identify is verified and the shopper sees their own history.
+
 The cart and a placed order live in Flask's signed session cookie. Forms carry
 no CSRF token on purpose: this is a stand-in for the merchant's shop platform,
 has no accounts, passwords or payments, and the worst a forged POST can do is
@@ -19,13 +23,14 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urljoin
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 
-from app import db
+from app import db, identity_secrets
 from app.demo.images import placeholder_svg
 from app.demo.seed import DATA_DIR, demo_shop
 from app.models import Order, OrderLine, Product
+from app.secret_box import IDENTITY_SECRETS, box_for
 
 blueprint = Blueprint(
     "demo_store", __name__, url_prefix="/store", template_folder="templates", static_folder="static"
@@ -59,7 +64,13 @@ def _load_shop():
 
 @blueprint.context_processor
 def _template_helpers():
-    return {"shop": g.get("demo_shop"), "money": money, "cart_count": sum(_cart().values())}
+    return {"shop": g.get("demo_shop"), "money": money, "cart_count": sum(_cart().values()), "customer_sig": customer_sig}
+
+
+def customer_sig(customer_id: str) -> str:
+    """What a merchant's server renders beside the signed-in customer's id: HMAC-SHA256 with the shop's identity secret."""
+    secret = identity_secrets.current_secret(g.demo_shop, box_for(current_app, IDENTITY_SECRETS))
+    return identity_secrets.sign(secret, customer_id) if secret else ""
 
 
 def money(amount, currency: str | None = None) -> str:
@@ -215,6 +226,8 @@ def order(order_id: str):
             )
         ).all()
     )
+    if placed.get("customer_id"):
+        placed = {**placed, "customer_sig": customer_sig(placed["customer_id"])}
     return render_template("demo/order.html", order=placed, titles=titles, customer_id=placed.get("customer_id"))
 
 

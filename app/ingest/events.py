@@ -1,6 +1,16 @@
-"""Storing a batch of events: validate each, drop duplicates, resolve profiles, write once."""
+"""Storing a batch of events: validate each, drop duplicates, resolve profiles, write once.
+
+A customer id in an event is only a claim unless the batch's ``identities``
+verify its ``customer_sig`` (app/identity_secrets.py): anyone with the shop's
+public key can send any customer id. A verified id merges the visitor into
+the customer's profile (app/ingest/identity.py); a claim stays on the
+visitor's own profile, is kept in ``props.claimed_customer_id`` for the
+merchant's debugging, and never reaches the customer's profile, traits or
+orders.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -11,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import insert_ignoring_conflicts
+from app.identity_secrets import UNVERIFIED
 from app.ingest import clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
@@ -19,6 +30,9 @@ from app.schemas.events import EventSchema
 
 # A visit ends after this long without activity (the usual web-analytics rule).
 SESSION_GAP = timedelta(minutes=30)
+# What the shop's widgets report: counted in its stats, so they must come from a real decision.
+WIDGET_EVENTS = frozenset({"widget_impression", "widget_click", "popup_submit"})
+NOT_OUR_DECISION = "Not a decision this server made for this visitor (or older than 7 days)."
 
 _event_schema = EventSchema()
 
@@ -51,12 +65,23 @@ def ingest_batch(
     facts: RequestFacts = RequestFacts(),
     source: str = "storefront",
     correct_clock: bool = True,
+    admit_new_visitors: Callable[[int], bool] | None = None,
+    verify_decision: Callable[[str, object], bool] | None = None,
+    identities=UNVERIFIED,
 ) -> IngestResult:
     """Validate and store one batch; the caller commits.
 
     Valid events are stored even when others in the batch are not; the invalid
     ones are reported by index and kept as dead letters. An event whose id the
     shop has already sent counts as a duplicate and is not stored again.
+    ``admit_new_visitors(n)`` may refuse the batch's n first-seen visitors
+    (identity.NewVisitorsRefused; the caller rolls back and the sender retries).
+    ``verify_decision(visitor_id, decision_id)``, given for events from the
+    open internet, rejects widget events whose ``props.decision_id`` the
+    server did not issue.
+    ``identities`` says which customer ids are verified: the shop's signatures
+    (identity_secrets.ShopSignatures) for the storefront, TRUSTED for the
+    merchant's own imports, and by default none.
     """
     result = IngestResult()
     valid: list[dict] = []
@@ -64,7 +89,12 @@ def ingest_batch(
         try:
             if not isinstance(raw, dict):
                 raise ValidationError({"_schema": ["Each event must be a JSON object."]})
-            valid.append(_event_schema.load(raw))
+            loaded = _event_schema.load(raw)
+            if verify_decision is not None and loaded["type"] in WIDGET_EVENTS and not verify_decision(
+                loaded["visitor_id"], loaded["props"].get("decision_id")
+            ):
+                raise ValidationError({"props": {"decision_id": [NOT_OUR_DECISION]}})
+            valid.append(loaded)
         except ValidationError as error:
             errors = error.normalized_messages()
             result.rejected.append({"index": index, "errors": errors})
@@ -89,7 +119,7 @@ def ingest_batch(
             else:  # imported history: its timestamps are the record
                 event["occurred_at"] = event["ts"] or received_at
         fresh.sort(key=lambda event: event["occurred_at"])
-        _resolve_profiles(session, shop_id, fresh)
+        _resolve_profiles(session, shop_id, fresh, identities, admit_new_visitors)
         inserted = _insert_events(session, shop_id, fresh, received_at)
         result.duplicates += len(fresh) - len(inserted)
         result.accepted = len(inserted)
@@ -123,13 +153,18 @@ def _drop_duplicates(session: Session, shop_id: int, events: list[dict]) -> list
     return [event for event_id, event in unique.items() if event_id not in known]
 
 
-def _resolve_profiles(session: Session, shop_id: int, events: list[dict]) -> dict[str, Profile]:
-    """Visitor id -> profile, after applying every identification the batch carries, in time order."""
+def _resolve_profiles(
+    session: Session, shop_id: int, events: list[dict], identities, admit_new_visitors: Callable[[int], bool] | None = None
+) -> dict[str, Profile]:
+    """Visitor id -> profile, after applying every verified identification the batch carries, in time order."""
     first_seen = events[0]["occurred_at"]
-    profile_of = identity.resolve_visitors(session, shop_id, {event["visitor_id"] for event in events}, first_seen)
+    visitor_ids = {event["visitor_id"] for event in events}
+    profile_of = identity.resolve_visitors(session, shop_id, visitor_ids, first_seen, admit_new_visitors)
     for event in events:
         customer_id = event.get("customer_id")
-        if customer_id:
+        if customer_id and not identities.verifies(customer_id, event.get("customer_sig")):
+            _demote_claim(event, profile_of[event["visitor_id"]])
+        elif customer_id:
             visitor_id = event["visitor_id"]
             survivor = identity.identify(session, shop_id, visitor_id, profile_of[visitor_id], customer_id)
             # Every visitor id of a merged profile now belongs to the survivor.
@@ -138,6 +173,8 @@ def _resolve_profiles(session: Session, shop_id: int, events: list[dict]) -> dic
                 if profile is merged and merged.merged_into_id == survivor.id:
                     profile_of[other] = survivor
             profile_of[visitor_id] = survivor
+            if event.get("traits"):
+                identity.remember_traits(survivor, event["traits"])
         event["profile"] = profile_of[event["visitor_id"]]
     for event in events:
         # Events before an identification in the same batch were resolved to
@@ -145,6 +182,22 @@ def _resolve_profiles(session: Session, shop_id: int, events: list[dict]) -> dic
         if event["profile"].merged_into_id is not None:
             event["profile"] = profile_of[event["visitor_id"]]
     return profile_of
+
+
+def _demote_claim(event: dict, visitor_profile: Profile) -> None:
+    """An unverified customer id: it changes nothing of that customer, and says nothing back.
+
+    A visitor an earlier *verified* identify linked to this very customer is
+    that customer's own device, so the id stands. Any other claim is moved
+    out of ``customer_id``; a purchase under it is not credited to whoever
+    owns the visitor's profile either (a shared computer: the claim names
+    someone else).
+    """
+    if visitor_profile.customer_id == event["customer_id"]:
+        return
+    event["props"] = {**(event.get("props") or {}), "claimed_customer_id": event["customer_id"]}
+    event["customer_id"] = None
+    event["unattributed_purchase"] = visitor_profile.customer_id is not None
 
 
 def _insert_events(session: Session, shop_id: int, events: list[dict], received_at: datetime) -> set[str]:
@@ -243,13 +296,13 @@ def _record_purchases(session: Session, shop_id: int, events: list[dict]) -> Non
     for event in events:
         if event["type"] != "purchase" or not event.get("order_id"):
             continue
-        profile = event["profile"]
+        profile = None if event.get("unattributed_purchase") else event["profile"]
         orders.append(
             OrderData(
                 external_id=event["order_id"],
                 placed_at=event["occurred_at"],
-                customer_id=profile.customer_id,
-                profile_id=profile.id,
+                customer_id=profile.customer_id if profile else None,
+                profile_id=profile.id if profile else None,
                 total=event.get("value"),
                 currency=event.get("currency"),
                 lines=_order_lines((event.get("props") or {}).get("lines")),

@@ -13,6 +13,7 @@ lives on an anonymous profile. When a visitor identifies as customer C:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
@@ -28,12 +29,19 @@ TRAIT_FIELDS = (
 )
 
 
+class NewVisitorsRefused(Exception):
+    """The sender may not create that many new profiles now (an abuse limit); nothing was written."""
+
+
 def resolve_visitors(
-    session: Session, shop_id: int, visitor_ids: set[str], seen_at: datetime
+    session: Session, shop_id: int, visitor_ids: set[str], seen_at: datetime,
+    admit_new_visitors: Callable[[int], bool] | None = None,
 ) -> dict[str, Profile]:
-    """The profile of each visitor id, creating anonymous profiles for new visitors."""
+    """The profile of each visitor id, creating anonymous profiles for new visitors (if ``admit_new_visitors`` agrees)."""
     profiles = _load_visitor_profiles(session, shop_id, visitor_ids)
     missing = sorted(visitor_ids - profiles.keys())
+    if missing and admit_new_visitors is not None and not admit_new_visitors(len(missing)):
+        raise NewVisitorsRefused(f"{len(missing)} new visitors refused")
     if missing:
         _create_visitor_profiles(session, shop_id, missing, seen_at)
         profiles.update(_load_visitor_profiles(session, shop_id, set(missing)))
@@ -106,6 +114,17 @@ def identify(session: Session, shop_id: int, visitor_id: str, visitor_profile: P
     else:
         _move_visitor(session, shop_id, visitor_id, customer_profile)
     return customer_profile
+
+
+MAX_TRAITS = 50
+
+
+def remember_traits(profile: Profile, traits: dict) -> None:
+    """What a verified identify says about the customer (first_name ...), over what was known; null removes a trait."""
+    merged = {**(profile.traits or {}), **traits}
+    merged = {name: value for name, value in merged.items() if value is not None}
+    # A new dict, so SQLAlchemy sees the change; the newest names win when there are too many.
+    profile.traits = dict(list(merged.items())[-MAX_TRAITS:])
 
 
 def customer_profile_of(session: Session, shop_id: int, customer_id: str) -> Profile | None:

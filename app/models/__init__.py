@@ -11,7 +11,7 @@ from app.models.profile import Profile, VisitorId
 from app.models.rule import RULE_KINDS, Rule, RuleDraft
 from app.models.segment import Segment
 from app.models.shop import Shop, hash_secret_key
-from app.models.shop_user import LoginFailure, ShopUser
+from app.models.shop_user import LoginThrottle, ShopUser
 from app.models.shopify import ShopifyInstall, WebhookDelivery
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
     "JOB_STATUSES",
     "Job",
     "Lead",
-    "LoginFailure",
+    "LoginThrottle",
     "RULE_KINDS",
     "Rule",
     "RuleDraft",

@@ -39,6 +39,9 @@ class Profile(ShopOwned, Base):
     cart_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cart_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
     viewed_categories: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # What the merchant's server told us about the customer (identify's traits, such as
+    # first_name): stored only from a verified identify, never from a mere claim.
+    traits: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # Predicted lifetime value (app/clv/refresh.py), refitted with the shop's
     # models; typed columns so segments can filter on them. NULL: not predicted
     # (no order yet, or the shop has too few repeat customers to fit).

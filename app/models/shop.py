@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -36,6 +36,15 @@ class Shop(TimestampMixin, Base):
     public_key: Mapped[str] = mapped_column(String(40), unique=True)
     secret_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Signs the customer ids the merchant's server vouches for (app/identity_secrets.py). Read
+    # back to verify, so encrypted (app/secret_box.py) rather than hashed like the secret key;
+    # the previous one stays valid for a while after a rotation.
+    identity_secret_encrypted: Mapped[str | None] = mapped_column(Text)  # NULL: none yet, or lost with its key
+    previous_identity_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    identity_secret_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Settings-UI sessions opened without an account (through Shopify's OAuth) carry this
+    # number; signing out of one bumps it, which ends every such session of the shop.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @staticmethod

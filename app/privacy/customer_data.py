@@ -3,7 +3,9 @@
 A person is found by customer id and/or email. Their profiles are the one
 with that customer id, the profiles their pop-up leads (by email) point at,
 and every tombstone merged into those (the same person on another device).
-Everything else hangs off those profiles, their visitor ids and customer id.
+Everything else hangs off those profiles, their visitor ids and customer id,
+including the dead letters (refused events) that name any of them
+(app/privacy/dead_letters.py).
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, Shop, VisitorId
+from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, RejectedEvent, Shop, VisitorId
+from app.privacy.dead_letters import dead_letter_ids
 
 CHUNK = 500  # SQLite caps the number of bound parameters per statement
 
@@ -112,6 +115,10 @@ def _assignments_condition(person: Person):
     return or_(*conditions) if conditions else None
 
 
+def _dead_letters(session: Session, person: Person) -> list[int]:
+    return dead_letter_ids(session, person.shop_id, person.customer_ids, person.emails, person.visitor_ids)
+
+
 def _plain(value):
     if isinstance(value, datetime):
         return value.isoformat()
@@ -135,6 +142,9 @@ def export_customer(session: Session, shop_id: int, customer_id: str | None = No
         "profiles": [_row(profile) for profile in profiles],
         "visitor_ids": sorted(person.visitor_ids),
         "events": [], "orders": [], "leads": [], "assignments": [],
+        "rejected_events": [_row(letter) for letter in sorted(_in_chunks(
+            session, select(RejectedEvent).where(RejectedEvent.shop_id == shop_id), RejectedEvent.id, _dead_letters(session, person),
+        ), key=lambda letter: letter.id)],
     }
     condition = _events_condition(person)
     if condition is not None:
@@ -161,11 +171,15 @@ def delete_customer(session: Session, shop_id: int, customer_id: str | None = No
     """Delete one person's data; the number of rows deleted per kind. The caller commits."""
     session.flush()  # pending changes first: the bulk deletes below expire the session
     person = find_person(session, shop_id, customer_id, email)
-    counts = {"profiles": 0, "visitor_ids": 0, "events": 0, "orders": 0, "order_lines": 0, "leads": 0, "assignments": 0}
+    counts = {"profiles": 0, "visitor_ids": 0, "events": 0, "orders": 0, "order_lines": 0, "leads": 0, "assignments": 0,
+              "rejected_events": 0}
 
     def run(statement) -> int:
         return session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
 
+    letters = _dead_letters(session, person)
+    for start in range(0, len(letters), CHUNK):
+        counts["rejected_events"] += run(delete(RejectedEvent).where(RejectedEvent.id.in_(letters[start : start + CHUNK])))
     condition = _assignments_condition(person)
     if condition is not None:
         counts["assignments"] = run(delete(Assignment).where(Assignment.shop_id == shop_id, condition))

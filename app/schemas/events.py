@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.models import EVENT_TYPES
-from app.schemas.fields import BoundedDict, CurrencyCode, ExternalId, utc_datetime
+from app.schemas.fields import BoundedDict, CurrencyCode, CustomerTraits, ExternalId, utc_datetime
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_BATCH_BYTES = 256 * 1024
@@ -26,6 +26,14 @@ class EventSchema(Schema):
     )
     visitor_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     customer_id = ExternalId(load_default=None)
+    # hex HMAC-SHA256 of customer_id with the shop's identity secret, from the merchant's server
+    # (app/identity_secrets.py); without it customer_id is only a claim.
+    customer_sig = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9a-fA-F]{64}$", error="Must be the hex HMAC-SHA256 of customer_id (64 hex digits)."),
+    )
+    # identify only: what the merchant's server knows of the customer (first_name ...), kept when verified.
+    traits = CustomerTraits(load_default=None)
     product_id = ExternalId(load_default=None)
     order_id = ExternalId(load_default=None)
     value = fields.Decimal(

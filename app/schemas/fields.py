@@ -34,6 +34,29 @@ class BoundedDict(fields.Dict):
         return result
 
 
+class CustomerTraits(fields.Dict):
+    """Up to 20 flat traits (``{"first_name": "Ann"}``): short names, and text, number, true/false or null values."""
+
+    MAX_TRAITS = 20
+
+    def __init__(self, **kw):
+        super().__init__(keys=fields.String(validate=validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", error=(
+            "Trait names are letters, digits and _ (at most 64)."))), **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if len(result) > self.MAX_TRAITS:
+            raise ValidationError(f"At most {self.MAX_TRAITS} traits.")
+        for name, trait in result.items():
+            if isinstance(trait, str) and len(trait) > 255:
+                raise ValidationError(f"{name}: at most 255 characters.")
+            if isinstance(trait, (list, dict)) or (isinstance(trait, float) and trait != trait):  # nested, or NaN
+                raise ValidationError(f"{name}: must be text, a number, true/false or null.")
+            if isinstance(trait, (int, float)) and not isinstance(trait, bool) and abs(trait) > 1e15:
+                raise ValidationError(f"{name}: out of range.")
+        return result
+
+
 class ExternalId(fields.String):
     """An id from the merchant's world: a string, though numbers are accepted and kept as text."""
 

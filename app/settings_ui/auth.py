@@ -8,7 +8,7 @@ from flask import g, redirect, render_template, request, url_for
 from app import db
 from app.clock import utcnow
 from app.merchant_auth import embedded
-from app.merchant_auth.passwords import check_password
+from app.merchant_auth.passwords import authenticate, count_sign_in_attempt
 from app.merchant_auth.sessions import sign_in, sign_out, signed_in_shop
 from app.models import Shop
 from app.settings_ui.blueprint import blueprint
@@ -36,15 +36,18 @@ def login():
     if request.method == "POST":
         session_ = db.session()
         email = (request.form.get("email") or "").strip().lower()
-        checked = check_password(session_, email, request.form.get("password") or "", request.remote_addr or "", utcnow())
-        session_.commit()
-        if checked.retry_after is not None:
-            minutes = max(1, round(checked.retry_after.total_seconds() / 60))
+        ip, now = request.remote_addr or "", utcnow()
+        wait = count_sign_in_attempt(session_, email, ip, now)
+        session_.commit()  # counted before the (slow) password check, and not held locked during it
+        if wait is not None:
+            minutes = max(1, round(wait.total_seconds() / 60))
             error, status = f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.", 429
-        elif checked.user is not None:
-            sign_in(session_.get(Shop, checked.user.shop_id), checked.user, via="password")
-            return redirect(_safe_next(request.args.get("next")))
         else:
+            user = authenticate(session_, email, request.form.get("password") or "", ip, now)
+            session_.commit()
+            if user is not None:
+                sign_in(session_.get(Shop, user.shop_id), user, via="password")
+                return redirect(_safe_next(request.args.get("next")))
             error, status = "Wrong email or password.", 401
     return render_template("settings/login.html", error=error, email=email), status
 
@@ -52,6 +55,7 @@ def login():
 @blueprint.post("/logout")
 def logout():
     sign_out()
+    db.session().commit()
     return redirect(url_for("settings_ui.login"))
 
 

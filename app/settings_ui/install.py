@@ -1,11 +1,14 @@
-"""The install page: the script tag to copy, the Shopify app embed, and whether our script is seen yet."""
+"""The install page: the script tag to copy, the identity secret that signs customer ids, the Shopify app embed,
+and whether our script is seen yet."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from app import db
+from app import db, identity_secrets
+from app.clock import utcnow
 from app.models import Event, ShopifyInstall
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.shopify.app_embed import app_embed_status
@@ -39,8 +42,29 @@ def install():
     shopify = db.session().scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == g.shop.id))
     return render_template(
         "settings/install.html", tag=script_tag(g.shop), status=tag_status(g.shop.id), shopify=shopify,
-        embed=_embed_status(shopify),
+        embed=_embed_status(shopify), identity=_identity(g.shop),
     )
+
+
+@blueprint.post("/install/identity-secret")
+@login_required
+def rotate_identity_secret():
+    """A new identity secret; signatures made with the old one are accepted for ROTATION_GRACE more."""
+    identity_secrets.rotate(g.shop, box_for(current_app, IDENTITY_SECRETS), utcnow())
+    db.session().commit()
+    until = identity_secrets.previous_valid_until(g.shop)
+    flash("New identity secret issued. Sign with it on your server"
+          + (f"; signatures made with the old one are accepted until {_when(until)}." if until else "."), "info")
+    return redirect(url_for("settings_ui.install") + "#identity-secret")
+
+
+def _identity(shop) -> dict:
+    until = identity_secrets.previous_valid_until(shop)
+    return {
+        "secret": identity_secrets.current_secret(shop, box_for(current_app, IDENTITY_SECRETS)),
+        "previous_valid_until": _when(until) if until and until > utcnow() else None,
+        "grace_days": identity_secrets.ROTATION_GRACE.days,
+    }
 
 
 @blueprint.get("/install/status")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app import jobs
 from app.jobs.kinds import SHOPIFY_CONNECT_PIXEL, SHOPIFY_REGISTER_WEBHOOKS, SHOPIFY_SYNC
 from app.models import Shop, ShopifyInstall
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shopify.access_tokens import Grant, store_grant
 from app.shops import create_shop
 
@@ -36,10 +37,13 @@ def shop_for_domain(session: Session, shop_domain: str) -> Shop | None:
 
 
 def record_install(session: Session, app, shop_domain: str, grant: Grant) -> tuple[Shop, ShopifyInstall]:
-    """Find or create the shop and (re)activate its install with the new tokens (encrypted); the caller commits."""
+    """Find or create the shop and (re)activate its install with the new tokens (encrypted); the caller commits.
+
+    A new shop gets its identity secret (app/identity_secrets.py), encrypted with the app's key for those.
+    """
     shop = shop_for_domain(session, shop_domain)
     if shop is None:
-        shop, _secret_key = create_shop(session, shop_domain.split(".")[0], shop_domain)
+        shop, _secret_key = create_shop(session, shop_domain.split(".")[0], shop_domain, box=box_for(app, IDENTITY_SECRETS))
     install = install_of_shop(session, shop.id) or install_by_domain(session, shop_domain)
     if install is None:
         install = ShopifyInstall(shop_id=shop.id, shop_domain=shop_domain, sync_state={})

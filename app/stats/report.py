@@ -1,10 +1,10 @@
 """The stats report for a shop and period: per rule and variant, against the holdout, and per CLV band."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.experiments.stats import ArmResult, compare
@@ -28,7 +28,7 @@ def stats_report(session: Session, shop_id: int, start: datetime, end: datetime,
         )
     ]
     credited = attribute(touches, carts + [Conversion(p, at, "purchase", total) for p, at, total in purchases])
-    submits = _popup_submits(session, shop_id, start, end)
+    submits = Counter((rule, variant) for rule, variant, _at in popup_conversions(session, shop_id, start, end))
     holdout = _arm_population(session, shop_id, GLOBAL_HOLDOUT, "holdout", end)
     personalized = _arm_population(session, shop_id, GLOBAL_HOLDOUT, "personalized", end)
     purchases_in_period = [(p, at, total) for p, at, total in purchases if at < end]
@@ -141,14 +141,30 @@ def _purchases(session, shop_id, start, end) -> list[tuple[int, datetime, float]
     return [(profile_id, at, float(total or 0)) for profile_id, at, total in rows]
 
 
-def _popup_submits(session, shop_id, start, end) -> dict[tuple[int, str | None], int]:
-    rule_of, variant_of = Event.props["rule_id"].as_integer(), Event.props["variant"].as_string()
+def popup_conversions(session, shop_id, start, end) -> list[tuple[int, str | None, datetime]]:
+    """The pop-up sign-ups that count, as ``(rule, variant, when)``: each visitor and each decision once per pop-up.
+
+    Anyone can post sign-up events with the public key. Ingest takes them
+    only with a decision id this server issued; counting each visitor and
+    each decision once keeps a replayed or passed-around id from adding up.
+    """
     rows = session.execute(
-        select(rule_of, variant_of, func.count()).where(
+        select(
+            Event.props["rule_id"].as_integer(), Event.props["variant"].as_string(), Event.profile_id,
+            Event.props["decision_id"].as_string(), Event.occurred_at,
+        ).where(
             Event.shop_id == shop_id, Event.type == "popup_submit", Event.occurred_at >= start, Event.occurred_at < end
-        ).group_by(rule_of, variant_of)
+        ).order_by(Event.occurred_at, Event.id)
     )
-    return {(rule, variant or None): count for rule, variant, count in rows if rule is not None}
+    counted, seen = [], set()
+    for rule, variant, profile_id, decision_id, at in rows:
+        if rule is None or (rule, "profile", profile_id) in seen or (decision_id and (rule, "decision", decision_id) in seen):
+            continue
+        seen.add((rule, "profile", profile_id))
+        if decision_id:
+            seen.add((rule, "decision", decision_id))
+        counted.append((rule, variant or None, at))
+    return counted
 
 
 def _arm_population(session, shop_id, key: str, arm: str, end: datetime) -> set[int]:

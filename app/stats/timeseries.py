@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import GLOBAL_HOLDOUT, Assignment, Event, Profile, VisitorId
+from app.models import GLOBAL_HOLDOUT, Assignment, Profile, VisitorId
 from app.stats.attribution import Conversion, attribute
 
 # The report's own readers, so the charts count exactly what the report's totals count.
-from app.stats.report import _purchases, _touches
+from app.stats.report import _purchases, _touches, popup_conversions
 
 
 @dataclass
@@ -81,17 +81,9 @@ def daily_series(session: Session, shop_id: int, start: datetime, end: datetime)
     conversions = [Conversion(profile_id, at, "purchase", total) for profile_id, at, total in purchases]
     for conversion, touch, _how in attribute(touches, conversions):
         add(touch.rule_id, conversion.at, conversions=1, revenue=conversion.value)
-    for rule_id, at in _popup_submits(session, shop_id, start, end):
+    for rule_id, _variant, at in popup_conversions(session, shop_id, start, end):
         add(rule_id, at, conversions=1)
     return Timeseries(days, overall, dict(rules), _uplift(session, shop_id, days, start, purchases))
-
-
-def _popup_submits(session, shop_id, start, end) -> list[tuple[int, datetime]]:
-    rule_of = Event.props["rule_id"].as_integer()
-    rows = session.execute(select(rule_of, Event.occurred_at).where(
-        Event.shop_id == shop_id, Event.type == "popup_submit", Event.occurred_at >= start, Event.occurred_at < end,
-    ))
-    return [(rule_id, at) for rule_id, at in rows if rule_id is not None]
 
 
 def _uplift(session, shop_id, days, start, purchases) -> list[UpliftPoint]:

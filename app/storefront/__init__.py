@@ -2,12 +2,13 @@
 from flask import Flask
 from flask_cors import CORS
 
-from app.storefront import decide, events, leads, recommendations, script  # noqa: F401 - the routes
+from app.storefront import decide, events, leads, limits, recommendations, script  # noqa: F401 - the routes
 from app.storefront.blueprint import blueprint
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
+    limits.init_app(app)
     # Any origin, never credentials: these endpoints are keyed by a public key,
     # not by cookies, so a shop's pages on any domain may call them.
     CORS(

@@ -4,18 +4,28 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app import db
+from app.recommender.serving.last_known import last_known_trending
 from app.recommender.serving.recommend import RecommendationRequest, recommend
-from app.schemas.recommendations import RecommendationQuerySchema
+from app.schemas.recommendations import MAX_LIMIT, RecommendationQuerySchema
 from app.storefront.blueprint import blueprint
-from app.storefront.shops import keyed_query
+from app.storefront.shops import shop_for_key, valid_query
 
 _query_schema = RecommendationQuerySchema()
 
 
 @blueprint.get("/v1/recommendations")
 def get_recommendations():
-    shop, query = keyed_query(_query_schema, request.args.to_dict())
-    result = recommend(db.session(), shop, RecommendationRequest(**query))
+    query = valid_query(_query_schema, request.args.to_dict())
+    key = query.pop("key")
+    try:
+        session, shop = db.session(), shop_for_key(key)
+        result = recommend(session, shop, RecommendationRequest(**query))
+        # Trending for no one in particular, refreshed at most once a minute: what this
+        # endpoint serves from memory while the database is unreachable.
+        last_known_trending.refresh(key, query["category"], lambda: recommend(
+            session, shop, RecommendationRequest("trending", category=query["category"], limit=MAX_LIMIT)))
+    except db.UNAVAILABLE:
+        result = last_known_trending.answer(key, query["category"], query["limit"], leave_out=query["product_id"])
     response = jsonify(strategy=result.strategy, model_version=result.model_version, items=result.items)
     # Per visitor and fast-changing: shared caches must not keep it.
     response.headers["Cache-Control"] = "private, max-age=60"

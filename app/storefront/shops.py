@@ -17,11 +17,20 @@ def shop_by_public_key(session: Session, public_key: str) -> Shop | None:
 
 def keyed_query(schema: Schema, args: dict) -> tuple[Shop, dict]:
     """A public GET's query validated by ``schema`` and the shop its ``key`` names (400 / 403 otherwise)."""
+    query = valid_query(schema, args)
+    return shop_for_key(query.pop("key")), query
+
+
+def valid_query(schema: Schema, args: dict) -> dict:
+    """A public GET's query validated by ``schema`` (400 otherwise), read without the database."""
     try:
-        query = schema.load(args)
+        return schema.load(args)
     except ValidationError as error:
         raise ApiError(400, "Invalid query.", error.normalized_messages()) from None
-    shop = shop_by_public_key(db.session(), query.pop("key"))
+
+
+def shop_for_key(public_key: str) -> Shop:
+    shop = shop_by_public_key(db.session(), public_key)
     if shop is None:
         raise ApiError(403, "Unknown key.")
-    return shop, query
+    return shop

@@ -109,10 +109,11 @@ import sys
 from app.factory import create_app
 from app import db
 from app.shops import create_shop
+from app.secret_box import IDENTITY_SECRETS, box_for
 app = create_app({{"DATABASE_URL": {database_url!r}, "SECRET_KEY": "x", "TESTING": True}})
 import wsgi  # noqa: F401
 with app.app_context():
-    shop, _ = create_shop(db.session(), "No LightFM", None)
+    shop, _ = create_shop(db.session(), "No LightFM", None, box=box_for(app, IDENTITY_SECRETS))
     db.session().commit()
     key = shop.public_key
 client = app.test_client()

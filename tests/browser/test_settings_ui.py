@@ -17,6 +17,7 @@ from app.models import Event, Profile, Rule
 from tests.browser.demo_store import build_demo_store
 from tests.helpers.browser import leave_through_the_top, visitor_page, wait_for
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 
 pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "owner@demo-store.localhost", "a long enough password"
@@ -33,8 +34,8 @@ def store(db_session):
 
 
 def repeat_buyer(db_session, shop, visitor_id: str) -> None:
-    ingest_batch(db_session, shop.id, [event(visitor_id=visitor_id), event("identify", visitor_id, customer_id="C-REPEAT")],
-                 sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, [event(visitor_id=visitor_id), signed_event(shop, "identify", visitor_id, "C-REPEAT")],
+                 sent_at=None, received_at=utcnow(), identities=signatures(shop))
     buyer = db_session.scalar(select(Profile).where(Profile.customer_id == "C-REPEAT"))
     store_new_orders(db_session, shop.id, [
         OrderData(f"R{n}", utcnow() - timedelta(days=10 * n + 1), "C-REPEAT", buyer.id, lines=[OrderLineData("P01", 1, Decimal(4))])

@@ -5,19 +5,22 @@ import time
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from app.demo.seed import DEMO_DOMAIN, DEMO_NAME
 from app.models import Event, Order, Product, Profile, VisitorId
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.browser import wait_for
+from tests.helpers.identity import customer_sig
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo_shop(db_session):
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB")
+    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", box=box_for(current_app, IDENTITY_SECRETS))
     for external_id, title, price in [("85123A", "White Hanging Heart T-Light Holder", "2.55"), ("71053", "White Metal Lantern", "3.39")]:
         db_session.add(Product(
             shop_id=shop.id, external_id=external_id, title=title, price=Decimal(price), currency="GBP",
@@ -69,22 +72,36 @@ def test_add_to_cart_and_checkout_record_the_cart_the_order_and_the_customer(pag
     assert len(wait_for(db_session, events_of_type("purchase"))) == 1
 
 
-def merchant_page(live_server, public_key, body=""):
+def merchant_page(live_server, public_key, body="", sig=""):
+    """A merchant's page that identifies its signed-in customer C-42, with the signature its server rendered (or none)."""
     return f"""<!doctype html><html><head><title>Elsewhere</title>
     <script>window.p13n=window.p13n||function(){{(p13n.q=p13n.q||[]).push(arguments)}};
-    p13n('identify', 'C-42'); p13n('track', 'add_to_cart', {{product_id: 'SKU-9', value: 4.5, currency: 'EUR', colour: 'red'}});</script>
+    p13n('identify', 'C-42', {{sig: '{sig}', traits: {{first_name: 'Ann'}}}});
+    p13n('track', 'add_to_cart', {{product_id: 'SKU-9', value: 4.5, currency: 'EUR', colour: 'red'}});</script>
     <script async src="{live_server}/s/{public_key}.js"></script>
     </head><body>{body}<p id=content>Merchant content</p></body></html>"""
 
 
 def test_calls_queued_before_the_script_loads_are_sent_from_another_origin(page, live_server, merchant_site, demo_shop, db_session):
     origin, pages = merchant_site
-    pages["/page"] = merchant_page(live_server, demo_shop.public_key)
+    pages["/page"] = merchant_page(live_server, demo_shop.public_key, sig=customer_sig(demo_shop, "C-42"))
     page.goto(f"{origin}/page")
     carts = wait_for(db_session, events_of_type("add_to_cart"))
     assert [(c.product_id, c.value, c.currency, c.props.get("colour")) for c in carts] == [("SKU-9", Decimal("4.50"), "EUR", "red")]
     identified = db_session.scalar(select(Profile).where(Profile.customer_id == "C-42"))
     assert identified is not None and carts[0].profile_id == identified.id
+    assert identified.traits == {"first_name": "Ann"}
+    assert carts[0].customer_id == "C-42" and page.evaluate("localStorage.getItem('p13n_csig')") == customer_sig(demo_shop, "C-42")
+
+
+def test_an_unsigned_identify_in_the_page_stays_a_claim(page, live_server, merchant_site, demo_shop, db_session):
+    origin, pages = merchant_site
+    pages["/page"] = merchant_page(live_server, demo_shop.public_key)
+    page.goto(f"{origin}/page")
+    carts = wait_for(db_session, events_of_type("add_to_cart"))
+    assert [(c.customer_id, c.props.get("claimed_customer_id")) for c in carts] == [(None, "C-42")]
+    assert db_session.scalar(select(Profile).where(Profile.customer_id == "C-42")) is None
+    assert db_session.get(Profile, carts[0].profile_id).traits == {}
 
 
 def test_the_script_loaded_twice_tracks_once(page, live_server, merchant_site, demo_shop, db_session):

@@ -16,6 +16,7 @@ from app.models import Event, Lead, Profile
 from tests.browser.demo_store import build_demo_store
 from tests.helpers.browser import leave_through_the_top, leave_until_the_pop_up_opens, visitor_page, wait_for
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +36,8 @@ def test_a_first_time_visitor_and_a_returning_buyer_see_different_blocks(browser
     assert hero_text(page).startswith("New here? Welcome!")
     context.close()
 
-    ingest_batch(db_session, shop.id, [event(visitor_id="known-buyer"), event("identify", "known-buyer", customer_id="17850")],
-                 sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, [event(visitor_id="known-buyer"), signed_event(shop, "identify", "known-buyer", "17850")],
+                 sent_at=None, received_at=utcnow(), identities=signatures(shop))
     buyer = db_session.scalar(select(Profile).where(Profile.customer_id == "17850"))
     store_new_orders(db_session, shop.id, [OrderData("B1", utcnow() - timedelta(days=2), "17850", buyer.id,
                                                      lines=[OrderLineData("P01", 2, Decimal(3))])], "import")

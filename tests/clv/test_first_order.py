@@ -14,13 +14,14 @@ from app.ingest.orders import OrderData, store_new_orders
 from app.journey.segments import profile_traits
 from app.models import Profile
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 from tests.test_migrations import _empty_database
 
 
 def test_first_order_and_tenure_move_with_orders_and_merges(db_session, make_shop):
     shop, _ = make_shop()
     now = utcnow()
-    ingest_batch(db_session, shop.id, [event("identify", "laptop", customer_id="C")], sent_at=None, received_at=now)
+    ingest_batch(db_session, shop.id, [signed_event(shop, "identify", "laptop", "C")], sent_at=None, received_at=now, identities=signatures(shop))
     customer = db_session.scalar(select(Profile).where(Profile.customer_id == "C"))
     store_new_orders(db_session, shop.id, [OrderData("O2", now - timedelta(days=10), "C", customer.id, total=Decimal(30)),
                                            OrderData("O3", now - timedelta(days=2), "C", customer.id, total=Decimal(10))], "import")
@@ -34,7 +35,7 @@ def test_first_order_and_tenure_move_with_orders_and_merges(db_session, make_sho
     phone = db_session.scalar(select(Profile).where(Profile.customer_id.is_(None)))
     store_new_orders(db_session, shop.id, [OrderData("O1", now - timedelta(days=40), None, phone.id, total=Decimal(20))], "storefront")
     db_session.commit()
-    ingest_batch(db_session, shop.id, [event("identify", "phone", customer_id="C")], sent_at=None, received_at=now)
+    ingest_batch(db_session, shop.id, [signed_event(shop, "identify", "phone", "C")], sent_at=None, received_at=now, identities=signatures(shop))
     db_session.commit()
     db_session.refresh(customer)
     assert customer.first_order_at == now - timedelta(days=40) and customer.order_count == 3

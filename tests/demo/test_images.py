@@ -5,10 +5,12 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 
 from app.demo.images import placeholder_svg
 from app.demo.seed import DEMO_DOMAIN, DEMO_NAME
 from app.models import Product
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -58,7 +60,7 @@ def test_titles_are_escaped_and_the_result_stays_valid_xml(title):
 
 @pytest.fixture
 def shop(db_session):
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB")
+    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", box=box_for(current_app, IDENTITY_SECRETS))
     db_session.add(Product(shop_id=shop.id, external_id="85123A", title="White Hanging Heart T-Light Holder",
                            price=Decimal("2.55"), currency="GBP", tags=[], in_stock=True))
     db_session.add(Product(shop_id=shop.id, external_id="EVIL", title="<b>&amp; Evil</b>",

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from itertools import islice
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.demo import make_slice
@@ -20,7 +21,9 @@ from app.importers import orders as order_import
 from app.importers import products as product_import
 from app.importers.reading import read_rows
 from app.models import Order, OrderLine, Product
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
+from tests.helpers.identity import customer_sig
 
 XSS_TITLE = "</script><script>alert(1)</script>"
 NEWEST = datetime(2011, 12, 9, 12, 50, tzinfo=UTC)
@@ -52,7 +55,7 @@ def add_order(db_session, shop, external_id, placed_at, lines, customer_id=None,
 
 @pytest.fixture
 def demo_shop(db_session):
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB")
+    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", box=box_for(current_app, IDENTITY_SECRETS))
     for external_id, title, price in PRODUCTS:
         add_product(db_session, shop, external_id, title, price)
     # Within the last 90 days of the history: 22086 on three orders, 85123A on two, 71053 on one.
@@ -238,9 +241,13 @@ def test_add_remove_and_check_out(client, db_session, demo_shop):
         "total": 6.78,
         "currency": "GBP",
         "customer_id": "17850",
+        "customer_sig": customer_sig(demo_shop, "17850"),
         "lines": [{"product_id": "71053", "quantity": 2, "price": 3.39}],
     }
     assert page.body.get("data-p13n-customer-id") == "17850"
+    # Signed as the merchant's server signs it, on every page while "signed in".
+    assert page.body.get("data-p13n-customer-sig") == customer_sig(demo_shop, "17850")
+    assert parse(client.get("/store/")).body.get("data-p13n-customer-sig") == customer_sig(demo_shop, "17850")
     assert script_src(demo_shop) in thanks.get_data(as_text=True)
     assert "Cart (0)" in thanks.get_data(as_text=True)
     # The store leaves recording the order to the tracker's purchase event.
@@ -253,8 +260,8 @@ def test_a_guest_checkout_has_no_customer(client, demo_shop):
     location = client.post("/store/checkout", data={"customer": ""}).headers["Location"]
     page = parse(client.get(location))
     order = json.loads(page.json["data-p13n-order"])
-    assert "customer_id" not in order and order["total"] == 8.85
-    assert "data-p13n-customer-id" not in page.body
+    assert "customer_id" not in order and "customer_sig" not in order and order["total"] == 8.85
+    assert "data-p13n-customer-id" not in page.body and "data-p13n-customer-sig" not in page.body
 
 
 def test_an_email_identifies_the_shopper(client, demo_shop):
@@ -316,7 +323,7 @@ def test_the_shipped_files_fit_in_3_mb_and_have_the_import_columns():
 
 
 def test_the_shipped_files_import_without_a_rejected_line(db_session):
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB")
+    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", box=box_for(current_app, IDENTITY_SECRETS))
     report = product_import.import_products(db_session, shop.id, read_rows(PRODUCTS_FILE, "csv", product_import.REQUIRED_CSV_COLUMNS))
     assert (report.imported, report.problems) == (3796, [])
     # The first 20,000 lines (about 800 orders) are enough to show the format is accepted.

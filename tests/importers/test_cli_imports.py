@@ -6,7 +6,8 @@ import json
 
 from sqlalchemy import func, select
 
-from app.models import Event, Order, OrderLine, Product, Profile
+from app.models import Event, Order, OrderLine, Product, Profile, Shop
+from tests.helpers.identity import identity_secret
 
 
 def run(runner, *args):
@@ -17,8 +18,11 @@ def test_create_shop_prints_its_keys_once_as_json(runner, db_session):
     result = run(runner, "create-shop", "Corner Shop", "--domain", "corner.example", "--currency", "eur")
     assert result.exit_code == 0, result.output
     keys = json.loads(result.stdout)
-    assert set(keys) == {"shop_id", "public_key", "secret_key"}
+    assert set(keys) == {"shop_id", "public_key", "secret_key", "identity_secret"}
     assert keys["public_key"].startswith("pk_") and keys["secret_key"].startswith("sk_")
+    # The identity secret is the one the server verifies signatures with (and shows on the Install page).
+    shop = db_session.get(Shop, keys["shop_id"])
+    assert keys["identity_secret"].startswith("ids_") and identity_secret(shop) == keys["identity_secret"]
     again = run(runner, "create-shop", "Other", "--domain", "corner.example")
     assert again.exit_code != 0 and "exists already" in again.output
     bad = run(runner, "create-shop", "X", "--currency", "euros")

@@ -13,7 +13,7 @@ from app.ingest.events import ingest_batch
 from app.journey.segments import matches, profile_traits
 from app.models import Profile
 from tests.clv.simulate import simulate_purchases, stock_shop
-from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 
 NOW = datetime(2025, 12, 31, 12, tzinfo=UTC)
 TOP_TENTH = {"name": "Top 10% predicted CLV", "conditions": [{"field": "clv_percentile", "op": "gte", "value": 90}]}
@@ -72,9 +72,9 @@ def test_a_rule_targeting_top_clv_customers_shows_to_them_only(client, db_sessio
     assert rule.status_code == 201, rule.get_json()
     best = max(buyers, key=lambda p: p.clv_percentile)
     lowest = min(buyers, key=lambda p: p.clv_percentile)
-    ingest_batch(db_session, shop.id, [event("identify", "vip-browser", customer_id=best.customer_id),
-                                       event("identify", "other-browser", customer_id=lowest.customer_id)],
-                 sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, [signed_event(shop, "identify", "vip-browser", best.customer_id),
+                                       signed_event(shop, "identify", "other-browser", lowest.customer_id)],
+                 sent_at=None, received_at=utcnow(), identities=signatures(shop))
     db_session.commit()
 
     def blocks(visitor):

@@ -9,10 +9,11 @@ from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import Product, Profile
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 
 
 def ingest(db_session, shop, *events):
-    ingest_batch(db_session, shop.id, list(events), sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, list(events), sent_at=None, received_at=utcnow(), identities=signatures(shop))
     db_session.commit()
 
 
@@ -44,9 +45,9 @@ def test_carts_views_and_orders_update_the_profile_incrementally(db_session, mak
 
 def test_a_merge_adds_the_traits_together(db_session, make_shop):
     shop, _ = make_shop()
-    ingest(db_session, shop, event("identify", "laptop", customer_id="C"), event("purchase", "laptop", order_id="O1", value="10"))
+    ingest(db_session, shop, signed_event(shop, "identify", "laptop", "C"), event("purchase", "laptop", order_id="O1", value="10"))
     ingest(db_session, shop, event("add_to_cart", "phone", product_id="X", value="5"))
-    ingest(db_session, shop, event("identify", "phone", customer_id="C"))
+    ingest(db_session, shop, signed_event(shop, "identify", "phone", "C"))
     customer = db_session.scalar(select(Profile).where(Profile.customer_id == "C"))
     db_session.refresh(customer)
     assert (customer.order_count, customer.total_spend, customer.cart_count) == (1, Decimal("10.00"), 1)

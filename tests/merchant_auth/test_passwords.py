@@ -1,45 +1,61 @@
-"""Password sign-in as a plain function: the account, the failures it records, and the throttle."""
+"""Password sign-in as plain functions: the attempt counted first, then the account, and the throttle."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.clock import utcnow
-from app.merchant_auth.accounts import FAILURE_WINDOW, MAX_FAILURES_PER_EMAIL, create_user
-from app.merchant_auth.passwords import check_password
-from app.models import LoginFailure
+from app.merchant_auth.accounts import FAILURE_WINDOW, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP, create_user
+from app.merchant_auth.passwords import authenticate, count_sign_in_attempt
+from app.models import LoginThrottle
 
 PASSWORD = "correct horse battery"
 
 
-def _failures(db_session) -> int:
-    return db_session.scalar(select(func.count()).select_from(LoginFailure))
+def attempts(db_session, key) -> int | None:
+    return db_session.scalar(select(LoginThrottle.attempts).where(LoginThrottle.key == key))
 
 
-def test_the_right_password_opens_the_account_and_forgets_earlier_failures(db_session, make_shop):
+def sign_in(db_session, email, password, ip, now):
+    """As the login view does it: count, then check."""
+    wait = count_sign_in_attempt(db_session, email, ip, now)
+    return wait, (authenticate(db_session, email, password, ip, now) if wait is None else None)
+
+
+def test_the_right_password_opens_the_account_and_forgets_earlier_attempts(db_session, make_shop):
     shop, _ = make_shop()
     user = create_user(db_session, shop.id, "owner@shop.example", PASSWORD)
     now = utcnow()
-    assert check_password(db_session, "owner@shop.example", "wrong wrong", "10.0.0.1", now).user is None
-    assert _failures(db_session) == 1
-    checked = check_password(db_session, "owner@shop.example", PASSWORD, "10.0.0.1", now)
-    assert checked.user is user and checked.retry_after is None and user.last_login_at == now
-    assert _failures(db_session) == 0
+    assert sign_in(db_session, "owner@shop.example", "wrong wrong", "10.0.0.1", now) == (None, None)
+    assert attempts(db_session, "email:owner@shop.example") == 1 and attempts(db_session, "ip:10.0.0.1") == 1
+    wait, signed_in = sign_in(db_session, "owner@shop.example", PASSWORD, "10.0.0.1", now)
+    assert wait is None and signed_in is user and user.last_login_at == now
+    assert attempts(db_session, "email:owner@shop.example") is None
+    assert attempts(db_session, "ip:10.0.0.1") == 1, "the successful attempt is not charged to the address"
 
 
-def test_an_unknown_email_fails_like_a_wrong_password(db_session):
-    checked = check_password(db_session, "nobody@shop.example", PASSWORD, "10.0.0.1", utcnow())
-    assert (checked.user, checked.retry_after) == (None, None) and _failures(db_session) == 1
+def test_an_unknown_email_counts_like_a_wrong_password(db_session):
+    assert sign_in(db_session, "nobody@shop.example", PASSWORD, "10.0.0.1", utcnow()) == (None, None)
+    assert attempts(db_session, "email:nobody@shop.example") == 1
 
 
-def test_too_many_failures_refuse_even_the_right_password_until_the_window_passes(db_session, make_shop):
+def test_too_many_attempts_refuse_even_the_right_password_until_the_window_passes(db_session, make_shop):
     shop, _ = make_shop()
     create_user(db_session, shop.id, "owner@shop.example", PASSWORD)
     start = utcnow()
     for _ in range(MAX_FAILURES_PER_EMAIL):
-        check_password(db_session, "owner@shop.example", "guess guess", "10.0.0.1", start)
-    blocked = check_password(db_session, "owner@shop.example", PASSWORD, "10.0.0.2", start + timedelta(minutes=5))
-    assert blocked.user is None and blocked.retry_after == FAILURE_WINDOW - timedelta(minutes=5)
-    later = check_password(db_session, "owner@shop.example", PASSWORD, "10.0.0.2", start + FAILURE_WINDOW + timedelta(seconds=1))
-    assert later.user is not None
+        sign_in(db_session, "owner@shop.example", "guess guess", "10.0.0.1", start)
+    wait, user = sign_in(db_session, "owner@shop.example", PASSWORD, "10.0.0.2", start + timedelta(minutes=5))
+    assert user is None and wait == FAILURE_WINDOW - timedelta(minutes=5)
+    wait, user = sign_in(db_session, "owner@shop.example", PASSWORD, "10.0.0.2", start + FAILURE_WINDOW + timedelta(seconds=1))
+    assert wait is None and user is not None
+
+
+def test_one_address_guessing_many_emails_is_stopped_too(db_session):
+    now = utcnow()
+    for n in range(MAX_FAILURES_PER_IP):
+        assert sign_in(db_session, f"user{n}@shop.example", "guess guess", "10.0.0.9", now)[0] is None
+    wait, _ = sign_in(db_session, "another@shop.example", "guess guess", "10.0.0.9", now)
+    assert wait == FAILURE_WINDOW
+    assert attempts(db_session, "email:another@shop.example") is None, "a blocked address spends no email's attempts"

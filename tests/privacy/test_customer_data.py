@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.clock import utcnow
 from app.db import Base
+from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import (
     Assignment,
@@ -19,6 +20,7 @@ from app.models import (
     Order,
     OrderLine,
     Profile,
+    RejectedEvent,
     Rule,
     Shop,
     ShopifyInstall,
@@ -90,7 +92,8 @@ def test_delete_removes_the_customer_and_keeps_the_others(two_people, db_session
     shop, (alice, tombstone), (bob, _) = two_people
     counts = delete_customer(db_session, shop.id, customer_id="C1", email="alice@example.com")
     db_session.commit()
-    assert counts == {"profiles": 2, "visitor_ids": 1, "events": 2, "orders": 1, "order_lines": 1, "leads": 1, "assignments": 1}
+    assert counts == {"profiles": 2, "visitor_ids": 1, "events": 2, "orders": 1, "order_lines": 1, "leads": 1, "assignments": 1,
+                      "rejected_events": 0}
     assert count(db_session, Profile, shop_id=shop.id) == 2  # Bob and his tombstone
     assert db_session.scalar(select(Profile).where(Profile.customer_id == "C1")) is None
     assert count(db_session, Event, customer_id="C1") == 0 and count(db_session, Event, customer_id="C2") == 2
@@ -152,3 +155,36 @@ def test_purge_expired_deletes_only_old_events_of_that_shop(make_shop, db_sessio
     assert count(db_session, Event, shop_id=other.id) == 2
     with pytest.raises(ValueError):
         purge_expired(db_session, shop.id, 0)
+
+
+def add_dead_letters(session, shop_id):
+    """Events the ingest refused: three about Alice (C1, v-alice, alice@example.com), two about others."""
+    refused = [
+        {"id": "dl-1", "type": "no_such_type", "visitor_id": "v-unknown", "customer_id": "C1"},
+        {"id": "dl-2", "type": "page_view", "visitor_id": "v-alice", "ts": "yesterday"},
+        {"id": "dl-3", "type": "page_view", "visitor_id": "v-new-device", "value": "lots",
+         "url": "https://privacy.example/account?email=Alice%40Example.com&step=2"},
+        {"id": "dl-4", "type": "page_view", "visitor_id": "v-bob", "ts": "tomorrow", "url": "https://privacy.example/collections/C12"},
+        {"id": "dl-5", "type": "no_such_type", "visitor_id": "v-carol", "props": {"note": "C10 and C1-2 are other customers"}},
+    ]
+    result = ingest_batch(session, shop_id, refused, sent_at=None, received_at=utcnow())
+    assert len(result.rejected) == 5
+    session.commit()
+
+
+def dead_letter_ids(session, shop_id) -> set[str]:
+    return {letter.payload["id"] for letter in session.scalars(select(RejectedEvent).where(RejectedEvent.shop_id == shop_id))}
+
+
+def test_export_and_delete_include_the_dead_letters_that_name_the_customer(two_people, db_session):
+    shop, _alice, _bob = two_people
+    add_dead_letters(db_session, shop.id)
+    export = export_customer(db_session, shop.id, customer_id="C1", email="alice@example.com")
+    assert sorted(letter["payload"]["id"] for letter in export["rejected_events"]) == ["dl-1", "dl-2", "dl-3"]
+    json.dumps(export)
+
+    counts = delete_customer(db_session, shop.id, customer_id="C1", email="alice@example.com")
+    db_session.commit()
+    assert counts["rejected_events"] == 3
+    assert dead_letter_ids(db_session, shop.id) == {"dl-4", "dl-5"}
+    assert export_customer(db_session, shop.id, customer_id="C1", email="alice@example.com")["rejected_events"] == []

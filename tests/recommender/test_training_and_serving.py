@@ -14,6 +14,7 @@ from app.models import ModelVersion, Product
 from app.recommender.serving.loaded_model import active_version
 from app.recommender.training.train_shop import NotEnoughData, train_shop
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 from tests.helpers.recommender_shop import FAST, build_shop
 from tests.helpers.rules import make_rule
 
@@ -107,7 +108,7 @@ def test_every_answer_names_the_model_version_it_was_served_from(trained_shop, c
 def test_a_known_customer_is_not_shown_what_they_bought_except_by_buy_again(trained_shop, client, db_session):
     shop, _ = trained_shop
     view(db_session, shop, "v-c0", "MUG-3")
-    ingest_batch(db_session, shop.id, [event("identify", "v-c0", customer_id="C0")], sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, [signed_event(shop, "identify", "v-c0", "C0")], sent_at=None, received_at=utcnow(), identities=signatures(shop))
     db_session.commit()
     bought = set(db_session.scalars(select(Product.external_id).where(Product.external_id.like("MUG-%"))))  # C0 is a mug buyer
     from app.recommender.serving.visitor import visitor_context

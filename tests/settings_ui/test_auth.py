@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from app.models import ShopUser
+from app.models import LoginThrottle, ShopUser
 from tests.helpers.settings_ui import csrf_from, sign_in
 
 
@@ -107,24 +107,21 @@ def test_password_guessing_is_slowed_down_per_email(client, merchant, db_session
 
 
 def test_a_successful_sign_in_forgets_earlier_failures(client, merchant, db_session):
-    from app.models import LoginFailure
-
     _shop, email, password = merchant
     for _ in range(3):
         sign_in(client, email, "wrong wrong wrong")
+    assert db_session.query(LoginThrottle).filter_by(key=f"email:{email}").one().attempts == 3
     assert sign_in(client, email, password).status_code == 302
-    assert db_session.query(LoginFailure).filter_by(email=email).count() == 0
+    assert db_session.query(LoginThrottle).filter_by(key=f"email:{email}").count() == 0
 
 
 def test_behind_a_trusted_proxy_throttling_counts_the_real_client_address(app, client, merchant, db_session):
     from app import db
     from app.factory import create_app
-    from app.models import LoginFailure
-
     proxied_app = create_app({**app.config, "TRUSTED_PROXIES": 1})
     proxied = proxied_app.test_client()
     page = proxied.get("/settings/login").get_data(as_text=True)
     proxied.post("/settings/login", data={"email": "x@y.example", "password": "wrong wrong", "csrf_token": csrf_from(page)},
                  headers={"X-Forwarded-For": "203.0.113.9"})
     db.database(proxied_app).engine.dispose()
-    assert db_session.query(LoginFailure.ip).all() == [("203.0.113.9",)]
+    assert sorted(key for (key,) in db_session.query(LoginThrottle.key)) == ["email:x@y.example", "ip:203.0.113.9"]

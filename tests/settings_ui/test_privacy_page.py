@@ -13,11 +13,12 @@ from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Job, Order, Profile, Shop
 from app.runner import run_pending
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 
 
 def _customer(db_session, shop, customer_id: str, visitor: str):
-    ingest_batch(db_session, shop.id, [event(visitor_id=visitor), event("identify", visitor, customer_id=customer_id)],
-                 sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, [event(visitor_id=visitor), signed_event(shop, "identify", visitor, customer_id)],
+                 sent_at=None, received_at=utcnow(), identities=signatures(shop))
     profile = db_session.scalar(select(Profile).where(Profile.shop_id == shop.id, Profile.customer_id == customer_id))
     store_new_orders(db_session, shop.id, [OrderData(f"O-{customer_id}", utcnow() - timedelta(days=3), customer_id, profile.id,
                                                      lines=[OrderLineData("P1", 1, Decimal(9))])], "import")

@@ -12,6 +12,7 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Lead, Product, Profile
 from tests.helpers.events import event
+from tests.helpers.identity import signatures, signed_event
 from tests.helpers.rules import make_rule
 
 NO_HOLDOUT = {"holdout_percent": 0}  # these tests are about targeting, not the shop-wide holdout
@@ -25,7 +26,7 @@ def decide(client, shop, **params):
 
 
 def visit(db_session, shop, visitor, *events):
-    ingest_batch(db_session, shop.id, [event(visitor_id=visitor)] + list(events), sent_at=None, received_at=utcnow())
+    ingest_batch(db_session, shop.id, [event(visitor_id=visitor)] + list(events), sent_at=None, received_at=utcnow(), identities=signatures(shop))
     db_session.commit()
 
 
@@ -40,7 +41,7 @@ def test_a_first_time_visitor_and_a_returning_buyer_get_different_blocks(client,
     assert first["stage"] == "new_visitor"
     assert [block["html"] for block in first["blocks"]] == ["<p>Welcome, new friend</p>"]
 
-    visit(db_session, shop, "buyer", event("identify", "buyer", customer_id="C7"))
+    visit(db_session, shop, "buyer", signed_event(shop, "identify", "buyer", "C7"))
 
     buyer = db_session.scalar(select(Profile).where(Profile.customer_id == "C7"))
     store_new_orders(db_session, shop.id, [OrderData("O1", utcnow() - timedelta(days=3), "C7", buyer.id, lines=[OrderLineData("A", 1, Decimal(5))])], "import")

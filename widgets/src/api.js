@@ -5,7 +5,7 @@
 // whose queued calls are replayed here, in order.
 
 function command(name, a, b) {
-  if (name == 'identify') identify(a);
+  if (name == 'identify') identify(a, b);
   else if (name == 'track') track(a, b);
   else if (name == 'purchase') track('purchase', a);
   else if (name == 'flush') flush();

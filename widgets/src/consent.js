@@ -28,6 +28,7 @@ function applyConsent() {
     Object.keys(memory).forEach(function (key) { save(key, memory[key]); });
     visitor = visitorId();
     customer = customer || load(CUSTOMER_KEY);
+    customerSig = customerSig || load(SIG_KEY) || '';
     if (choice) save(CONSENT_KEY, '1');
     held.splice(0).forEach(release);
     resendStored();

@@ -18,6 +18,7 @@ var doc = document;
 var nav = navigator;
 var VISITOR_KEY = 'p13n_vid';
 var CUSTOMER_KEY = 'p13n_cid';
+var SIG_KEY = 'p13n_csig';
 var ORDERS_KEY = 'p13n_orders';
 var RETRY_KEY = 'p13n_retry';
 
@@ -115,3 +116,4 @@ function visitorId() {
 // Both stay empty until consent (consent.js).
 var visitor = null;
 var customer = null;
+var customerSig = ''; // the merchant server's signature of `customer` (track.js)

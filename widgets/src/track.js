@@ -29,6 +29,7 @@ function emit(type, fields, props) {
   if (doc.referrer) event.referrer = doc.referrer.slice(0, 2048);
   event.ts = new Date().toISOString();
   event.props = props || {};
+  if (fields.traits) event.traits = fields.traits; // the server checks them
   // Without consent nothing leaves the page: held here, sent if consent comes.
   if (allowed) release(event);
   else if (held.length < 50) held.push(event);
@@ -38,6 +39,7 @@ function emit(type, fields, props) {
 function release(event) {
   event.visitor_id = visitor;
   if (customer) event.customer_id = customer;
+  if (customer && customerSig) event.customer_sig = customerSig;
   enqueue(event);
 }
 
@@ -64,13 +66,21 @@ function firstTime(orderId) {
 }
 
 // Links this browser's visitor to a customer; every later event carries the
-// customer id. What the page says on every load (onlyIfNew) is sent once.
-function identify(customerId, onlyIfNew) {
+// customer id and, when the merchant's server signed it, options.sig: without
+// that signature the server treats the id as a mere claim. A sig-less call for
+// the same customer keeps the signature known. traits (first_name ...) go with
+// the identify event. What the page says on every load (onlyIfNew) is sent once.
+function identify(customerId, options, onlyIfNew) {
+  var sig;
+  options = Object(options); // {} for null or undefined
   customerId = customerId == null ? '' : String(customerId).trim();
-  if (!customerId || (onlyIfNew && customerId == customer)) return;
+  sig = options.sig ? String(options.sig).trim() : '';
+  if (!customerId || (onlyIfNew && customerId == customer && (!sig || sig == customerSig))) return;
+  customerSig = sig || (customerId == customer ? customerSig : '');
   customer = customerId;
   save(CUSTOMER_KEY, customerId);
-  emit('identify', {}, {});
+  save(SIG_KEY, customerSig);
+  emit('identify', {traits: options.traits}, {});
 }
 
 function pageProps() {
@@ -113,7 +123,7 @@ function attributeOf(attribute) {
 // Runs once the document is parsed (the async script may run before that).
 function scanPage() {
   var product = pageJSON('data-p13n-product'), productId = attributeOf('data-p13n-product-id'), order = pageJSON('data-p13n-order');
-  identify(attributeOf('data-p13n-customer-id'), true);
+  identify(attributeOf('data-p13n-customer-id'), {sig: attributeOf('data-p13n-customer-sig')}, true);
   if (pixelTracks) return;
   if (product && product.id != null) {
     emit('product_view', {product_id: product.id, value: product.price, currency: product.currency},
@@ -122,7 +132,7 @@ function scanPage() {
     emit('product_view', {product_id: productId}, {});
   }
   if (order && order.id != null) {
-    identify(order.customer_id, true);
+    identify(order.customer_id, {sig: order.customer_sig}, true);
     track('purchase', {order_id: order.id, value: order.total, currency: order.currency, lines: order.lines});
   }
 }

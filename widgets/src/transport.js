@@ -8,9 +8,11 @@ var EVENTS_URL = cfg.api + '/v1/events';
 var MAX_EVENTS = 100; // per request
 var MAX_BYTES = 60000; // per request body; beacons and keepalive cap at 64 KiB
 var MAX_RETRY = 200; // events kept in localStorage for the next page load
-var RETRY_AT_KEY = 'p13n_retry_at'; // "attempt:due time"
+var MAX_ROUNDS = 10; // 1 s, 2 s ... 5 min: a quarter of an hour of outage before giving up
+var RETRY_AT_KEY = 'p13n_retry_at'; // "round:due time"
 var queue = [];
 var timer = 0;
+var retryTimer = 0; // set while waiting to send again: nothing is sent until then
 
 function byteLength(text) {
   return new Blob([text]).size;
@@ -62,6 +64,8 @@ function chunk(events) {
 // final, since sending the same thing again would fail the same way.
 function send(events, unloading) {
   var body = envelope(events), controller, timeout;
+  // The server asked us to wait (or is away): these join the retry, kept for the next page if need be.
+  if (retryTimer) return retryLater(events);
   if (unloading) {
     try {
       // The beacon's outcome is unknowable, so beacons are never retried.
@@ -88,22 +92,35 @@ function send(events, unloading) {
 }
 
 // Keeps events (at most MAX_RETRY, in localStorage so the next page can send
-// them) and schedules one attempt: 1 s, 2 s, 4 s ... up to 5 min, each times
-// a random 0.5-1.5 so that many browsers do not retry in step; six attempts.
+// them) and plans one round of resending: 1 s, 2 s, 4 s ... up to 5 min, each
+// times a random 0.5-1.5 so that many browsers do not retry in step, and never
+// sooner than the server's Retry-After. Failures while a round is planned join
+// it rather than counting as rounds of their own; after MAX_ROUNDS, give up.
 function retryLater(events, retryAfterSeconds) {
-  var state = (load(RETRY_AT_KEY) || '0:0').split(':'), attempt = +state[0] + 1, wait;
-  if (attempt > 6) return save(RETRY_KEY, '[]');
-  wait = retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : Math.min(1000 * Math.pow(2, attempt - 1), 3e5) * (0.5 + Math.random());
+  var round = +(load(RETRY_AT_KEY) || '0:0').split(':')[0] + 1, wait;
   saveList(RETRY_KEY, loadList(RETRY_KEY).concat(events), MAX_RETRY);
-  save(RETRY_AT_KEY, attempt + ':' + (Date.now() + wait));
-  setTimeout(safe(resendStored), wait);
+  if (retryTimer) return;
+  if (round > MAX_ROUNDS) {
+    save(RETRY_AT_KEY, '0:0');
+    return save(RETRY_KEY, '[]');
+  }
+  wait = Math.min(1000 * Math.pow(2, round - 1), 3e5) * (0.5 + Math.random());
+  if (retryAfterSeconds > 0) wait = Math.max(wait, retryAfterSeconds * 1000 * (1 + Math.random() / 4));
+  save(RETRY_AT_KEY, round + ':' + (Date.now() + wait));
+  planResend(wait);
+}
+
+function planResend(wait) {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(safe(resendStored), wait);
 }
 
 // What could not be sent yet, once its time has come; the ids let the server
 // drop duplicates.
 function resendStored() {
   var due = +(load(RETRY_AT_KEY) || '0:0').split(':')[1], stored;
-  if (Date.now() < due) return setTimeout(safe(resendStored), due - Date.now());
+  retryTimer = 0;
+  if (Date.now() < due) return planResend(due - Date.now());
   stored = loadList(RETRY_KEY).filter(function (event) { return event && event.id; });
   if (!stored.length) return;
   save(RETRY_KEY, '[]');

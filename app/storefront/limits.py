@@ -1,0 +1,157 @@
+"""Abuse limits on the public endpoints (flask-limiter), per shop key and client address.
+
+The public key is on every page of the shop, so anyone can call these
+endpoints; what one client may do is bounded per endpoint (``RATE_LIMIT_*``,
+README "Configuration"). Past a limit the answer is 429 with ``Retry-After``,
+which the storefront script honours (it keeps the events and sends them
+later). Counters live in Redis when ``REDIS_URL`` is set, so that every
+instance counts the same client; otherwise in this process's memory, which is
+right for the embedded single process. With Redis unreachable the limits are
+kept in memory for a while rather than failing requests.
+
+Beyond requests, new profiles are counted too: each first-seen visitor id
+creates one, and a script makes one per browser, not thousands a second.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import time
+
+from flask import Flask, Response, current_app, jsonify, request
+from flask_limiter import Limit, Limiter, RateLimitExceeded
+from limits import parse_many
+
+from app.storefront.body import posted_key
+from app.storefront.limit_storage import SweptMemoryStorage
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "p13n.limiter"
+KEY_PREFIX = "p13n"
+# Which setting limits which endpoint; endpoints not named here are not limited.
+ENDPOINT_LIMITS = {
+    "storefront.post_events": "RATE_LIMIT_EVENTS",
+    "storefront.post_lead": "RATE_LIMIT_LEADS",
+    "storefront.get_decision": "RATE_LIMIT_DECIDE",
+    "storefront.get_recommendations": "RATE_LIMIT_RECOMMENDATIONS",
+    "storefront.storefront_script": "RATE_LIMIT_SCRIPT",
+}
+# A slow Redis must not slow every request: give up quickly and fall back to memory.
+REDIS_TIMEOUT_SECONDS = 0.5
+JS_MIMETYPE = "application/javascript; charset=utf-8"
+
+
+def init_app(app: Flask) -> None:
+    storage_uri = app.config.get("REDIS_URL") or f"{SweptMemoryStorage.STORAGE_SCHEME[0]}://"
+    limiter = Limiter(
+        key_func=shop_key_and_address,
+        # One "default" limit whose value depends on the endpoint: every public route is covered
+        # without decorating the views, and the values come from the app's own config.
+        default_limits=[Limit(_endpoint_limit, methods=["GET", "HEAD", "POST"])],  # not CORS preflights
+        storage_uri=storage_uri,
+        storage_options=_storage_options(storage_uri),
+        # Counts the previous window's hits by how much of it still overlaps: no double burst at a window's edge.
+        strategy="sliding-window-counter",
+        key_prefix=KEY_PREFIX,
+        in_memory_fallback_enabled=True,
+        headers_enabled=False,  # Retry-After on 429 only (set below), not X-RateLimit-* on every answer
+        enabled=bool(app.config.get("RATE_LIMITS_ENABLED", True)),
+    )
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)
+
+
+def _storage_options(storage_uri: str) -> dict:
+    if storage_uri.startswith(("redis", "rediss", "valkey")):
+        return {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS}
+    return {}
+
+
+def _endpoint_limit() -> str:
+    setting = ENDPOINT_LIMITS.get(request.endpoint or "")
+    return current_app.config[setting] if setting else ""
+
+
+def shop_key_and_address() -> str:
+    return f"{_shop_key()}|{client_address()}"
+
+
+def _shop_key() -> str:
+    """The public key the request names: in the script's path, the query, or the posted body."""
+    if request.view_args and "public_key" in request.view_args:
+        key = request.view_args["public_key"]
+    elif request.method == "POST":
+        key = posted_key()
+    else:
+        key = request.args.get("key")
+    # Bounded, so a made-up key cannot make a huge counter name; an unknown key is refused by the view.
+    return key[:64] if isinstance(key, str) and key else "-"
+
+
+def client_address() -> str:
+    """The client's address (from X-Forwarded-For only behind TRUSTED_PROXIES, through ProxyFix).
+
+    IPv6 clients count per /64: a single subscriber usually holds a whole /64,
+    and counting each of its addresses apart would be no limit at all.
+    """
+    address = request.remote_addr or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "-"
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _too_many_requests(error: RateLimitExceeded):
+    limit = current_app.extensions[EXTENSION].current_limit
+    return too_many_requests_response(limit.reset_at if limit else time.time() + 1)
+
+
+def too_many_requests_response(reset_at: float) -> Response:
+    seconds = max(1, math.ceil(reset_at - time.time()))
+    if request.path.startswith("/s/"):
+        response = Response(f"/* p13n: too many requests; retry after {seconds} s */\n", status=429, content_type=JS_MIMETYPE)
+    else:
+        response = jsonify(error=f"Too many requests from this address; retry after {seconds} seconds.", retry_after=seconds)
+        response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+class NewVisitorAllowance:
+    """Whether this request's client may create ``count`` more profiles (RATE_LIMIT_NEW_VISITORS).
+
+    Called by ingest with the number of visitor ids it has never seen; when
+    refused, ``reset_at`` says when to come back.
+    """
+
+    def __init__(self, shop_key: str):
+        self._limiter: Limiter = current_app.extensions[EXTENSION]
+        self._identifiers = (KEY_PREFIX, f"{shop_key[:64]}|{client_address()}", "new_visitors")
+        self._items = parse_many(current_app.config["RATE_LIMIT_NEW_VISITORS"])
+        self.reset_at = time.time() + 1
+
+    def __call__(self, count: int) -> bool:
+        if not self._limiter.enabled or count <= 0:
+            return True
+        try:
+            strategy = self._limiter.limiter  # the memory fallback while Redis is unreachable
+            for item in self._items:
+                if not strategy.test(item, *self._identifiers, cost=count):
+                    reset_at = strategy.get_window_stats(item, *self._identifiers).reset_time
+                    # More at once than the limit ever allows (a proxy's batch): come back after a whole window.
+                    self.reset_at = reset_at if count <= item.amount else time.time() + item.get_expiry()
+                    return False
+            for item in self._items:
+                strategy.hit(item, *self._identifiers, cost=count)
+        except Exception:  # noqa: BLE001 - the counters' store failing must not cost the shop its events
+            log.warning("new-visitor limit unavailable; admitting %d new visitors", count, exc_info=True)
+        return True

@@ -12,7 +12,9 @@ import logging
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from app import db
+from app import db, identity_secrets
+from app.models import Shop
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shopify import app_proxy, settings
 from app.shopify.app_proxy import InvalidProxyRequest, ProxyRequest
 from app.shopify.blueprint import blueprint
@@ -53,9 +55,20 @@ def current() -> ProxyRequest:
 
 @proxy.get("/customer")
 def customer():
-    """Who is signed in to the storefront, as Shopify vouches for it: what the app embed passes to the script."""
-    verified = current()
-    return jsonify({"customer_id": verified.customer_id})
+    """The storefront's signed-in customer as Shopify vouches for it, with the `customer_sig` that makes the id count.
+
+    The app embed hands both to the storefront script (data-p13n-customer-sig), which sends them with its events:
+    the same signature the merchant's own server would compute with the shop's identity secret (README,
+    "Signed-in customers"), which Liquid cannot. `customer_sig` is null when nobody is signed in, or when this
+    server can no longer read the shop's secret (a changed key; Settings > Install issues a new one).
+    """
+    customer_id = current().customer_id
+    secret = None
+    if customer_id is not None:
+        shop = db.session().get(Shop, g.proxy_shop_id)
+        secret = identity_secrets.current_secret(shop, box_for(current_app, IDENTITY_SECRETS))
+    return jsonify({"customer_id": customer_id,
+                    "customer_sig": identity_secrets.sign(secret, customer_id) if secret else None})
 
 
 @proxy.route("/", defaults={"rest": ""}, methods=["GET", "POST"])

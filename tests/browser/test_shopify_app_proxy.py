@@ -11,11 +11,14 @@ from urllib.parse import parse_qsl
 
 import pytest
 import requests
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app.models import ShopifyInstall
+from app.models import Profile, ShopifyInstall, VisitorId
 from app.shopify import token_crypto
 from tests.browser.demo_store import build_demo_store
+from tests.helpers.browser import wait_for
+from tests.helpers.identity import customer_sig
 from tests.helpers.liquid_blocks import render
 from tests.helpers.shopify import API_KEY, API_SECRET, DOMAIN, proxy_query
 
@@ -57,12 +60,26 @@ def storefront(app, live_server, db_session):
     thread.join(timeout=5)
 
 
-def test_the_embed_asks_the_app_proxy_then_loads_the_script(page, storefront, db_session):
-    origin, _shop, forwarded, _signing = storefront
+def customer_profiles_of(db_session, visitor_id):
+    return wait_for(db_session, select(Profile.customer_id).join(VisitorId, VisitorId.profile_id == Profile.id)
+                    .where(VisitorId.visitor_id == visitor_id), predicate=lambda ids: CUSTOMER in ids)
+
+
+def test_the_signed_in_customer_becomes_a_verified_identity(page, storefront, db_session):
+    origin, shop, forwarded, _signing = storefront
     page.goto(origin + "/")
     page.wait_for_function("window.p13n && window.p13n.loaded === true")
     assert forwarded == [200]
-    assert page.evaluate("document.querySelectorAll('script[src*=\"/s/\"]').length") == 1
+    sig = page.get_attribute('meta[name="p13n-customer"]', "data-p13n-customer-sig")
+    assert sig == customer_sig(shop, CUSTOMER)
+    visitor = page.evaluate("localStorage.getItem('p13n_vid')")
+    assert customer_profiles_of(db_session, visitor) == [CUSTOMER], "the visitor joined the customer's profile"
+
+    # The next page loads the script at once with the signature this browser holds, and asks the proxy again.
+    page.reload()
+    page.wait_for_function("window.p13n && window.p13n.loaded === true")
+    assert page.get_attribute('meta[name="p13n-customer"]', "data-p13n-customer-sig") == sig
+    page.wait_for_function("document.querySelectorAll('script[src*=\"/s/\"]').length === 1")
 
 
 def test_a_request_shopify_did_not_sign_leaves_the_id_a_claim(page, storefront, db_session):
@@ -72,3 +89,6 @@ def test_a_request_shopify_did_not_sign_leaves_the_id_a_claim(page, storefront, 
     page.wait_for_function("window.p13n && window.p13n.loaded === true")  # the script still loads
     assert forwarded == [401]
     assert page.get_attribute('meta[name="p13n-customer"]', "data-p13n-customer-sig") is None
+    visitor = page.evaluate("localStorage.getItem('p13n_vid')")
+    wait_for(db_session, select(VisitorId).where(VisitorId.visitor_id == visitor))
+    assert db_session.scalar(select(Profile).where(Profile.customer_id == CUSTOMER)) is None

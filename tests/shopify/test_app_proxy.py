@@ -1,15 +1,20 @@
 """App Proxy: Shopify's documented signature vector, tampering, freshness, and the /shopify/proxy/* endpoints."""
 from __future__ import annotations
 
+import json
 import time
 from urllib.parse import parse_qsl
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from app.models import Profile, VisitorId
 from app.shopify import app_proxy
 from app.shopify.app_proxy import InvalidProxyRequest
 from app.shopify.signatures import params_from_multidict
+from tests.helpers.events import event
+from tests.helpers.identity import customer_sig
 from tests.helpers.shopify import API_SECRET, DOCUMENTED_PROXY_QUERY, DOCUMENTED_PROXY_SECRET, proxy_query
 
 DOCUMENTED_AT = 1317327555
@@ -88,15 +93,32 @@ def test_repeated_and_array_keys_are_signed_as_shopify_forwards_them():
 
 # The endpoints, as Shopify calls them.
 
-def test_a_signed_request_names_the_signed_in_customer(client, installed):
+def test_a_signed_request_yields_the_customers_signature_a_verified_identity(client, installed, db_session):
+    shop, _install = installed
     response = client.get("/shopify/proxy/customer", query_string=proxy_query())
-    assert response.status_code == 200 and response.get_json() == {"customer_id": "7362"}
+    assert response.status_code == 200
+    assert response.get_json() == {"customer_id": "7362", "customer_sig": customer_sig(shop, "7362")}
     assert "no-store" in response.headers["Cache-Control"]
+    # The signature the events endpoint accepts: the customer's profile takes the visitor in.
+    for visitor, sig in (("v-claim", None), ("v-proxy", response.get_json()["customer_sig"])):
+        batch = {"key": shop.public_key, "events": [event("identify", visitor, customer_id="7362", customer_sig=sig)]}
+        assert client.post("/v1/events", data=json.dumps(batch), content_type="text/plain").status_code == 200
+    customer_of = select(Profile.customer_id).join(VisitorId, VisitorId.profile_id == Profile.id)
+    db_session.expire_all()
+    assert db_session.scalar(customer_of.where(VisitorId.visitor_id == "v-proxy")) == "7362"
+    assert db_session.scalar(customer_of.where(VisitorId.visitor_id == "v-claim")) is None  # without it, a claim
 
 
 def test_a_signed_request_without_a_customer_names_nobody(client, installed):
     response = client.get("/shopify/proxy/customer", query_string=proxy_query(customer_id=None))
-    assert response.status_code == 200 and response.get_json() == {"customer_id": None}
+    assert response.status_code == 200 and response.get_json() == {"customer_id": None, "customer_sig": None}
+
+
+def test_a_shop_whose_identity_secret_cannot_be_read_gets_no_signature(client, installed, db_session):
+    shop, _install = installed
+    shop.identity_secret_encrypted = "gAAAAA-not-readable"
+    db_session.commit()
+    assert client.get("/shopify/proxy/customer", query_string=proxy_query()).get_json() == {"customer_id": "7362", "customer_sig": None}
 
 
 def tampered() -> dict:

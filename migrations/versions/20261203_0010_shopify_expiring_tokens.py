@@ -1,7 +1,7 @@
 """shopify expiring offline tokens: the access token's expiry, the refresh token and its expiry
 
 Revision ID: shopify_tokens_0010
-Revises: 0010
+Revises: 0009
 Create Date: 2026-12-03 04:00:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'shopify_tokens_0010'
-down_revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

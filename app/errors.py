@@ -19,11 +19,12 @@ DATABASE_RETRY_AFTER_SECONDS = 5
 class ApiError(Exception):
     """An error the API reports to its caller with a status and a message."""
 
-    def __init__(self, status: int, message: str, errors: dict | None = None):
+    def __init__(self, status: int, message: str, errors: dict | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.errors = errors
+        self.headers = headers or {}
 
 
 def init_app(app: Flask) -> None:
@@ -37,7 +38,7 @@ def api_error_response(error: ApiError):
     body = {"error": error.message}
     if error.errors is not None:
         body["errors"] = error.errors
-    return jsonify(body), error.status
+    return jsonify(body), error.status, error.headers
 
 
 def _http_error(error: HTTPException):

@@ -1,4 +1,8 @@
-"""Who is calling the admin API: a shop, by its secret key as a bearer token or by a settings-UI session."""
+"""Who is calling the admin API: a shop by its secret key, by a Shopify session token, or by a settings-UI session.
+
+A bearer token is either the shop's secret key (`sk_...`, for servers and scripts) or, from the settings UI
+embedded in the Shopify admin, a Shopify session token (a JWT that App Bridge adds to every fetch call).
+"""
 from __future__ import annotations
 
 from functools import wraps
@@ -8,9 +12,13 @@ from sqlalchemy import select
 
 from app import db
 from app.errors import ApiError
+from app.merchant_auth import embedded
 from app.merchant_auth.csrf import UNSAFE_METHODS, token_is_valid
 from app.merchant_auth.sessions import signed_in_shop
 from app.models import Shop, hash_secret_key
+from app.models.shop import SECRET_KEY_PREFIX
+
+BEARER_HELP = "Send the shop's secret key as 'Authorization: Bearer sk_...' (or, from the embedded Shopify admin, a session token)."
 
 
 def current_shop() -> Shop:
@@ -35,12 +43,23 @@ def shop_required(view):
 def _shop_from_bearer_token() -> Shop:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "Send the shop's secret key as 'Authorization: Bearer sk_...'.")
-    shop = db.session().scalar(select(Shop).where(Shop.secret_key_hash == hash_secret_key(token.strip())))
-    if shop is None:
-        raise ApiError(401, "Unknown secret key.")
-    return shop
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, BEARER_HELP)
+    if token.startswith(SECRET_KEY_PREFIX):
+        shop = db.session().scalar(select(Shop).where(Shop.secret_key_hash == hash_secret_key(token)))
+        if shop is None:
+            raise ApiError(401, "Unknown secret key.")
+        return shop
+    session_token = embedded.bearer_token(header)
+    if session_token is None:
+        raise ApiError(401, f"Neither a secret key nor a session token. {BEARER_HELP}")
+    try:
+        signed_in = embedded.from_bearer(db.session(), session_token)
+    except embedded.NotSignedIn as error:
+        raise ApiError(error.status, error.message, headers=embedded.RETRY_HEADER if error.retry else None) from None
+    embedded.begin(signed_in)
+    return signed_in.shop
 
 
 def _shop_from_session() -> Shop:

@@ -27,6 +27,7 @@ COMMANDS = {
     "evaluate": "app.commands.recommender:evaluate",
     "evaluate-clv": "app.commands.clv:evaluate_clv_command",
     "purge-expired": "app.commands.privacy:purge_expired_command",
+    "shopify-expiring-tokens": "app.commands.shopify:shopify_expiring_tokens_command",
     "worker": "app.commands.worker:worker",
     "demo": "app.commands.demo:demo",
 }

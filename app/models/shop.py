@@ -12,6 +12,9 @@ from app.db import Base
 from app.models.mixins import TimestampMixin
 from app.models.types import UTCDateTime
 
+# Every secret key starts with this, which tells it from a Shopify session token (a JWT) in a bearer header.
+SECRET_KEY_PREFIX = "sk_"
+
 
 def hash_secret_key(secret_key: str) -> str:
     """SHA-256 of a secret key.
@@ -50,7 +53,7 @@ class Shop(TimestampMixin, Base):
 
     @staticmethod
     def new_secret_key() -> str:
-        return "sk_" + secrets.token_urlsafe(32)
+        return SECRET_KEY_PREFIX + secrets.token_urlsafe(32)
 
     def set_secret_key(self, secret_key: str) -> None:
         self.secret_key_hash = hash_secret_key(secret_key)

@@ -23,6 +23,11 @@ class ShopifyInstall(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), unique=True)
     shop_domain: Mapped[str] = mapped_column(String(255), unique=True)
     access_token_encrypted: Mapped[str | None] = mapped_column(Text)
+    # Expiring offline tokens (app/shopify/access_tokens.py): the access token lasts an hour and the refresh
+    # token (encrypted too, replaced at each use) renews it. No expiry: a non-expiring token from before.
+    access_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refresh_token_encrypted: Mapped[str | None] = mapped_column(Text)
+    refresh_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     scopes: Mapped[str | None] = mapped_column(String(1000))
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

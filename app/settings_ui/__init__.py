@@ -15,7 +15,10 @@ from app.settings_ui import (  # noqa: F401 - the pages
     survey_section,
 )
 from app.settings_ui.blueprint import blueprint
+from app.settings_ui.embedded import app_home
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
+    # The Shopify app's application_url: the admin opens the embedded settings there.
+    app.add_url_rule("/", "app_home", app_home)

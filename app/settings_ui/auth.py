@@ -7,6 +7,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from app import db
 from app.clock import utcnow
+from app.merchant_auth import embedded
 from app.merchant_auth.passwords import authenticate, count_sign_in_attempt
 from app.merchant_auth.sessions import sign_in, sign_out, signed_in_shop
 from app.models import Shop
@@ -16,7 +17,9 @@ from app.settings_ui.blueprint import blueprint
 def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        shop = signed_in_shop()
+        # Inside the Shopify admin, the session token (checked before the view) is the only sign-in that counts.
+        signed_in = embedded.current()
+        shop = signed_in.shop if signed_in is not None else signed_in_shop()
         if shop is None:
             return redirect(url_for("settings_ui.login", next=request.full_path if request.method == "GET" else None))
         g.shop = shop

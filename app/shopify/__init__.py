@@ -6,7 +6,7 @@ is plain Python in the other modules of this package.
 """
 from flask import Flask
 
-from app.shopify import oauth, webhooks  # noqa: F401 - the routes
+from app.shopify import oauth, proxy, webhooks  # noqa: F401 - the routes
 from app.shopify.blueprint import blueprint
 
 

@@ -13,17 +13,15 @@ import secrets
 import time
 from urllib.parse import urlencode
 
-import requests
 from flask import current_app, redirect, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app import db, jobs
-from app.jobs.kinds import SHOPIFY_CONNECT_PIXEL, SHOPIFY_REGISTER_WEBHOOKS, SHOPIFY_SYNC
+from app import db
 from app.merchant_auth.sessions import sign_in
-from app.secret_box import IDENTITY_SECRETS, box_for
-from app.shopify import settings, token_crypto
+from app.shopify import settings
+from app.shopify.access_tokens import Grant, TokenRequestFailed, post_token_request
 from app.shopify.blueprint import blueprint
-from app.shopify.installs import record_install
+from app.shopify.installs import complete_install
 from app.shopify.signatures import is_shop_domain, params_from_multidict, query_is_authentic
 
 log = logging.getLogger(__name__)
@@ -32,7 +30,6 @@ STATE_COOKIE = "p13n_shopify_oauth"
 STATE_MAX_AGE = 600  # seconds the merchant has to approve the install
 MAX_TIMESTAMP_AGE = 24 * 3600
 MAX_CLOCK_SKEW = 300
-TOKEN_TIMEOUT = 10
 
 
 def _text(message: str, status: int):
@@ -102,17 +99,8 @@ def _state_matches(cookie: str | None, state: str | None, shop_domain: str) -> b
 
 
 def exchange_code(shop_domain: str, api_key: str, api_secret: str, code: str) -> dict:
-    response = requests.post(
-        f"https://{shop_domain}/admin/oauth/access_token",
-        json={"client_id": api_key, "client_secret": api_secret, "code": code},
-        headers={"Accept": "application/json"},
-        timeout=TOKEN_TIMEOUT,
-    )
-    response.raise_for_status()
-    body = response.json()
-    if not body.get("access_token"):
-        raise ValueError("Shopify answered without an access token")
-    return body
+    """The authorization code traded for an expiring offline token (access_tokens.py says why expiring)."""
+    return post_token_request(shop_domain, {"client_id": api_key, "client_secret": api_secret, "code": code, "expiring": "1"})
 
 
 @blueprint.get("/callback")
@@ -134,17 +122,13 @@ def callback():
         return _text("Shopify sent no authorization code.", 400)
     try:
         granted = exchange_code(shop_domain, config.api_key, config.api_secret, code)
-    except (requests.RequestException, ValueError) as error:
+    except TokenRequestFailed as error:
         log.warning("shopify token exchange for %s failed: %s", shop_domain, error)
         return _text("Shopify did not give us an access token; try installing again.", 502)
 
     session = db.session()
-    token = token_crypto.encrypt(current_app, granted["access_token"])
-    shop, install = record_install(session, shop_domain, token, granted.get("scope"), box_for(current_app, IDENTITY_SECRETS))
-    base_url = settings.public_base_url()
-    jobs.enqueue(session, SHOPIFY_REGISTER_WEBHOOKS, {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
-    jobs.enqueue(session, SHOPIFY_CONNECT_PIXEL, {"backend_url": base_url}, shop_id=shop.id)
-    jobs.enqueue(session, SHOPIFY_SYNC, shop_id=shop.id)
+    shop, _install = complete_install(session, current_app._get_current_object(), shop_domain, Grant.from_answer(granted),
+                                      settings.public_base_url())
     session.commit()
     sign_in(shop, None, via="shopify")
     response = redirect("/settings/install")

@@ -7,6 +7,8 @@ way a database dump alone does not reveal the tokens.
 """
 from __future__ import annotations
 
+from cryptography.fernet import InvalidToken
+
 from app.secret_box import SHOPIFY_TOKENS, box_for
 
 
@@ -17,3 +19,14 @@ def encrypt(app_or_secret, token: str) -> str:
 def decrypt(app_or_secret, encrypted: str) -> str:
     """The plain token; raises cryptography.fernet.InvalidToken if the key changed or the value was altered."""
     return box_for(app_or_secret, SHOPIFY_TOKENS).decrypt(encrypted)
+
+
+def is_readable(app_or_secret, encrypted: str | None) -> bool:
+    """Whether the stored token can still be decrypted (not after SECRET_KEY or SHOPIFY_TOKEN_KEY changed)."""
+    if not encrypted:
+        return False
+    try:
+        decrypt(app_or_secret, encrypted)
+    except InvalidToken:
+        return False
+    return True

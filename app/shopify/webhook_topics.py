@@ -13,6 +13,7 @@ from app import privacy
 from app.clock import utcnow
 from app.models import Shop, WebhookDelivery
 from app.shopify import records, sync_schedule
+from app.shopify.access_tokens import forget_tokens
 from app.shopify.installs import install_of_shop
 from app.shopify.sync import running_bulk_operations
 
@@ -68,7 +69,7 @@ def app_uninstalled(session, delivery):
     install = install_of_shop(session, delivery.shop_id)
     if install is not None:
         install.uninstalled_at = utcnow()
-        install.access_token_encrypted = None  # revoked by Shopify anyway; never keep a dead secret
+        forget_tokens(install)
     shop = _shop(session, delivery)
     if shop is not None and (shop.settings or {}).get("shopify_pixel"):
         # Shopify removed our pixel with the app: the storefront script tracks on its own again.

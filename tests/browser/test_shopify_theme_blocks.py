@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.demo_store import build_demo_store
+from tests.helpers.liquid_blocks import render
 from tests.helpers.rules import make_rule
-from tests.shopify.liquid_blocks import render
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from app.config import SHOPIFY_DEFAULT_API_VERSION, SHOPIFY_DEFAULT_SCOPES
 from app.shopify.web_pixel import pixel_settings
 from app.shopify.webhook_topics import SUBSCRIBED_TOPICS
+from tests.helpers.liquid_blocks import schema
 
 APP_DIR = Path(__file__).resolve().parents[2] / "shopify_app"
 
@@ -40,3 +41,21 @@ def test_the_pixel_extension_declares_the_settings_the_server_fills_in():
 
 def test_the_theme_extension_is_a_theme_extension():
     assert toml("extensions/p13n-embed/shopify.extension.toml")["type"] == "theme"
+
+
+def test_the_app_opens_embedded_in_the_admin_with_a_shopify_managed_install():
+    app = toml("shopify.app.toml")
+    assert app["embedded"] is True
+    # The admin maps its own paths onto this origin (/apps/p13n/settings/rules -> /settings/rules): the root.
+    assert app["application_url"] == "https://YOUR-P13N-HOST/"
+    assert app["access_scopes"]["use_legacy_install_flow"] is False
+    # The OAuth redirect flow stays for installs started outside the admin.
+    assert app["auth"]["redirect_urls"] == ["https://YOUR-P13N-HOST/shopify/callback"]
+
+
+def test_the_app_proxy_forwards_the_path_the_embed_asks_to_the_server(client, shopify_app):
+    proxy = toml("shopify.app.toml")["app_proxy"]
+    assert proxy["url"] == "https://YOUR-P13N-HOST/shopify/proxy"
+    embed_default = next(s["default"] for s in schema("p13n")["settings"] if s["id"] == "proxy_path")
+    assert embed_default == f"/{proxy['prefix']}/{proxy['subpath']}"
+    assert client.get("/shopify/proxy/customer").status_code == 401  # the address exists, and wants Shopify's signature

@@ -1,6 +1,7 @@
 """Installing through Shopify's OAuth: the redirect, every rejection, and a good callback."""
 from __future__ import annotations
 
+import json
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -11,9 +12,7 @@ from sqlalchemy import func, select
 from app.models import Job, Shop, ShopifyInstall
 from app.shopify import token_crypto
 from app.shopify.oauth import STATE_COOKIE
-from tests.helpers.shopify import API_KEY, DOMAIN, GRAPHQL_URL, callback_params, signed_query, theme_answer
-
-TOKEN_URL = f"https://{DOMAIN}/admin/oauth/access_token"
+from tests.helpers.shopify import API_KEY, API_SECRET, DOMAIN, GRAPHQL_URL, TOKEN_URL, callback_params, signed_query, theme_answer
 
 
 def start_install(client) -> str:
@@ -117,7 +116,8 @@ def test_good_callback_installs_signs_in_and_enqueues(shopify_app, client, db_se
     assert response.status_code == 302 and response.headers["Location"].endswith("/settings/install")
 
     exchange = responses.calls[0].request
-    assert exchange.url == TOKEN_URL and b"auth-code-123" in exchange.body
+    assert exchange.url == TOKEN_URL and json.loads(exchange.body) == {
+        "client_id": API_KEY, "client_secret": API_SECRET, "code": "auth-code-123", "expiring": "1"}
     install = db_session.scalar(select(ShopifyInstall))
     assert install.shop_domain == DOMAIN and install.uninstalled_at is None
     assert install.access_token_encrypted != "shpat_secret_token"

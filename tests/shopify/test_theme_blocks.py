@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shopify.liquid_blocks import BLOCKS_DIR, render, schema
+from tests.helpers.liquid_blocks import BLOCKS_DIR, render, schema
 
 DOM_JS = Path(__file__).resolve().parents[2] / "widgets" / "src" / "dom.js"
 SETTING_TYPES = {"text", "textarea", "number", "range", "checkbox", "select", "radio", "color", "url", "product", "collection"}
@@ -34,7 +34,7 @@ def test_app_block_schema_is_what_the_theme_editor_accepts(name):
 
 def test_the_embed_still_loads_the_script_on_every_page():
     embed = schema("p13n")
-    assert embed["target"] == "head" and {s["id"] for s in embed["settings"]} == {"host", "public_key"}
+    assert embed["target"] == "head" and {s["id"] for s in embed["settings"]} == {"host", "public_key", "proxy_path"}
     assert sorted(path.stem for path in BLOCKS_DIR.glob("*.liquid")) == ["content", "p13n", "recommendations"]
 
 
@@ -53,3 +53,27 @@ def test_blocks_render_the_placeholder_the_script_fills(name, height):
 def test_a_merchant_typed_slot_is_escaped_and_trimmed():
     html = render("content", {"slot": ' home"><script>x</script> ', "min_height": 0})
     assert 'data-p13n-slot="home&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html and "<script>" not in html
+
+
+EMBED = {"host": "https://p13n.example", "public_key": "pk_abc"}
+
+
+@pytest.mark.parametrize("host", ["https://p13n.example", " https://p13n.example/ "])
+def test_the_embed_loads_the_script_from_the_host_as_typed(host):
+    # `remove_last: '/'` once cut the last slash anywhere: https:/p13n.example.
+    html = render("p13n", {**EMBED, "host": host})
+    assert '<script async src="https://p13n.example/s/pk_abc.js?via=shopify-app-embed"></script>' in html
+    assert "p13n-customer" not in html and "fetch(" not in html  # nobody signed in: nothing to ask the proxy
+
+
+def test_for_a_signed_in_customer_the_embed_asks_the_app_proxy_for_the_signature_first():
+    html = render("p13n", {**EMBED, "host": "https://p13n.example/"}, customer={"id": 7362})
+    assert '<meta name="p13n-customer" data-p13n-customer-id="7362">' in html
+    assert 'data-p13n-src="https://p13n.example/s/pk_abc.js?via=shopify-app-embed"' in html
+    assert 'data-p13n-proxy="/apps/p13n/customer"' in html and "<script async src" not in html
+
+
+def test_a_customised_proxy_path_is_used_and_escaped():
+    html = render("p13n", {**EMBED, "proxy_path": '/tools/recs/"><script>x</script>'}, customer={"id": 1})
+    assert 'data-p13n-proxy="/tools/recs/&quot;&gt;&lt;script&gt;x&lt;/script&gt;/customer"' in html
+    assert 'data-p13n-proxy="/tools/p13n/customer"' in render("p13n", {**EMBED, "proxy_path": "/tools/p13n/"}, customer={"id": 1})

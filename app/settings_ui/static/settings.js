@@ -1,10 +1,13 @@
 // The settings UI's only script (the CSP forbids inline ones). Small, dependency-free helpers:
 // - p13nSettings.fetchJSON: same-origin fetch that sends the CSRF token;
 // - [data-poll-url]: elements refreshed from a JSON endpoint (tag seen, training progress, sync progress);
-// - [data-confirm]: forms that ask before doing something destructive.
+// - [data-confirm]: forms that ask before doing something destructive;
+// - inside the Shopify admin (<html data-embedded>), no cookie reaches us: every link followed and form sent
+//   carries a fresh session token from App Bridge (`id_token`), and App Bridge adds it to fetch calls itself.
 (function () {
   'use strict';
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+  var embedded = document.documentElement.hasAttribute('data-embedded');
 
   function fetchJSON(url, options) {
     options = options || {};
@@ -52,8 +55,69 @@
 
   document.addEventListener('submit', function (event) {
     var form = event.target, question = form.getAttribute('data-confirm');
-    if (question && !window.confirm(question)) event.preventDefault();
+    if (form.p13nTokenAdded) { form.p13nTokenAdded = false; return; }  // sent again below, with its token
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
+    var overrides = submitter && submitter.hasAttribute('formaction');
+    if (!embedded || !ourOwn(overrides ? submitter.formAction : form.action)) return;
+    event.preventDefault();
+    function send() { form.p13nTokenAdded = true; form.requestSubmit(submitter); }
+    idToken().then(function (token) {
+      hiddenField(form, 'id_token', token);
+      if ((submitter && submitter.getAttribute('formmethod') || form.getAttribute('method') || 'get').toLowerCase() === 'get') {
+        // A GET form replaces the query: keep what says "inside the admin".
+        var here = new URLSearchParams(location.search);
+        ['embedded', 'shop', 'host'].forEach(function (name) { if (here.get(name)) hiddenField(form, name, here.get(name)); });
+      }
+      send();
+    }, send);  // without App Bridge the server says what went wrong
   });
+
+  // --- Inside the Shopify admin -------------------------------------------------------------------
+  function idToken() {
+    return window.shopify && window.shopify.idToken ? window.shopify.idToken() : Promise.reject(new Error('App Bridge did not load'));
+  }
+
+  function ourOwn(url) {
+    var target = new URL(url, location.href);
+    return target.origin === location.origin && target.pathname.indexOf('/settings/') === 0;
+  }
+
+  function withToken(url, token) {
+    var target = new URL(url, location.href);
+    target.searchParams.set('id_token', token);
+    return target.toString();
+  }
+
+  function hiddenField(form, name, value) {
+    var field = form.querySelector('input[type=hidden][name="' + name + '"]');
+    if (!field) {
+      field = document.createElement('input');
+      field.type = 'hidden';
+      field.name = name;
+      form.appendChild(field);
+    }
+    field.value = value;
+  }
+
+  if (embedded) {
+    // The token that brought this page in is spent: keep it out of the address (App Bridge shows it in the admin's).
+    var arrived = new URL(location.href);
+    ['id_token', 'flashed', 'bounced'].forEach(function (name) { arrived.searchParams.delete(name); });
+    if (arrived.toString() !== location.href) history.replaceState(history.state, '', arrived.toString());
+
+    // The bounce page: load the address again with a token.
+    var reload = document.querySelector('meta[name="p13n-reload"]');
+    if (reload) idToken().then(function (token) { location.replace(withToken(reload.content, token)); });
+
+    document.addEventListener('click', function (event) {
+      var link = event.target.closest && event.target.closest('a[href]');
+      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if ((link.target && link.target !== '_self') || link.hasAttribute('download') || !ourOwn(link.href)) return;
+      event.preventDefault();
+      idToken().then(function (token) { location.assign(withToken(link.href, token)); }, function () { location.assign(link.href); });
+    });
+  }
 
   document.addEventListener('click', function (event) {
     var button = event.target.closest('[data-copy]');

@@ -25,8 +25,8 @@ def defaults(name: str) -> dict:
     return {setting["id"]: setting.get("default") for setting in schema(name)["settings"]}
 
 
-def render(name: str, settings: dict | None = None, design_mode: bool = False) -> str:
+def render(name: str, settings: dict | None = None, design_mode: bool = False, **context) -> str:
     """The block's HTML as Shopify renders it (the schema tag is Shopify's own: it renders nothing)."""
     template = SCHEMA.sub("", source(name))
     block = {"settings": {**defaults(name), **(settings or {})}, "shopify_attributes": 'data-shopify-editor-block="{}"'}
-    return liquid.Environment().from_string(template).render(block=block, request={"design_mode": design_mode})
+    return liquid.Environment().from_string(template).render(block=block, request={"design_mode": design_mode}, **context)

@@ -49,7 +49,8 @@ def prepared_database(url: str) -> tuple[str, str, int]:
             connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(url)
     with Session(engine) as session:
-        shop, secret = create_shop(session, "Flooded shop", None, settings={"holdout_percent": 0}, box=box_for("flood", IDENTITY_SECRETS))  # the servers run with SECRET_KEY=flood
+        box = box_for("flood", IDENTITY_SECRETS)  # the servers run with SECRET_KEY=flood
+        shop, secret = create_shop(session, "Flooded shop", None, settings={"holdout_percent": 0}, box=box)
         rule = Rule(shop_id=shop.id, kind="popup", name="Exit offer", enabled=True, priority=1, content={"headline": "Wait!"},
                     targeting={}, frequency={})
         session.add(rule)

@@ -1,0 +1,10 @@
+"""The converters of the shared data sets (offline/datasets.py)."""
+import csv
+
+from app.recommender.offline import datasets
+from tests.conftest import SHARED_DATASETS
+
+
+def test_the_default_source_is_the_shared_datasets_folder_next_to_the_project():
+    # `python -m app.recommender.offline.datasets OUT` without --source must find ../shared/datasets.
+    assert datasets.DEFAULT_SOURCE == SHARED_DATASETS

@@ -1,5 +1,4 @@
 """The converters of the shared data sets (offline/datasets.py)."""
-import csv
 
 from app.recommender.offline import datasets
 from tests.conftest import SHARED_DATASETS

@@ -17,6 +17,7 @@ from app.jobs import queue
 from app.jobs.queue import Handler, claim_next, run_job, worker_name
 from app.privacy.retention_job import run_purge, schedule_daily_purges
 from app.recommender.training.job import run_training
+from app.recommender.training.pipeline import options_from_config
 from app.recommender.training.schedule import retrain_stale_shops
 from app.shopify.jobs import register_webhooks, run_sync, run_webhook
 
@@ -83,7 +84,7 @@ def start_background_retraining(app: Flask, hours: float) -> threading.Thread:
             with app.app_context():
                 session = db.session()
                 try:
-                    retrain_stale_shops(session, app.config["MODEL_DIR"], hours)
+                    retrain_stale_shops(session, app.config["MODEL_DIR"], hours, options_from_config(app.config))
                 finally:
                     session.close()
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Shop
 from app.clock import utcnow
+from app.models import Shop
 from app.recommender.serving.loaded_model import active_version
+from app.recommender.training.pipeline import TrainingOptions
 from app.recommender.training.train_shop import NotEnoughData, train_shop
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,14 @@ def is_stale(session: Session, shop_id: int, hours: float) -> bool:
     return version is None or version.activated_at is None or utcnow() - version.activated_at >= timedelta(hours=hours)
 
 
-def retrain_stale_shops(session: Session, model_dir: Path | str, hours: float) -> list[int]:
+def retrain_stale_shops(session: Session, model_dir: Path | str, hours: float, options: TrainingOptions | None = None) -> list[int]:
     """Retrain every shop whose active model is older than ``hours``; the ids retrained."""
     retrained = []
     for shop in session.scalars(select(Shop).order_by(Shop.id)).all():
         if not is_stale(session, shop.id, hours):
             continue
         try:
-            train_shop(session, shop.id, model_dir)
+            train_shop(session, shop.id, model_dir, options)
             retrained.append(shop.id)
         except NotEnoughData:
             pass

@@ -52,3 +52,11 @@ def test_the_signal_sums_the_links_of_a_decayed_capped_history():
     assert scores[0].tolist() == pytest.approx([0, 1, 1.0]) and scores[1].tolist() == pytest.approx([0, 0, 2])
     padded = item_to_item.pad(fitted, 5)
     assert padded.matrix.shape == (5, 5) and padded.matrix[:3, :3].toarray().tolist() == fitted.matrix.toarray().tolist()
+
+
+def test_knn_from_the_gram_matrix_is_the_sparse_knn_on_items_with_history():
+    rng = np.random.default_rng(3)
+    matrix = sp.csr_matrix((rng.random((60, 8)) < 0.3).astype(np.float32) * rng.random((60, 8)).astype(np.float32))
+    params = item_to_item.KnnParams(neighbours=3, shrinkage=2.0, train_half_life_days=None, history_half_life_days=None)
+    from_gram = item_to_item.knn_from_gram(item_to_item.gram(matrix, min_mass=0.0), params)
+    assert from_gram.matrix.toarray() == pytest.approx(item_to_item.knn(matrix, params).matrix.toarray(), abs=1e-6)

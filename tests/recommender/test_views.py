@@ -46,3 +46,27 @@ def test_concat_keeps_both_views_rows():
                         views.new_visitors(AFTER, None, ITEMS, USERS, None, 10.0))
     assert both.user_ids == ["u1", "new"] and relevant(both) == {"u1": ["c"], "new": ["e"]}
     assert both.histories.history_lengths().tolist() == [2, 2] and both.histories.user_rows.tolist() == [0, -1]
+
+
+def test_a_limit_samples_that_many_users_and_keeps_each_ones_own_history():
+    many = rows(*[(f"u{n}", "a", 1) for n in range(40)], *[(f"u{n}", "b", 2) for n in range(0, 40, 2)])
+    later = rows(*[(f"u{n}", "c", 10) for n in range(40)])
+    known = {f"u{n}": n for n in range(40)}
+    whole = views.discovery(many, None, later, ITEMS, known, None, 10.0)
+    sampled = views.discovery(many, None, later, ITEMS, known, None, 10.0, limit=7)
+    assert len(whole.user_ids) == 40 and len(sampled.user_ids) == 7
+    assert sampled.user_ids == [user for user in whole.user_ids if user in set(sampled.user_ids)]  # order kept
+    assert sampled.user_ids == views.discovery(many, None, later, ITEMS, known, None, 10.0, limit=7).user_ids  # seeded
+    for row, user in enumerate(sampled.user_ids):
+        events = sorted(sampled.histories.event_items[sampled.histories.event_rows == row].tolist())
+        assert events == ([0, 1] if int(user[1:]) % 2 == 0 else [0])
+        assert sampled.histories.user_rows[row] == known[user]
+
+
+def test_histories_of_a_mix_of_known_and_unknown_users_land_on_their_own_rows():
+    before = rows(("u2", "b", 1), ("ghost", "c", 2), ("u1", "a", 3))
+    histories = views.build_histories(["u2", "ghost", "u1"], before, None, ITEMS, USERS, None, exclude_history=True)
+    assert histories.user_rows.tolist() == [1, -1, 0]
+    assert sorted(zip(histories.event_rows.tolist(), histories.event_items.tolist())) == [(0, 1), (1, 2), (2, 0)]
+    known_only = views.build_histories(["u2", "u1"], before, None, ITEMS, USERS, None, exclude_history=True)
+    assert sorted(zip(known_only.event_rows.tolist(), known_only.event_items.tolist())) == [(0, 1), (1, 0)]

@@ -64,7 +64,7 @@ def compare(served: ServedModel, view: View, rows: np.ndarray, candidates: list[
     candidates = [c if isinstance(c, BlendWeights) else BlendWeights(c) for c in candidates]
     names = set().union(*(c.signals() for c in candidates))
     parts = [{"precision_at_k": [], "ndcg_at_k": []} for _ in candidates]
-    size = metrics.block_rows(served.n_items, arrays=8 + len(names))
+    size = metrics.block_rows(served.n_items, arrays=metrics.TOP_K_COPIES + 2 * len(names))
     for start in range(0, len(rows), size):
         block = rows[start : start + size]
         histories = view.histories.subset(block)

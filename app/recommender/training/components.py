@@ -74,11 +74,26 @@ def categories_of(item_ids: Sequence, item_features: Mapping | None) -> np.ndarr
     return codes if names else None
 
 
-def fit_item_to_item(period: Period, kind: str, params: dict) -> ItemToItem:
-    matrix = period.training_matrix(params["train_half_life_days"])
-    if kind == "ease":
-        return item_to_item.ease(item_to_item.gram(matrix), item_to_item.EaseParams(**params))
-    return item_to_item.knn(matrix, item_to_item.KnnParams(**params))
+def fit_item_to_item(period: Period, settings: Mapping[str, dict]) -> dict[str, ItemToItem]:
+    """``{"ease": params, "knn": params}`` fitted on ``period``: one Gram matrix per decay, shared by both when they can.
+
+    kNN comes from the Gram matrix when EASE has one at its decay (catalogs up
+    to EASE_MAX_ITEMS), from sparse co-occurrence otherwise.
+    """
+    fitted = {}
+    dense = len(period.embeddings.item_ids) <= item_to_item.EASE_MAX_ITEMS
+    for train_half_life in dict.fromkeys(params["train_half_life_days"] for params in settings.values()):
+        names = [name for name, params in settings.items() if params["train_half_life_days"] == train_half_life]
+        matrix = period.training_matrix(train_half_life)
+        gram = item_to_item.gram(matrix) if dense else None
+        for name in names:
+            if name == "ease" and gram is not None:
+                fitted[name] = item_to_item.ease(gram, item_to_item.EaseParams(**settings[name]))
+            elif name == "knn":
+                params = item_to_item.KnnParams(**settings[name])
+                fitted[name] = item_to_item.knn_from_gram(gram, params) if gram is not None else item_to_item.knn(matrix, params)
+        del gram
+    return fitted
 
 
 def affinity_scorer(served: ServedModel):
@@ -102,7 +117,7 @@ def fit_served(
     served = ServedModel(
         embeddings=period.embeddings,
         popularity=popularity.recent_popularity(items, latest, n_items, period.now, popularity_params),
-        item_to_item={name: fit_item_to_item(period, name, params) for name, params in i2i.items()},
+        item_to_item=fit_item_to_item(period, i2i),
         trained_until=period.now,
     )
     if repeat is not None and period.purchases is not None and len(period.purchases):

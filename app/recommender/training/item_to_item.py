@@ -12,7 +12,8 @@ year's), and both are kept as each item's strongest links
   in float32), so only up to ``EASE_MAX_ITEMS``, and only over the items
   with some recent history (``EASE_MIN_ITEM_MASS``).
 - **item kNN**: ``sim(i, j) = |U_i and U_j| / (sqrt(|U_i| |U_j|) + shrinkage)`` over
-  the same matrix, each item's ``neighbours`` most similar; sparse, any size.
+  the same matrix, each item's ``neighbours`` most similar: from EASE's Gram
+  matrix where there is one, else from sparse co-occurrence (any size).
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class Gram:
     active: np.ndarray
     matrix: np.ndarray
     n_items: int
+    buyers: np.ndarray  # per active item: how many users have it at all (kNN's cosine denominator)
 
 
 def gram(matrix: sp.csr_matrix, min_mass: float = EASE_MIN_ITEM_MASS) -> Gram:
@@ -70,7 +72,8 @@ def gram(matrix: sp.csr_matrix, min_mass: float = EASE_MIN_ITEM_MASS) -> Gram:
     mass = np.asarray(matrix.sum(axis=0)).ravel()
     active = np.flatnonzero(mass >= min_mass)
     columns = matrix[:, active]
-    return Gram(active, np.asarray((columns.T @ columns).toarray(), dtype=np.float32), matrix.shape[1])
+    buyers = np.asarray((columns > 0).sum(axis=0), dtype=np.float32).ravel()
+    return Gram(active, np.asarray((columns.T @ columns).toarray(), dtype=np.float32), matrix.shape[1], buyers)
 
 
 def ease_weights(gram_matrix: np.ndarray, l2: float) -> np.ndarray:
@@ -90,15 +93,28 @@ def ease_weights(gram_matrix: np.ndarray, l2: float) -> np.ndarray:
 
 
 def ease(gram_of: Gram, params: EaseParams, keep: int = KEEP_PER_ITEM) -> ItemToItem:
-    strongest = sp.coo_matrix(keep_strongest(ease_weights(gram_of.matrix, params.l2), keep))
+    return _in_catalog("ease", keep_strongest(ease_weights(gram_of.matrix, params.l2), keep), gram_of, params.history_half_life_days,
+                       {"l2": params.l2, "train_half_life_days": params.train_half_life_days, "keep_per_item": keep})
+
+
+def knn_from_gram(gram_of: Gram, params: KnnParams) -> ItemToItem:
+    """Item kNN from the same Gram matrix as EASE (catalogs that allow it): no second pass over the users."""
+    similarity = gram_of.matrix / (np.sqrt(np.outer(gram_of.buyers, gram_of.buyers)) + np.float32(params.shrinkage))
+    np.fill_diagonal(similarity, 0.0)
+    return _in_catalog("knn", keep_strongest(similarity, params.neighbours), gram_of, params.history_half_life_days,
+                       {"neighbours": params.neighbours, "shrinkage": params.shrinkage, "train_half_life_days": params.train_half_life_days})
+
+
+def _in_catalog(kind: str, strongest: sp.csr_matrix, gram_of: Gram, history_half_life_days, params: dict) -> ItemToItem:
+    """Links among the active items, put back in the catalog's item indices."""
+    links = sp.coo_matrix(strongest)
     active = gram_of.active
-    matrix = sp.csr_matrix((strongest.data, (active[strongest.row], active[strongest.col])), shape=(gram_of.n_items, gram_of.n_items))
-    return ItemToItem("ease", matrix, params.history_half_life_days,
-                      {"l2": params.l2, "train_half_life_days": params.train_half_life_days, "keep_per_item": keep,
-                       "items": int(len(active))})
+    matrix = sp.csr_matrix((links.data, (active[links.row], active[links.col])), shape=(gram_of.n_items, gram_of.n_items))
+    return ItemToItem(kind, matrix, history_half_life_days, params | {"items": int(len(active))})
 
 
 def knn(matrix: sp.csr_matrix, params: KnnParams) -> ItemToItem:
+    """Item kNN for any catalog size: sparse co-occurrence, each item's strongest ``neighbours``."""
     binary = (matrix > 0).astype(np.float32).tocsc()
     counts = np.asarray(binary.sum(axis=0)).ravel()
     weighted = sp.csr_matrix(matrix, dtype=np.float32)

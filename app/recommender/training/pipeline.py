@@ -39,6 +39,7 @@ DEFAULT_VALIDATION_FRACTION = 0.15
 FALLBACK_POPULARITY = popularity.PopularityParams("half_life", 7.0)
 FALLBACK_ITEM_TO_ITEM = {"ease": vars(EaseParams(200.0, None, 14.0)), "knn": vars(KnnParams(50, 20.0, None, 14.0))}
 FALLBACK_BLEND = {"popularity": 0.5, "hybrid": 0.5}
+REPORT_USERS = 2000
 
 Progress = Callable[[str], None]
 
@@ -129,9 +130,10 @@ def validate(
     say(f"validation model fitted in {time.perf_counter() - started:.1f}s")
     period = Period(split.train, _before(purchases, split.cutoff), emb, split.cutoff)
     index, users = emb.item_index, emb.user_index
-    discovery = views.discovery(split.train, period.purchases, split.later, index, users, user_features, split.cutoff)
-    newcomers = views.new_visitors(split.later, _before(purchases, split.cutoff, after=True), index, users, user_features, split.cutoff)
-    repeat = views.repeat(split.train, period.purchases, split.later, index, users, user_features, split.cutoff)
+    limit, after = options.max_validation_users, _before(purchases, split.cutoff, after=True)
+    discovery = views.discovery(split.train, period.purchases, split.later, index, users, user_features, split.cutoff, limit)
+    newcomers = views.new_visitors(split.later, after, index, users, user_features, split.cutoff, limit=limit)
+    repeat = views.repeat(split.train, period.purchases, split.later, index, users, user_features, split.cutoff, limit)
     if not discovery.relevant.shape[0]:
         return None
     k, sample = options.k, blend_weight.sample_rows(discovery.relevant.shape[0], options.max_validation_users, options.seed)
@@ -139,10 +141,13 @@ def validate(
     tuned_popularity, vectors = tuning.tune_popularity(base, discovery, *period.latest(), k, sample)
     base.popularity = vectors[popularity.PopularityParams(**tuned_popularity.params)]
     tuned = {"recent_popularity": tuned_popularity}
-    i2i = {}
     if len(emb.item_ids) <= EASE_MAX_ITEMS:
-        tuned["ease"], i2i["ease"] = tuning.tune_ease(base, discovery, period.training_matrix, k, sample)
-    tuned["item_knn"], i2i["knn"] = tuning.tune_knn(base, discovery, period.training_matrix, k, sample)
+        both = tuning.tune_item_to_item(base, discovery, period.training_matrix, k, sample)
+        (tuned["ease"], ease), (tuned["item_knn"], knn) = both["ease"], both["item_knn"]
+        i2i = {"ease": ease, "knn": knn}
+    else:
+        tuned["item_knn"], knn = tuning.tune_knn(base, discovery, period.training_matrix, k, sample)
+        i2i = {"knn": knn}
     say(f"recent popularity {tuned_popularity.params}, " + ", ".join(f"{name} {t.params}" for name, t in tuned.items() if name != "recent_popularity"))
     served = ServedModel(emb, base.popularity, item_to_item=i2i, trained_until=split.cutoff)
     if period.purchases is not None and len(period.purchases):
@@ -165,7 +170,11 @@ def validate(
 
 
 def validation_report(served: ServedModel, view: views.View, k: int, rows: np.ndarray) -> dict:
-    """Validation means of the served blend, recent popularity and all-time popularity, on the same sampled users."""
+    """Validation means of the served blend, recent popularity and all-time popularity, on the same sampled users.
+
+    At most ``REPORT_USERS`` of them: the AUC sorts every user's whole catalog.
+    """
+    rows = rows[:REPORT_USERS]
     all_time = ServedModel(served.embeddings, served.embeddings.item_popularity, trained_until=served.trained_until)
     rounded = lambda result: {name: round(value, 5) if isinstance(value, float) else value for name, value in result.items()}  # noqa: E731
     return {

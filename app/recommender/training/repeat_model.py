@@ -18,6 +18,7 @@ from scipy.optimize import minimize
 
 from app.recommender.serving.history import SECONDS_PER_DAY, Histories
 from app.recommender.serving.repeat import FEATURES, PairHistory, RepeatModel, pair_features, pair_history
+from app.recommender.training.metrics import block_rows
 
 ScoreRows = Callable[[Histories, float], np.ndarray]  # (histories, now) -> rows x items item-to-item z-scores
 
@@ -64,14 +65,15 @@ def seasons(pairs: PairHistory, now: float, n_items: int, days: float) -> np.nda
     return np.log((buyers_recent + 1.0) / (buyers * days / span + 1.0))
 
 
-def affinity_of_pairs(pairs: PairHistory, histories: Histories, now: float, score_rows: ScoreRows | None) -> np.ndarray:
+def affinity_of_pairs(pairs: PairHistory, histories: Histories, now: float, score_rows: ScoreRows | None, n_items: int) -> np.ndarray:
     """Each pair's item-to-item z-score as of ``now`` (0 without an item-to-item signal), computed in row blocks."""
     result = np.zeros(len(pairs.rows))
     if score_rows is None or not len(pairs.rows):
         return result
     rows = np.unique(pairs.rows)
-    for start in range(0, len(rows), 512):
-        block = rows[start : start + 512]
+    size = block_rows(n_items)
+    for start in range(0, len(rows), size):
+        block = rows[start : start + size]
         scores = score_rows(histories.subset(block), now)
         position = np.searchsorted(block, pairs.rows)
         inside = (position < len(block)) & (block[np.minimum(position, len(block) - 1)] == pairs.rows)
@@ -95,7 +97,7 @@ def fit_repeat_model(
         pairs = _select(pairs, chosen[np.searchsorted(customers, pairs.rows)])
     rates = product_rates(pairs, cut, n_items, categories, settings.prior_exposure_days)
     season = seasons(pairs, cut, n_items, settings.season_days)
-    affinity = affinity_of_pairs(pairs, histories.before(cut), cut, score_rows)
+    affinity = affinity_of_pairs(pairs, histories.before(cut), cut, score_rows, n_items)
     features = pair_features(pairs, cut, rates, season, settings.strength, affinity)
     later = (histories.purchase_times >= cut) & (histories.purchase_times < end)
     bought = set(zip(histories.purchase_rows[later].tolist(), histories.purchase_items[later].tolist()))

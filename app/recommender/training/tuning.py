@@ -103,38 +103,61 @@ def tune_popularity(served: ServedModel, view: View, items: np.ndarray, latest: 
     return tuned, vectors
 
 
-def tune_ease(served: ServedModel, view: View, matrices: Callable[[float | None], object], k: int,
-              rows: np.ndarray | None = None) -> tuple[Tuned, ItemToItem]:
-    """``ease``: the decays at the middle L2, then the other L2s at the better decay (coordinate search).
+def tune_item_to_item(served: ServedModel, view: View, matrices: Callable[[float | None], object], k: int,
+                      rows: np.ndarray | None = None) -> dict[str, tuple[Tuned, ItemToItem]]:
+    """``ease`` and ``item_knn`` together (catalogs up to EASE_MAX_ITEMS), one Gram matrix per decay shared by both.
 
-    Each EASE fit is a dense inverse (seconds at a few thousand items), so
-    the grid is walked one axis at a time: 4 fits instead of 6.
-    ``matrices(train_half_life)`` gives the users x items training matrix.
+    Coordinate search, as each EASE fit is a dense inverse: first the decays
+    (EASE at the middle L2, kNN at its first settings), then the other
+    settings at each one's better decay. ``matrices(train_half_life)`` gives
+    the users x items training matrix.
     """
-    fitted: dict = {}
     grams: dict = {}
+    fitted: dict = {}
 
-    def candidate(train_half_life, history_half_life, l2):
+    def gram_for(train_half_life):
         if train_half_life not in grams:
             grams.clear()  # one Gram matrix (n_items squared) at a time
             grams[train_half_life] = item_to_item.gram(matrices(train_half_life))
-        params = item_to_item.EaseParams(l2, train_half_life, history_half_life)
-        fitted[params] = item_to_item.ease(grams[train_half_life], params)
+        return grams[train_half_life]
+
+    def ease_candidate(decay, l2):
+        params = item_to_item.EaseParams(l2, *decay)
+        fitted[params] = item_to_item.ease(gram_for(decay[0]), params)
         return vars(params), _run_i2i(served, view, "ease", fitted[params], k, rows)
 
-    middle = EASE_L2[len(EASE_L2) // 2]
-    by_decay = choose("ease", (candidate(*decay, middle) for decay in reversed(DECAYS)))
-    decay = (by_decay.params["train_half_life_days"], by_decay.params["history_half_life_days"])
-    by_l2 = choose("ease", (candidate(*decay, l2) for l2 in EASE_L2 if l2 != middle))
+    def knn_candidate(decay, neighbours, shrinkage):
+        params = item_to_item.KnnParams(neighbours, shrinkage, *decay)
+        fitted[params] = item_to_item.knn_from_gram(gram_for(decay[0]), params)
+        return vars(params), _run_i2i(served, view, "knn", fitted[params], k, rows)
+
+    middle, first = EASE_L2[len(EASE_L2) // 2], (KNN_NEIGHBOURS[0], KNN_SHRINKAGE[0])
+    by_decay = [(ease_candidate(decay, middle), knn_candidate(decay, *first)) for decay in reversed(DECAYS)]
+    ease_by_decay = choose("ease", [pair[0] for pair in by_decay])
+    knn_by_decay = choose("item_knn", [pair[1] for pair in by_decay])
+    ease_others = choose("ease", [ease_candidate(_decay(ease_by_decay), l2) for l2 in EASE_L2 if l2 != middle])
+    knn_others = choose("item_knn", [knn_candidate(_decay(knn_by_decay), *other) for other in _knn_others(first)])
     grams.clear()
-    tuned = by_l2 if _key(by_l2.per_user) > _key(by_decay.per_user) else by_decay
-    tuned.grid = by_decay.grid + by_l2.grid
-    return tuned, fitted[item_to_item.EaseParams(**tuned.params)]
+    result = {}
+    for name, stage_one, stage_two, kind in (("ease", ease_by_decay, ease_others, item_to_item.EaseParams),
+                                               ("item_knn", knn_by_decay, knn_others, item_to_item.KnnParams)):
+        tuned = stage_two if _key(stage_two.per_user) > _key(stage_one.per_user) else stage_one
+        tuned.grid = stage_one.grid + stage_two.grid
+        result[name] = (tuned, fitted[kind(**tuned.params)])
+    return result
+
+
+def _decay(tuned: Tuned) -> tuple:
+    return tuned.params["train_half_life_days"], tuned.params["history_half_life_days"]
+
+
+def _knn_others(first: tuple) -> list[tuple]:
+    return [(n, first[1]) for n in KNN_NEIGHBOURS[1:]] + [(first[0], s) for s in KNN_SHRINKAGE[1:]]
 
 
 def tune_knn(served: ServedModel, view: View, matrices: Callable[[float | None], object], k: int,
              rows: np.ndarray | None = None) -> tuple[Tuned, ItemToItem]:
-    """``item_knn``: the decays at the first neighbours and shrinkage, then the others at the better decay."""
+    """``item_knn`` alone, from sparse co-occurrence (catalogs too big for a dense Gram matrix): the same coordinate search."""
     fitted: dict = {}
 
     def candidate(decay, neighbours, shrinkage):
@@ -145,8 +168,7 @@ def tune_knn(served: ServedModel, view: View, matrices: Callable[[float | None],
     first = (KNN_NEIGHBOURS[0], KNN_SHRINKAGE[0])
     by_decay = choose("item_knn", (candidate(decay, *first) for decay in DECAYS))
     decay = (by_decay.params["train_half_life_days"], by_decay.params["history_half_life_days"])
-    others = [(n, first[1]) for n in KNN_NEIGHBOURS[1:]] + [(first[0], s) for s in KNN_SHRINKAGE[1:]]
-    by_other = choose("item_knn", (candidate(decay, *other) for other in others))
+    by_other = choose("item_knn", (candidate(decay, *other) for other in _knn_others(first)))
     tuned = by_other if _key(by_other.per_user) > _key(by_decay.per_user) else by_decay
     tuned.grid = by_decay.grid + by_other.grid
     return tuned, fitted[item_to_item.KnnParams(**tuned.params)]

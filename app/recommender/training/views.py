@@ -47,17 +47,17 @@ def build_histories(
     user_tokens: Mapping | None, *, exclude_history: bool,
 ) -> Histories:
     """The histories of ``user_ids`` (rows, in order) from ``events`` and ``purchases`` (quantities as weights)."""
-    rows_of = {user: row for row, user in enumerate(user_ids)}
-    event_rows, event_items = _index(events.user_ids, rows_of), events.codes("item", item_index)
+    user_rows = np.fromiter((user_index.get(user, -1) for user in user_ids), dtype=np.int64, count=len(user_ids))
+    rows_of = _row_finder(user_ids, user_rows, user_index)
+    event_rows, event_items = rows_of(events), events.codes("item", item_index)
     keep = (event_rows >= 0) & (event_items >= 0)
     event_rows, event_items = event_rows[keep], event_items[keep]
     if purchases is not None and len(purchases):
-        purchase_rows, purchase_items = _index(purchases.user_ids, rows_of), purchases.codes("item", item_index)
+        purchase_rows, purchase_items = rows_of(purchases), purchases.codes("item", item_index)
         bought = (purchase_rows >= 0) & (purchase_items >= 0)
         purchase = (purchase_rows[bought], purchase_items[bought], purchases.timestamps[bought], purchases.weights[bought])
     else:
         purchase = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0))
-    user_rows = np.fromiter((user_index.get(user, -1) for user in user_ids), dtype=np.int64, count=len(user_ids))
     unknown = user_rows[event_rows] < 0
     excluded_rows = np.concatenate([event_rows, purchase[0]]) if exclude_history else np.empty(0, np.int64)
     excluded_items = np.concatenate([event_items, purchase[1]]) if exclude_history else np.empty(0, np.int64)
@@ -70,6 +70,20 @@ def build_histories(
         session_rows=event_rows[unknown], session_items=event_items[unknown],
         exclude_rows=excluded_rows, exclude_items=excluded_items,
     )
+
+
+def _row_finder(user_ids: Sequence, user_rows: np.ndarray, user_index: Mapping):
+    """``part -> each row's position in user_ids`` (-1: not one of them).
+
+    When every user is a trained one, through the part's cached user codes
+    (an array lookup); otherwise one dict lookup per row.
+    """
+    if len(user_ids) and (user_rows >= 0).all():
+        position = np.full(len(user_index) + 1, -1, np.int64)  # the extra last slot answers code -1 (an unknown user)
+        position[user_rows] = np.arange(len(user_ids))
+        return lambda part: position[part.codes("user", user_index)]
+    rows_of = {user: row for row, user in enumerate(user_ids)}
+    return lambda part: _index(part.user_ids, rows_of)
 
 
 def relevant_matrix(user_ids: Sequence, targets: Interactions, item_index: Mapping, n_items: int) -> sp.csr_matrix:
@@ -114,23 +128,32 @@ def concat(first: View, second: View) -> View:
                 sp.vstack([first.relevant, second.relevant]).tocsr(), first.now)
 
 
+def _sample(users: list, limit: int | None, seed: int = 0) -> list:
+    """At most ``limit`` of ``users`` (a seeded random choice, order kept): bounds a view's memory however big the shop."""
+    if limit is None or len(users) <= limit:
+        return users
+    chosen = np.sort(np.random.default_rng(seed).choice(len(users), limit, replace=False))
+    return [users[n] for n in chosen]
+
+
 def discovery(before: Interactions, purchases_before: Interactions | None, after: Interactions, item_index: Mapping,
-              user_index: Mapping, user_tokens: Mapping | None, now: float) -> View:
-    users = [user for user in dict.fromkeys(after.user_ids) if user in user_index]
+              user_index: Mapping, user_tokens: Mapping | None, now: float, limit: int | None = None) -> View:
+    """``limit``: at most that many users, sampled among those active after the cutoff (those with nothing new then drop)."""
+    users = _sample([user for user in dict.fromkeys(after.user_ids) if user in user_index], limit)
     histories = build_histories(users, before, purchases_before, item_index, user_index, user_tokens, exclude_history=True)
     relevant = _without(relevant_matrix(users, after, item_index, len(item_index)), histories)
     return _with_targets("discovery", users, histories, relevant, now)
 
 
 def repeat(before: Interactions, purchases_before: Interactions | None, after: Interactions, item_index: Mapping,
-           user_index: Mapping, user_tokens: Mapping | None, now: float) -> View:
-    users = [user for user in dict.fromkeys(after.user_ids) if user in user_index]
+           user_index: Mapping, user_tokens: Mapping | None, now: float, limit: int | None = None) -> View:
+    users = _sample([user for user in dict.fromkeys(after.user_ids) if user in user_index], limit)
     histories = build_histories(users, before, purchases_before, item_index, user_index, user_tokens, exclude_history=False)
     return _with_targets("repeat", users, histories, relevant_matrix(users, after, item_index, len(item_index)), now)
 
 
 def new_visitors(after: Interactions, purchases_after: Interactions | None, item_index: Mapping, known_users: Mapping,
-                 user_tokens: Mapping | None, now: float, events: int = NEW_VISITOR_EVENTS) -> View:
+                 user_tokens: Mapping | None, now: float, events: int = NEW_VISITOR_EVENTS, limit: int | None = None) -> View:
     """Users absent before the cutoff: their first ``events`` events (by time) are the history, the rest the targets.
 
     ``now`` is the latest folded event; purchases count only from before a visitor's last folded event
@@ -146,7 +169,7 @@ def new_visitors(after: Interactions, purchases_after: Interactions | None, item
     new = np.fromiter((user not in known_users for user in ranked.user_ids), dtype=bool, count=len(ranked))
     folded = ranked.subset(new & (position < events))
     later = ranked.subset(new & (position >= events))
-    users = list(dict.fromkeys(later.user_ids))
+    users = _sample(list(dict.fromkeys(later.user_ids)), limit)
     first_time = {user: at for user, at in zip(folded.user_ids, folded.timestamps)}
     cutoff = max((first_time[user] for user in users if user in first_time), default=now)
     purchases = None

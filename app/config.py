@@ -5,6 +5,13 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
+# The Shopify app's access, kept minimal (docs/shopify.md says why each is needed):
+# read the catalog, customers and orders for the sync, the theme to see whether the
+# app embed is on, and the Web Pixel's two (create our pixel, receive customer events).
+SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"
+# The newest stable GraphQL Admin API version (Shopify releases one each quarter).
+SHOPIFY_DEFAULT_API_VERSION = "2026-10"
+
 
 def normalize_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at psycopg 3, the driver we install.
@@ -32,7 +39,15 @@ def from_environment() -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Header a CDN or proxy sets with the shopper's country (Cloudflare's by default).
         "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
-        # How often the embedded default retrains stale models (see `retrain-loop` for production).
+        # Redis, shared by every machine that serves: the task queue (and what else several machines
+        # must agree on). Unset: the embedded default, SQLite and memory alone.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Where background tasks wait (app/tasks.py): "" picks Redis with REDIS_URL, else a SQLite file
+        # beside the SQLite database; tests set "memory" (tasks wait until run) or "immediate".
+        "TASK_QUEUE": "",
+        # The queue's name in that storage (tests give each queue its own).
+        "TASK_QUEUE_NAME": "p13n",
+        # Age at which the workers' periodic task retrains a shop's model.
         "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
         # Training reads this many days of history (views, carts, orders): bounded time and memory
         # however old the shop; 0 reads everything.
@@ -51,8 +66,8 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         # The Shopify app (docs/shopify.md); /shopify/* answers 503 until key and secret are set.
         "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
-        "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or "read_products,read_customers,read_orders,read_themes",
-        "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or "2025-10",
+        "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or SHOPIFY_DEFAULT_SCOPES,
+        "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or SHOPIFY_DEFAULT_API_VERSION,
     }
 
 

@@ -18,11 +18,11 @@ class ApiError(Exception):
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(ApiError, api_error_response)
     app.register_error_handler(HTTPException, _http_error)
 
 
-def _api_error(error: ApiError):
+def api_error_response(error: ApiError):
     body = {"error": error.message}
     if error.errors is not None:
         body["errors"] = error.errors

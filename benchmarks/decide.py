@@ -14,7 +14,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,8 +24,8 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.factory import create_app
 from app import db, migrate  # noqa: E402
+from app.factory import create_app  # noqa: E402
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders  # noqa: E402
 from app.models import Experiment, Product, Profile, Rule, VisitorId  # noqa: E402
 from app.schemas.rules import RuleSchema  # noqa: E402
@@ -54,7 +54,7 @@ def timed_requests(wsgi_app, paths: list[str]) -> list[float]:
 
 def seed(app, profiles: int) -> tuple[str, list[str]]:
     rng = random.Random(1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     schema = RuleSchema()
     with app.app_context():
         session = db.session()

@@ -21,10 +21,10 @@ import json
 import sys
 import tempfile
 import time
-
-import numpy as np
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from app.recommender.offline import datasets
 from app.recommender.offline import evaluate as evaluation
@@ -84,7 +84,7 @@ def grid(directory: Path, settings: list[dict] = GRID, test_fraction: float = 0.
         emb, data = fit_embeddings(split.train, items, users, options, now=split.cutoff)
         seconds = time.perf_counter() - started
         validation = interaction_matrix(split.test, data)
-        result = metrics.evaluate(lambda block: model.score_users(emb, block), validation, data.interactions, k=k)
+        result = metrics.evaluate(lambda block, emb=emb: model.score_users(emb, block), validation, data.interactions, k=k)
         row = {"change": change or "defaults", "fit_seconds": round(seconds, 1)}
         row.update({name: round(result[name], 4) for name in ("precision_at_k", "recall_at_k", "ndcg_at_k", "auc")})
         print(json.dumps(row), flush=True)
@@ -103,7 +103,7 @@ def paper_split(directory: Path, seed: int = 0, k: int = 10) -> dict:
     for name, item_features, user_features in (("hybrid", items, users), ("lightfm_cf", None, None)):
         emb, data = fit_embeddings(train, item_features, user_features, options)
         matrix = interaction_matrix(test, data)
-        scores = metrics.evaluate(lambda block: model.score_users(emb, block), matrix, data.interactions, k=k)
+        scores = metrics.evaluate(lambda block, emb=emb: model.score_users(emb, block), matrix, data.interactions, k=k)
         result[name] = {key: round(value, 4) for key, value in scores.items() if key != "users"}
     return result
 
@@ -145,7 +145,7 @@ def closing(directory: Path, protocols, out: Path | None, name: str) -> dict:
     for protocol in protocols:
         started = time.perf_counter()
         reports[protocol] = evaluation.run(interactions, items, users, protocol=protocol, purchases=purchases,
-                                           progress=lambda m: print(f"{name} {protocol}: {m}", file=sys.stderr, flush=True))
+                                           progress=lambda m, p=protocol: print(f"{name} {p}: {m}", file=sys.stderr, flush=True))
         print(f"# {name} {protocol}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)

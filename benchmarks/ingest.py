@@ -17,19 +17,19 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
-
 import logging  # noqa: E402
 
-from app.factory import create_app
+from sqlalchemy import insert, text  # noqa: E402
+
 from app import db, migrate  # noqa: E402
 from app.config import normalize_database_url  # noqa: E402
 from app.db import make_engine  # noqa: E402
+from app.factory import create_app  # noqa: E402
 from app.models import Event, Profile  # noqa: E402
 from app.shops import create_shop  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
@@ -61,7 +61,7 @@ def through_http(app, public_key: str, batches: list[list[dict]]) -> float:
     with loopback_connection(app) as connection:
         started = time.perf_counter()
         for batch in batches:
-            body = json.dumps({"key": public_key, "sent_at": datetime.now(timezone.utc).isoformat(), "events": batch})
+            body = json.dumps({"key": public_key, "sent_at": datetime.now(UTC).isoformat(), "events": batch})
             connection.request("POST", "/v1/events", body=body, headers={"Content-Type": "text/plain"})
             response = connection.getresponse()
             answer = json.loads(response.read())
@@ -75,11 +75,11 @@ def raw_core_inserts(app, shop_id: int, batches: list[list[dict]]) -> float:
     engine = db.database(app).engine
     with app.app_context():
         session = db.session()
-        profile = Profile(shop_id=shop_id, first_seen_at=datetime.now(timezone.utc), last_seen_at=datetime.now(timezone.utc))
+        profile = Profile(shop_id=shop_id, first_seen_at=datetime.now(UTC), last_seen_at=datetime.now(UTC))
         session.add(profile)
         session.commit()
         profile_id = profile.id
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     started = time.perf_counter()
     with engine.connect() as connection:
         for batch in batches:
@@ -104,9 +104,9 @@ def run_backend(label: str, url: str, total: int, visitors: int) -> None:
         shop, _ = create_shop(db.session(), f"bench {label}", None)
         db.session().commit()
         public_key, shop_id = shop.public_key, shop.id
-    batches = make_batches(total, visitors, datetime.now(timezone.utc) - timedelta(hours=1))
-    through_http(app, public_key, make_batches(BATCH * 3, visitors, datetime.now(timezone.utc)))  # warm-up
-    raw_core_inserts(app, shop_id, make_batches(BATCH * 3, visitors, datetime.now(timezone.utc)))
+    batches = make_batches(total, visitors, datetime.now(UTC) - timedelta(hours=1))
+    through_http(app, public_key, make_batches(BATCH * 3, visitors, datetime.now(UTC)))  # warm-up
+    raw_core_inserts(app, shop_id, make_batches(BATCH * 3, visitors, datetime.now(UTC)))
     raw_seconds = raw_core_inserts(app, shop_id, batches)
     http_seconds = through_http(app, public_key, batches)
     db.database(app).engine.dispose()

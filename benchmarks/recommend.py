@@ -20,7 +20,7 @@ import logging
 import sys
 import tempfile
 import time
-from datetime import timezone, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +109,7 @@ def demo_catalog(tmp: Path, requests: int) -> None:
             Profile.__table__.select().with_only_columns(Profile.id).where(Profile.shop_id == shop.id, Profile.customer_id.is_not(None)).limit(500)
         )]
         session.execute(insert(VisitorId.__table__), [
-            {"shop_id": shop.id, "visitor_id": visitor, "profile_id": profile_id, "first_seen_at": datetime.now(timezone.utc)}
+            {"shop_id": shop.id, "visitor_id": visitor, "profile_id": profile_id, "first_seen_at": datetime.now(UTC)}
             for profile_id, visitor in known
         ])
         session.commit()
@@ -125,7 +125,7 @@ def synthetic(tmp: Path, requests: int, n_items: int, n_users: int, dim: int = 4
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MODEL_DIR": str(tmp / "models")})
     rng = np.random.default_rng(0)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         session = db.session()
         shop, _ = create_shop(session, "synthetic", None)

@@ -5,10 +5,10 @@ from logging.config import fileConfig
 
 from alembic import context
 
+import app.models  # noqa: F401 - registers every table on Base.metadata
 from app import config as app_config
 from app.db import Base, make_engine
 from app.models.types import UTCDateTime
-import app.models  # noqa: F401 - registers every table on Base.metadata
 
 alembic_config = context.config
 if alembic_config.config_file_name is not None and alembic_config.attributes.get("configure_logger", True):

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.factory import create_app
 from app import db, migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
+from app.factory import create_app
 from app.recommender.serving import trending
 from app.shops import create_shop
+from tests.helpers.stats_history import three_days_ago
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
@@ -40,7 +41,10 @@ def _reset_postgres_schema(url: str) -> None:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists()})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+                      "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists(),
+                      # Tasks wait in memory until a test runs them (app.runner.run_pending), as a worker would.
+                      "TASK_QUEUE": "memory"})
     yield app
     _empty_tables(app)
     trending.clear_cache()
@@ -85,8 +89,23 @@ def make_shop(db_session):
     return factory
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis the tests may write to (CI starts redis-server); tests that need it skip without it."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/N (.ci/run starts redis-server)")
+    return url
+
+
 @pytest.fixture
 def shared_datasets() -> Path:
     if not SHARED_DATASETS.is_dir():
         pytest.skip(f"needs the shared data sets at {SHARED_DATASETS} (absent in a standalone clone)")
     return SHARED_DATASETS
+
+
+@pytest.fixture
+def day0():
+    """The first day of tests.helpers.stats_history's three days."""
+    return three_days_ago()

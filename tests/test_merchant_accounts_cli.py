@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.models import ShopUser
-from tests.settings_ui.conftest import sign_in
+from tests.helpers.settings_ui import sign_in
 
 
 def test_a_user_is_created_and_can_sign_in_then_gets_a_new_password(runner, client, make_shop, db_session):

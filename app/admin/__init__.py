@@ -1,9 +1,8 @@
 """The admin API: the merchant's own data, behind the shop's secret key."""
-from flask import Blueprint, Flask
+from flask import Flask
 
-blueprint = Blueprint("admin_api", __name__, url_prefix="/admin/api")
-
-from app.admin import experiments, products, recommendation_rules, rules, segments  # noqa: E402,F401 - routes register on import
+from app.admin import experiments, jobs, products, recommendation_rules, rules, segments  # noqa: F401 - the routes
+from app.admin.blueprint import blueprint
 
 
 def init_app(app: Flask) -> None:

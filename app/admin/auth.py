@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from app import db
 from app.errors import ApiError
+from app.merchant_auth.csrf import UNSAFE_METHODS, token_is_valid
+from app.merchant_auth.sessions import signed_in_shop
 from app.models import Shop, hash_secret_key
 
 
@@ -47,9 +49,6 @@ def _shop_from_session() -> Shop:
     A cookie is sent by the browser whatever page started the request, so
     unsafe methods must also carry the session's CSRF token.
     """
-    from app.settings_ui.auth import signed_in_shop
-    from app.settings_ui.csrf import UNSAFE_METHODS, token_is_valid
-
     shop = signed_in_shop() if session.get("shop_id") else None
     if shop is None:
         raise ApiError(401, "Send the shop's secret key as 'Authorization: Bearer sk_...', or sign in to the settings UI.")

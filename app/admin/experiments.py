@@ -5,36 +5,34 @@ from datetime import timedelta
 
 from flask import jsonify, request
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from app import db
-from app.admin import blueprint
 from app.admin.auth import current_shop, shop_required
-from app.errors import ApiError
-from app.experiments.variants import check_variant_content
-from app.models import Experiment, Rule
+from app.admin.blueprint import blueprint
+from app.admin.payload import json_object
 from app.clock import utcnow
+from app.errors import ApiError
+from app.resources import experiments
 from app.schemas.experiments import ExperimentSchema, StatsQuerySchema
 from app.stats.report import stats_report
 
 _schema = ExperimentSchema()
 _stats_query = StatsQuerySchema()
+_DESCRIBING_AN_EXPERIMENT = "a JSON object describing the experiment"
 
 
 @blueprint.get("/experiments")
 @shop_required
 def list_experiments():
-    found = db.session().scalars(select(Experiment).where(Experiment.shop_id == current_shop().id).order_by(Experiment.id)).all()
-    return jsonify(experiments=_schema.dump(found, many=True))
+    return jsonify(experiments=_schema.dump(experiments.listed(db.session(), current_shop().id), many=True))
 
 
 @blueprint.post("/experiments")
 @shop_required
 def create_experiment():
-    data = _load(request.get_json(silent=True))
-    experiment = Experiment(shop_id=current_shop().id, **data)
     session = db.session()
-    session.add(experiment)
+    data = experiments.validate(session, current_shop().id, json_object(_DESCRIBING_AN_EXPERIMENT))
+    experiment = experiments.save(session, current_shop().id, None, data)
     session.commit()
     return jsonify(_schema.dump(experiment)), 201
 
@@ -42,16 +40,17 @@ def create_experiment():
 @blueprint.get("/experiments/<int:experiment_id>")
 @shop_required
 def get_experiment(experiment_id: int):
-    return jsonify(_schema.dump(_own(experiment_id)))
+    return jsonify(_schema.dump(experiments.own(db.session(), current_shop().id, experiment_id)))
 
 
 @blueprint.put("/experiments/<int:experiment_id>")
 @shop_required
 def replace_experiment(experiment_id: int):
-    experiment = _own(experiment_id)
-    for field, value in _load(request.get_json(silent=True)).items():
-        setattr(experiment, field, value)
-    db.session().commit()
+    session = db.session()
+    experiment = experiments.own(session, current_shop().id, experiment_id)
+    data = experiments.validate(session, current_shop().id, json_object(_DESCRIBING_AN_EXPERIMENT))
+    experiments.save(session, current_shop().id, experiment, data)
+    session.commit()
     return jsonify(_schema.dump(experiment))
 
 
@@ -59,7 +58,7 @@ def replace_experiment(experiment_id: int):
 @shop_required
 def delete_experiment(experiment_id: int):
     session = db.session()
-    session.delete(_own(experiment_id))
+    experiments.delete(session, experiments.own(session, current_shop().id, experiment_id))
     session.commit()
     return "", 204
 
@@ -74,28 +73,3 @@ def get_stats():
     end = query["end"] or utcnow()
     start = query["start"] or end - timedelta(days=30)
     return jsonify(stats_report(db.session(), current_shop().id, start, end, query["rule"]))
-
-
-def _load(payload) -> dict:
-    if not isinstance(payload, dict):
-        raise ApiError(400, "Body must be a JSON object describing the experiment.")
-    try:
-        data = _schema.load(payload)
-    except ValidationError as error:
-        raise ApiError(400, "Invalid experiment; nothing was changed.", error.normalized_messages()) from None
-    rule = db.session().scalar(select(Rule).where(Rule.id == data["rule_id"], Rule.shop_id == current_shop().id))
-    if rule is None:
-        raise ApiError(400, "Invalid experiment; nothing was changed.", {"rule_id": ["No such rule."]})
-    errors = check_variant_content(rule, data["variants"])
-    if errors:
-        raise ApiError(400, "Invalid experiment; nothing was changed.", {"variants": errors})
-    return data
-
-
-def _own(experiment_id: int) -> Experiment:
-    experiment = db.session().scalar(
-        select(Experiment).where(Experiment.id == experiment_id, Experiment.shop_id == current_shop().id)
-    )
-    if experiment is None:
-        raise ApiError(404, "No such experiment.")
-    return experiment

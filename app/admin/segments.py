@@ -1,36 +1,32 @@
 """/admin/api/segments — groups of shoppers by stage and traits, with live counts."""
 from __future__ import annotations
 
-from flask import jsonify, request
-from marshmallow import ValidationError
-from sqlalchemy import select
+from flask import jsonify
 
 from app import db
-from app.admin import blueprint
 from app.admin.auth import current_shop, shop_required
-from app.errors import ApiError
-from app.journey.segments import count_matching
-from app.models import Segment
+from app.admin.blueprint import blueprint
+from app.admin.payload import json_object
 from app.clock import utcnow
+from app.journey.segments import count_matching
+from app.resources import segments
 from app.schemas.segments import SegmentSchema
 
 _schema = SegmentSchema()
+_DESCRIBING_A_SEGMENT = "a JSON object describing the segment"
 
 
 @blueprint.get("/segments")
 @shop_required
 def list_segments():
-    segments = db.session().scalars(select(Segment).where(Segment.shop_id == current_shop().id).order_by(Segment.id)).all()
-    return jsonify(segments=_schema.dump(segments, many=True))
+    return jsonify(segments=_schema.dump(segments.listed(db.session(), current_shop().id), many=True))
 
 
 @blueprint.post("/segments")
 @shop_required
 def create_segment():
-    data = _load(request.get_json(silent=True))
-    segment = Segment(shop_id=current_shop().id, **data)
     session = db.session()
-    session.add(segment)
+    segment = segments.save(session, current_shop().id, None, segments.validate(json_object(_DESCRIBING_A_SEGMENT)))
     session.commit()
     return jsonify(_schema.dump(segment)), 201
 
@@ -39,14 +35,14 @@ def create_segment():
 @shop_required
 def count_unsaved_segment():
     """The live count for a definition being edited (nothing is saved)."""
-    data = _load(request.get_json(silent=True))
+    data = segments.validate(json_object(_DESCRIBING_A_SEGMENT))
     return jsonify(count=count_matching(db.session(), current_shop(), data["match"], data["conditions"], utcnow()))
 
 
 @blueprint.get("/segments/<int:segment_id>")
 @shop_required
 def get_segment(segment_id: int):
-    segment = _own(segment_id)
+    segment = segments.own(db.session(), current_shop().id, segment_id)
     count = count_matching(db.session(), current_shop(), segment.match, segment.conditions, utcnow())
     return jsonify({**_schema.dump(segment), "count": count})
 
@@ -54,33 +50,18 @@ def get_segment(segment_id: int):
 @blueprint.put("/segments/<int:segment_id>")
 @shop_required
 def replace_segment(segment_id: int):
-    segment = _own(segment_id)
-    for field, value in _load(request.get_json(silent=True)).items():
-        setattr(segment, field, value)
-    db.session().commit()
+    session = db.session()
+    segment = segments.own(session, current_shop().id, segment_id)
+    segments.save(session, current_shop().id, segment, segments.validate(json_object(_DESCRIBING_A_SEGMENT)))
+    session.commit()
     return jsonify(_schema.dump(segment))
 
 
 @blueprint.delete("/segments/<int:segment_id>")
 @shop_required
 def delete_segment(segment_id: int):
+    """Refused (409) while a rule targets the segment."""
     session = db.session()
-    session.delete(_own(segment_id))
+    segments.delete(session, segments.own(session, current_shop().id, segment_id))
     session.commit()
     return "", 204
-
-
-def _load(payload) -> dict:
-    if not isinstance(payload, dict):
-        raise ApiError(400, "Body must be a JSON object describing the segment.")
-    try:
-        return _schema.load(payload)
-    except ValidationError as error:
-        raise ApiError(400, "Invalid segment; nothing was changed.", error.normalized_messages()) from None
-
-
-def _own(segment_id: int) -> Segment:
-    segment = db.session().scalar(select(Segment).where(Segment.id == segment_id, Segment.shop_id == current_shop().id))
-    if segment is None:
-        raise ApiError(404, "No such segment.")
-    return segment

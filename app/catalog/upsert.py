@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.models import Product
 from app.clock import utcnow
+from app.models import Product
 
 PRODUCT_FIELDS = ("title", "url", "image_url", "price", "currency", "vendor", "category", "tags", "in_stock")
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import db, migrate
 from app.commands.schema import ensure_schema, resolve_shop
-from app.merchant_accounts import AccountError, create_user, set_password
+from app.merchant_auth.accounts import AccountError, create_user, set_password
 from app.models import Shop, ShopUser
 from app.shops import create_shop
 

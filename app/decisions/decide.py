@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.decisions.caps import allowed_by_caps, widget_history
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
@@ -16,7 +17,6 @@ from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
-from app.clock import utcnow
 from app.recommender.serving.recommend import RecommendationRequest, recommend
 
 DEFAULT_HOLDOUT_PERCENT = 5.0
@@ -190,5 +190,6 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             limit=int(content.get("limit", 10)),
         ))
         if result.items:
-            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy, "items": result.items})
+            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy,
+                            "model_version": result.model_version, "items": result.items})
     return sliders

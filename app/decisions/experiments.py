@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.db import insert_ignoring_conflicts
 from app.experiments.bucketing import assign
 from app.models import Assignment, Experiment, Profile, Rule
-from app.clock import utcnow
 
 
 def unit_of(profile: Profile | None, visitor_id: str | None) -> str | None:
@@ -40,7 +40,7 @@ class ExperimentArms:
     by_rule: dict[int, Experiment]
 
     @classmethod
-    def load(cls, session: Session, shop_id: int) -> "ExperimentArms":
+    def load(cls, session: Session, shop_id: int) -> ExperimentArms:
         running = session.scalars(
             select(Experiment).where(Experiment.shop_id == shop_id, Experiment.status == "running")
         ).all()

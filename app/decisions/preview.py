@@ -17,8 +17,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.models import RuleDraft
 from app.clock import utcnow
+from app.models import RuleDraft
 
 PREVIEW_MAX_AGE = 3600
 _SALT = "p13n-rule-preview"

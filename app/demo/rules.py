@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Rule
-from app.schemas.rules import RuleSchema
+from app.resources import rules
 
 BROWSING = ["new_visitor", "returning_browser", "cart_builder"]
 BUYERS = ["first_time_buyer", "loyal"]
@@ -73,8 +73,6 @@ def seed_demo_rules(session: Session, shop_id: int) -> int:
     """Create the demo widgets unless the shop has rules already (the merchant may have edited them)."""
     if session.scalar(select(func.count()).select_from(Rule).where(Rule.shop_id == shop_id)):
         return 0
-    schema = RuleSchema()
     for definition in DEMO_RULES:
-        session.add(Rule(shop_id=shop_id, **schema.load(definition)))
-    session.flush()
+        rules.save(session, shop_id, None, rules.validate(session, shop_id, definition))
     return len(DEMO_RULES)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from app.demo.rules import seed_demo_rules
 from app.importers import orders as order_import
 from app.importers import products as product_import
 from app.importers.reading import read_rows
-from app.merchant_accounts import create_user, set_password
+from app.merchant_auth.accounts import create_user, set_password
 from app.models import Order, Product, Shop, ShopUser
 from app.shops import create_shop
 

@@ -7,14 +7,14 @@ import can be re-run safely.
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.importers.reading import Row
 from app.importers.report import ImportReport, format_errors
 from app.ingest.events import ingest_batch
-from app.clock import utcnow
 
 REQUIRED_CSV_COLUMNS = ("id", "type", "visitor_id", "ts")
 CHUNK = 500

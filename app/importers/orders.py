@@ -7,8 +7,9 @@ a ``lines`` list. An order with any bad line is rejected whole.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Callable, Iterable
+from decimal import Decimal
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -29,13 +30,7 @@ def import_orders(
     session: Session, shop_id: int, rows: Iterable[Row], on_progress: Callable[[int], None] = lambda n: None
 ) -> ImportReport:
     report = ImportReport("orders")
-    orders: list[tuple[dict, list[int]]] = []
-    for order, lines in _group_orders(rows, report, on_progress):
-        try:
-            orders.append((_schema.load(order), lines))
-        except ValidationError as error:
-            report.add_problem(lines[0], f"order {order.get('order_id')!r}: {format_errors(error.messages)}")
-
+    orders = validated_orders(rows, report, on_progress)
     profile_ids = _customer_profiles(session, shop_id, [order for order, _ in orders])
     data = [
         OrderData(
@@ -52,6 +47,26 @@ def import_orders(
     report.imported = store_new_orders(session, shop_id, data, source="import")
     report.skipped = len(data) - report.imported
     return report
+
+
+def validated_orders(
+    rows: Iterable[Row], report: ImportReport, on_progress: Callable[[int], None] = lambda n: None
+) -> list[tuple[dict, list[int]]]:
+    """The file's orders as ``OrderSchema`` loads them, with their line numbers; bad ones go to ``report``."""
+    orders: list[tuple[dict, list[int]]] = []
+    for order, lines in _group_orders(rows, report, on_progress):
+        try:
+            orders.append((_schema.load(order), lines))
+        except ValidationError as error:
+            report.add_problem(lines[0], f"order {order.get('order_id')!r}: {format_errors(error.messages)}")
+    return orders
+
+
+def order_total(order: dict) -> Decimal:
+    """The order's ``total`` when given, else the sum of its lines (as stored orders are totalled)."""
+    if order.get("total") is not None:
+        return order["total"]
+    return sum((line["price"] * line["quantity"] for line in order["lines"]), Decimal("0"))
 
 
 def _group_orders(rows: Iterable[Row], report: ImportReport, on_progress):

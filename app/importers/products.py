@@ -1,7 +1,7 @@
 """Catalog import. CSV columns are the product fields; ``tags`` separated by ``|``."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from marshmallow import ValidationError
 from sqlalchemy.orm import Session

@@ -5,9 +5,9 @@ import csv
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 FORMATS = ("csv", "jsonl")
 

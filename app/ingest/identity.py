@@ -23,7 +23,9 @@ from app.db import insert_ignoring_conflicts
 from app.journey import traits
 from app.models import Event, Order, Profile, VisitorId
 
-TRAIT_FIELDS = ("order_count", "total_spend", "last_order_at", "cart_count", "cart_value", "viewed_categories")
+TRAIT_FIELDS = (
+    "order_count", "total_spend", "last_order_at", "first_order_at", "cart_count", "cart_value", "viewed_categories",
+)
 
 
 def resolve_visitors(

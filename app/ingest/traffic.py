@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 _MOBILE_UA = re.compile(r"Mobi|iPhone|iPod|Android.*Mobile|Windows Phone", re.I)
 _TABLET_UA = re.compile(r"iPad|Tablet|Android(?!.*Mobile)|Kindle|Silk", re.I)
+# What device_class answers: the one list of devices that targeting, the decide API and the settings UI use.
 DEVICES = ("mobile", "tablet", "desktop")
 
 

@@ -1,7 +1,7 @@
 """Segments: all/any of ``field op value`` conditions over a shopper's stage and traits. Plain functions."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -17,6 +17,10 @@ FIELDS = {
     "stage": "string", "traffic_class": "string", "device": "string", "country": "string",
     "session_count": "number", "order_count": "number", "total_spend": "number", "cart_count": "number",
     "cart_value": "number", "days_since_last_order": "number",
+    # Lifetime value (app/clv): historical, kept current with every order...
+    "average_order_value": "number", "tenure_days": "number",
+    # ...and predicted, as of the shop's last refit (unknown until then, and for non-buyers).
+    "predicted_clv": "number", "p_alive": "number", "expected_orders_90d": "number", "clv_percentile": "number",
     "top_categories": "list",
     "first_seen_at": "date", "last_seen_at": "date", "last_order_at": "date",
 }
@@ -39,7 +43,8 @@ def profile_traits(
     if profile is None:
         return {"stage": stage_for(facts, now, thresholds), "traffic_class": "direct", "session_count": 0, "order_count": 0,
                 "total_spend": 0.0, "cart_count": facts.cart_count, "cart_value": 0.0, "top_categories": []}
-    last_order = profile.last_order_at
+    last_order, first_order = profile.last_order_at, profile.first_order_at
+    orders = profile.order_count or 0
     return {
         "stage": stage_for(facts, now, thresholds),
         "traffic_class": traffic_class(profile.traffic_source, profile.traffic_medium),
@@ -51,6 +56,12 @@ def profile_traits(
         "cart_count": facts.cart_count,
         "cart_value": float(profile.cart_value or 0),
         "days_since_last_order": (now - last_order).days if last_order else None,
+        "average_order_value": float(profile.total_spend or 0) / orders if orders else None,
+        "tenure_days": (now - first_order).days if first_order else None,
+        "predicted_clv": float(profile.predicted_clv) if profile.predicted_clv is not None else None,
+        "p_alive": profile.p_alive,
+        "expected_orders_90d": profile.expected_orders_90d,
+        "clv_percentile": profile.clv_percentile,
         "top_categories": top_categories(profile.viewed_categories),
         "first_seen_at": profile.first_seen_at,
         "last_seen_at": profile.last_seen_at,
@@ -105,7 +116,7 @@ def _holds(condition: dict, traits: dict, now: datetime) -> bool:
     if op in ("before", "after"):
         moment = expected if isinstance(expected, datetime) else datetime.fromisoformat(expected)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         return actual < moment if op == "before" else actual > moment
     if op == "within_days":
         return now - actual <= timedelta(days=float(expected))

@@ -22,7 +22,7 @@ class StageThresholds:
     lapsed_days: int = 120
 
     @classmethod
-    def from_settings(cls, settings: dict | None) -> "StageThresholds":
+    def from_settings(cls, settings: dict | None) -> StageThresholds:
         raw = (settings or {}).get("journey") or {}
         spend = raw.get("loyal_spend")
         return cls(

@@ -31,8 +31,9 @@ def apply_orders(traits: dict, orders: Iterable[tuple[datetime, Decimal]]) -> No
     for placed_at, total in orders:
         traits["order_count"] = (traits.get("order_count") or 0) + 1
         traits["total_spend"] = (traits.get("total_spend") or Decimal(0)) + (total or Decimal(0))
-        last = traits.get("last_order_at")
+        last, first = traits.get("last_order_at"), traits.get("first_order_at")
         traits["last_order_at"] = placed_at if last is None or placed_at > last else last
+        traits["first_order_at"] = placed_at if first is None or placed_at < first else first
         traits["cart_count"], traits["cart_value"] = 0, Decimal(0)
 
 
@@ -45,6 +46,8 @@ def merge(target: dict, source: dict) -> dict:
         merged[field] = (target.get(field) or Decimal(0)) + (source.get(field) or Decimal(0))
     lasts = [moment for moment in (target.get("last_order_at"), source.get("last_order_at")) if moment is not None]
     merged["last_order_at"] = max(lasts) if lasts else None
+    firsts = [moment for moment in (target.get("first_order_at"), source.get("first_order_at")) if moment is not None]
+    merged["first_order_at"] = min(firsts) if firsts else None
     categories = dict(target.get("viewed_categories") or {})
     for category, count in (source.get("viewed_categories") or {}).items():
         categories[category] = categories.get(category, 0) + count

@@ -3,15 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import ShopOwned, TimestampMixin
 from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 class Product(ShopOwned, TimestampMixin, Base):

@@ -5,11 +5,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import ShopOwned, TimestampMixin
 from app.models.types import UTCDateTime
-
-from app.clock import utcnow
 
 GLOBAL_HOLDOUT = "global-holdout"
 

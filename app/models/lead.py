@@ -1,16 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
 from app.models.mixins import ShopOwned, TimestampMixin
-from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 class Lead(ShopOwned, TimestampMixin, Base):

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
 from app.models.mixins import ShopOwned, TimestampMixin
 from app.models.types import UTCDateTime
-
-from app.clock import utcnow
 
 MODEL_STATUSES = ("training", "ready", "active", "retired", "failed")
 

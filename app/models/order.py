@@ -11,9 +11,6 @@ from app.models.mixins import ShopOwned, TimestampMixin
 from app.models.types import UTCDateTime
 
 
-from app.clock import utcnow
-
-
 class Order(ShopOwned, TimestampMixin, Base):
     __tablename__ = "orders"
     __table_args__ = (
@@ -33,7 +30,7 @@ class Order(ShopOwned, TimestampMixin, Base):
     # Where we learned of it: "import", "storefront" (purchase event), "shopify".
     source: Mapped[str] = mapped_column(String(16))
 
-    lines: Mapped[list["OrderLine"]] = relationship(
+    lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
     )
 

@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import ShopOwned
 from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 class Profile(ShopOwned, Base):
@@ -38,9 +35,18 @@ class Profile(ShopOwned, Base):
     order_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
     last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cart_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cart_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
     viewed_categories: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Predicted lifetime value (app/clv/refresh.py), refitted with the shop's
+    # models; typed columns so segments can filter on them. NULL: not predicted
+    # (no order yet, or the shop has too few repeat customers to fit).
+    predicted_clv: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    p_alive: Mapped[float | None] = mapped_column(Float)
+    expected_orders_90d: Mapped[float | None] = mapped_column(Float)
+    clv_percentile: Mapped[float | None] = mapped_column(Float)
+    clv_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A profile merged into another (the same customer seen on two devices)
     # stays as a tombstone pointing at the survivor, so late references resolve.
     merged_into_id: Mapped[int | None] = mapped_column(

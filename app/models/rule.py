@@ -5,11 +5,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import ShopOwned, TimestampMixin
 from app.models.types import UTCDateTime
-
-from app.clock import utcnow
 
 RULE_KINDS = ("block", "popup", "slider")
 

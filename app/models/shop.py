@@ -7,12 +7,10 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import TimestampMixin
 from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 def hash_secret_key(secret_key: str) -> str:

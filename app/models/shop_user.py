@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.mixins import ShopOwned, TimestampMixin
 from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 class ShopUser(ShopOwned, TimestampMixin, Base):

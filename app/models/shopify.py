@@ -5,11 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.db import Base
 from app.models.types import UTCDateTime
-
-
-from app.clock import utcnow
 
 
 class ShopifyInstall(Base):

@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, Shop, VisitorId
 from app.clock import utcnow
+from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, Shop, VisitorId
 
 CHUNK = 500  # SQLite caps the number of bound parameters per statement
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
+from app.ingest.traffic import DEVICES
 from app.schemas.fields import ExternalId
 
 MAX_CART_ITEMS = 100
@@ -17,7 +18,7 @@ class DecideQuerySchema(Schema):
     url = fields.String(load_default=None, validate=validate.Length(max=2048))
     product_id = ExternalId(load_default=None)
     cart = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_CART_ITEMS))
-    device = fields.String(load_default=None, validate=validate.OneOf(("mobile", "tablet", "desktop")))
+    device = fields.String(load_default=None, validate=validate.OneOf(DEVICES))
     preview = fields.String(load_default=None, validate=validate.Length(max=500))
 
     @pre_load

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import UTC
 
 from marshmallow import ValidationError, fields, validate
 
@@ -13,7 +13,7 @@ CurrencyCode = lambda **kw: fields.String(  # noqa: E731 - a field factory reads
 
 def utc_datetime(**kw) -> fields.AwareDateTime:
     """ISO 8601; a time without an offset is read as UTC."""
-    return fields.AwareDateTime(default_timezone=timezone.utc, **kw)
+    return fields.AwareDateTime(default_timezone=UTC, **kw)
 
 
 class BoundedDict(fields.Dict):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from app.recommender.serving.strategies import STRATEGY_NAMES
 from app.schemas.fields import ExternalId
 
-STRATEGIES = ("personalized", "similar", "bought_together", "trending", "recently_viewed", "buy_again")
 MAX_LIMIT = 50
 
 
@@ -14,7 +14,7 @@ class RecommendationQuerySchema(Schema):
         unknown = EXCLUDE
 
     key = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGIES))
+    strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGY_NAMES))
     visitor_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     product_id = ExternalId(load_default=None)
     category = fields.String(load_default=None, validate=validate.Length(min=1, max=255))

@@ -4,15 +4,14 @@ from __future__ import annotations
 import nh3
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from app.decisions.vocabulary import MODES, PAGE_KINDS
+from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
 from app.models import RULE_KINDS
+from app.recommender.serving.strategies import STRATEGY_NAMES
 from app.schemas.fields import utc_datetime
-from app.schemas.recommendations import MAX_LIMIT, STRATEGIES
-
-PAGE_KINDS = ("home", "product", "collection", "cart", "search", "other")
-MODES = ("replace", "prepend", "append", "before", "after")
-DEVICES = ("mobile", "tablet", "desktop")
+from app.schemas.recommendations import MAX_LIMIT
 
 # What merchant HTML may contain: text formatting, links, images, simple layout.
 # No scripts, styles, forms, frames or event handlers; links get rel=noopener.
@@ -83,7 +82,7 @@ class PopupContentSchema(Schema):
 
 class SliderContentSchema(Schema):
     title = fields.String(load_default="", validate=validate.Length(max=200))
-    strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGIES))
+    strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGY_NAMES))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
     category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
 

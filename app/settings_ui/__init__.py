@@ -1,50 +1,19 @@
 """The merchant's settings UI: server-rendered pages under /settings/, a little vanilla JS, no build step."""
-from flask import Blueprint, Flask
+from flask import Flask
 
-blueprint = Blueprint(
-    "settings_ui", __name__, url_prefix="/settings", template_folder="templates",
-    static_folder="static", static_url_path="/static",
-)
-
-from app.settings_ui import (  # noqa: E402,F401 - routes register on import
+from app.settings_ui import (  # noqa: F401 - the pages
     auth,
+    dashboard,
     install,
     journey_page,
+    leads_page,
     model_page,
+    privacy_page,
     rules_pages,
     segments_pages,
-    privacy_page,
-    dashboard,
-    leads_page,
     shopify_page,
 )
-from app.settings_ui.labels import template_helpers  # noqa: E402
-from app.settings_ui.csrf import csrf_token, protect_from_forgery  # noqa: E402
-from app.settings_ui.security_headers import add_security_headers  # noqa: E402
-
-
-NAV = [
-    ("settings_ui.dashboard", "Dashboard"),
-    ("settings_ui.install", "Install"),
-    ("settings_ui.rules", "Widgets"),
-    ("settings_ui.segments", "Segments"),
-    ("settings_ui.journey", "Journey"),
-    ("settings_ui.model", "Model"),
-    ("settings_ui.leads", "Leads"),
-    ("settings_ui.privacy", "Privacy"),
-    ("settings_ui.shopify", "Shopify"),
-]
-
-
-def settings_nav() -> list[tuple[str, str]]:
-    from flask import current_app
-
-    return [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions]
-
-
-blueprint.before_request(protect_from_forgery)
-blueprint.after_request(add_security_headers)
-blueprint.context_processor(lambda: {"csrf_token": csrf_token, "settings_nav": settings_nav, **template_helpers()})
+from app.settings_ui.blueprint import blueprint
 
 
 def init_app(app: Flask) -> None:

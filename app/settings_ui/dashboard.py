@@ -1,7 +1,7 @@
 """The dashboard: how each widget and the shop as a whole did over a period, against the holdout."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import g, render_template, request
 from markupsafe import Markup
@@ -9,10 +9,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_sche
 from sqlalchemy import select
 
 from app import db
-from app.models import Rule
 from app.clock import utcnow
-from app.settings_ui import blueprint
+from app.models import Rule
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.charts import Series, bar_chart, line_chart, plain_number
 from app.stats.report import stats_report
 from app.stats.timeseries import Timeseries, daily_series
@@ -48,7 +48,7 @@ def resolve_period(start: date | None, end: date | None, today: date) -> tuple[d
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in UTC."""
-    return datetime.combine(start, time(), timezone.utc), datetime.combine(end + timedelta(days=1), time(), timezone.utc)
+    return datetime.combine(start, time(), UTC), datetime.combine(end + timedelta(days=1), time(), UTC)
 
 
 def rule_rows(rules: list[Rule], report: dict, series: Timeseries) -> list[dict]:
@@ -132,5 +132,5 @@ def dashboard():
     return render_template(
         "settings/dashboard.html", errors={}, period={"from": first_day.isoformat(), "to": last_day.isoformat()},
         rows=rows, totals=overall_totals(rows), overall=report["overall"], charts=overall_charts(series, g.shop.currency or ""),
-        currency=g.shop.currency or "",
+        clv_bands=report["by_clv_band"], currency=g.shop.currency or "",
     )

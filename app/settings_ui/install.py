@@ -1,18 +1,17 @@
 """The install page: the script tag to copy, the Shopify app embed, and whether our script is seen yet."""
 from __future__ import annotations
 
-from flask import g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from sqlalchemy import func, select
 
 from app import db
 from app.models import Event, ShopifyInstall
-from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
+from app.shopify.app_embed import app_embed_status
 
 
 def script_tag(shop) -> str:
-    from flask import current_app
-
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
     return f'<script async src="{base}/s/{shop.public_key}.js"></script>'
 
@@ -53,6 +52,4 @@ def install_status():
 def _embed_status(shopify: ShopifyInstall | None) -> dict | None:
     if shopify is None or shopify.uninstalled_at is not None:
         return None
-    from app.shopify.app_embed import app_embed_status
-
     return app_embed_status(shopify)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import g, render_template
 
 from app import db
+from app.clock import utcnow
 from app.journey.moves import stage_moves
 from app.journey.stages import STAGES, StageThresholds
-from app.clock import utcnow
-from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.labels import STAGE_LABELS as STAGE_LABEL_WORDS
 
 DAYS = 7

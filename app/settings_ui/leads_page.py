@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Lead, Rule
-from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 
 PER_PAGE = 50
 CSV_COLUMNS = ("email", "consent", "created_at", "rule_id", "rule")

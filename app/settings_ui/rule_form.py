@@ -1,4 +1,4 @@
-"""Rule editor forms <-> the admin API's rule and experiment payloads. Plain functions, no Flask.
+"""Rule editor forms <-> the rule and experiment payloads app/resources validates. Plain functions, no Flask.
 
 Inputs are named by the dotted path of what they set (``content.headline``,
 ``targeting.stages``), so the marshmallow schemas validate the form exactly
@@ -7,12 +7,11 @@ back onto the inputs.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from app.decisions.vocabulary import MODES, PAGE_KINDS
+from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
-from app.schemas.recommendations import STRATEGIES
-from app.schemas.rules import DEVICES, MODES, PAGE_KINDS
+from app.recommender.serving.strategies import STRATEGY_NAMES
 
 LIST_FIELDS = ("targeting.stages", "targeting.segments", "targeting.page_kinds", "targeting.devices", "targeting.sources")
 LINE_LIST_FIELDS = ("targeting.url_patterns",)
@@ -21,30 +20,11 @@ DATETIME_FIELDS = ("targeting.starts_at", "targeting.ends_at")
 VARIANT_FIELDS = {"block": ("html",), "popup": ("headline", "coupon"), "slider": ("title", "strategy")}
 MAX_VARIANTS = 4
 CHOICES = {"stages": STAGES, "page_kinds": PAGE_KINDS, "devices": DEVICES, "sources": TRAFFIC_CLASSES,
-           "modes": MODES, "strategies": STRATEGIES}
-
-
-class FormData(Mapping):
-    """The subset of a werkzeug MultiDict this module needs (also built by tests from plain dicts)."""
-
-    def __init__(self, items: dict[str, list[str]]):
-        self._items = items
-
-    def __getitem__(self, key):
-        return self._items[key][-1]
-
-    def __iter__(self):
-        return iter(self._items)
-
-    def __len__(self):
-        return len(self._items)
-
-    def getlist(self, key):
-        return list(self._items.get(key, []))
+           "modes": MODES, "strategies": STRATEGY_NAMES}
 
 
 def rule_payload(form, kind: str) -> dict:
-    """The JSON body the rules API takes, from the editor form."""
+    """The JSON body the rules API takes, from the editor form (a werkzeug MultiDict)."""
     payload: dict = {"kind": kind}
     for name in form:
         if name == "csrf_token" or name.startswith(("variant.", "experiment.", "preview")):
@@ -71,8 +51,8 @@ def rule_payload(form, kind: str) -> dict:
     return payload
 
 
-def experiment_payload(form, rule_id: int, kind: str) -> dict | None:
-    """The experiment (variants and weights) the form describes, or None when it names no variant."""
+def experiment_payload(form, kind: str) -> dict | None:
+    """The rule's experiment (variants and weights) the form describes, or None when it names no variant."""
     variants = []
     for index in range(MAX_VARIANTS):
         name = (form.get(f"variant.{index}.name") or "").strip()
@@ -91,7 +71,7 @@ def experiment_payload(form, rule_id: int, kind: str) -> dict | None:
         holdout_fraction = float(holdout) / 100
     except ValueError:
         holdout_fraction = holdout  # the schema reports it
-    return {"rule_id": rule_id, "name": (form.get("experiment.name") or "").strip() or "A/B test",
+    return {"name": (form.get("experiment.name") or "").strip() or "A/B test",
             "status": "running", "variants": variants, "holdout": holdout_fraction}
 
 

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app import db
 from app.decisions.preview import preview_token, save_draft
-from app.experiments.variants import check_variant_content
-from app.models import RULE_KINDS, Experiment, Product, Rule, Segment
+from app.models import RULE_KINDS, Product, Rule
+from app.resources import experiments, rule_with_experiment, rules, segments
+from app.resources.errors import Invalid
+from app.resources.rule_with_experiment import RuleChange
 from app.schemas.experiments import ExperimentSchema
 from app.schemas.rules import RuleSchema
-from app.settings_ui import blueprint
 from app.settings_ui.auth import login_required
+from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import (
     CHOICES,
     MAX_VARIANTS,
@@ -25,17 +26,14 @@ from app.settings_ui.rule_form import (
 )
 
 KIND_LABELS = {"block": "Content block", "popup": "Pop-up", "slider": "Recommendation slider"}
-_FIELDS = ("kind", "name", "enabled", "priority", "slot", "selector", "mode", "content", "targeting", "frequency")
 _rule_schema = RuleSchema()
 _experiment_schema = ExperimentSchema()
 
 
-@blueprint.get("/rules")
+@blueprint.get("/rules", endpoint="rules")
 @login_required
-def rules():
-    found = db.session().scalars(
-        select(Rule).where(Rule.shop_id == g.shop.id).order_by(Rule.kind, Rule.priority.desc(), Rule.id)
-    ).all()
+def rules_list():
+    found = rules.listed(db.session(), g.shop.id)
     by_kind = {kind: [rule for rule in found if rule.kind == kind] for kind in RULE_KINDS}
     return render_template("settings/rules.html", by_kind=by_kind, labels=KIND_LABELS)
 
@@ -54,19 +52,20 @@ def rule_new(kind: str):
 @blueprint.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 @login_required
 def rule_edit(rule_id: int):
-    rule = _own_rule(rule_id)
+    rule = rules.own(db.session(), g.shop.id, rule_id)
     if request.method == "POST":
         return _save(rule, rule.kind)
-    experiment = _experiment_for(rule)
+    experiment = experiments.of_rule(db.session(), rule)
     return _render(rule, rule.kind, form_values(_rule_schema.dump(rule), _experiment_schema.dump(experiment) if experiment else None))
 
 
 @blueprint.post("/rules/<int:rule_id>/enabled")
 @login_required
 def rule_toggle(rule_id: int):
-    rule = _own_rule(rule_id)
-    rule.enabled = request.form.get("enabled") == "true"
-    db.session().commit()
+    session = db.session()
+    rule = rules.own(session, g.shop.id, rule_id)
+    rules.set_enabled(session, rule, request.form.get("enabled") == "true")
+    session.commit()
     flash(f"“{rule.name}” is now {'on' if rule.enabled else 'off'}.", "info")
     return redirect(request.form.get("back") == "edit" and url_for("settings_ui.rule_edit", rule_id=rule.id) or url_for("settings_ui.rules"))
 
@@ -74,51 +73,32 @@ def rule_toggle(rule_id: int):
 @blueprint.post("/rules/<int:rule_id>/delete")
 @login_required
 def rule_delete(rule_id: int):
-    rule = _own_rule(rule_id)
-    name = rule.name
     session = db.session()
-    session.delete(rule)
+    rule = rules.own(session, g.shop.id, rule_id)
+    name = rule.name
+    rules.delete(session, rule)
     session.commit()
     flash(f"Deleted “{name}”.", "info")
     return redirect(url_for("settings_ui.rules"))
 
 
-def _validated(rule: Rule | None, kind: str) -> tuple[dict | None, dict | None, dict[str, str]]:
-    """The rule and experiment the editor form describes, checked by the API's schemas; and the field errors."""
-    payload = rule_payload(request.form, kind)
-    errors: dict[str, str] = {}
-    data = None
+def _validated(kind: str) -> tuple[RuleChange | None, dict[str, str]]:
+    """The rule and experiment the editor form describes, checked as the admin API checks them; or the field errors."""
     try:
-        data = _rule_schema.load(payload)
-    except ValidationError as error:
-        errors.update(flat_errors(error.messages))
-    if data is not None:
-        errors.update(_foreign_segments(data["targeting"].get("segments", [])))
-    experiment_data = None
-    wanted = experiment_payload(request.form, rule.id if rule else 0, kind)
-    if wanted is not None:
-        try:
-            experiment_data = _experiment_schema.load(wanted)
-        except ValidationError as error:
-            errors.update(_experiment_errors(flat_errors(error.messages)))
-        if experiment_data is not None and data is not None:
-            draft = Rule(kind=kind, content=data["content"])
-            errors.update(_experiment_errors(flat_errors({"variants": check_variant_content(draft, experiment_data["variants"])})))
-    return data, experiment_data, errors
+        change = rule_with_experiment.validate(
+            db.session(), g.shop.id, rule_payload(request.form, kind), experiment_payload(request.form, kind)
+        )
+    except Invalid as error:
+        return None, _form_errors(error.errors)
+    return change, {}
 
 
 def _save(rule: Rule | None, kind: str):
-    session = db.session()
-    data, experiment_data, errors = _validated(rule, kind)
+    change, errors = _validated(kind)
     if errors:
         return _render(rule, kind, submitted_values(request.form), errors), 400
-    if rule is None:
-        rule = Rule(shop_id=g.shop.id)
-        session.add(rule)
-    for field in _FIELDS:
-        setattr(rule, field, data[field])
-    session.flush()
-    _store_experiment(rule, experiment_data)
+    session = db.session()
+    rule = rule_with_experiment.save(session, g.shop.id, rule, change)
     session.commit()
     flash(f"Saved “{rule.name}”.", "info")
     return redirect(url_for("settings_ui.rule_edit", rule_id=rule.id))
@@ -135,41 +115,26 @@ def rule_preview_new(kind: str):
 @blueprint.post("/rules/<int:rule_id>/preview")
 @login_required
 def rule_preview_draft(rule_id: int):
-    rule = _own_rule(rule_id)
+    rule = rules.own(db.session(), g.shop.id, rule_id)
     return _preview_draft(rule, rule.kind)
 
 
 def _preview_draft(rule: Rule | None, kind: str):
     """The editor again, with the form as typed and the preview showing it: nothing is saved."""
-    data, _experiment, errors = _validated(rule, kind)
+    change, errors = _validated(kind)
     if errors:
         return _render(rule, kind, submitted_values(request.form), errors), 400
-    page = _render(rule, kind, submitted_values(request.form), draft=data)
+    page = _render(rule, kind, submitted_values(request.form), draft=change.rule)
     db.session().commit()  # the draft the preview link names
     return page
 
 
-def _store_experiment(rule: Rule, data: dict | None) -> None:
-    session = db.session()
-    existing = _experiment_for(rule)
-    if data is None:
-        if existing is not None:
-            session.delete(existing)
-        return
-    data["rule_id"] = rule.id
-    if existing is None:
-        session.add(Experiment(shop_id=rule.shop_id, **data))
-    else:
-        for field, value in data.items():
-            setattr(existing, field, value)
-
-
 def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = None, draft: dict | None = None):
-    segments = db.session().scalars(select(Segment).where(Segment.shop_id == g.shop.id).order_by(Segment.name)).all()
+    shop_segments = segments.listed(db.session(), g.shop.id, by_name=True)
     preview = _preview(rule, kind, draft) if rule is not None or draft is not None else None
     return render_template(
         "settings/rule_edit.html", rule=rule, kind=kind, label=KIND_LABELS[kind], values=values, errors=errors or {},
-        choices=CHOICES, segments=segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
+        choices=CHOICES, segments=shop_segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
     )
 
 
@@ -217,12 +182,10 @@ def _starter(kind: str) -> dict:
             "slot": None if kind == "popup" else "home-recommendations" if kind == "slider" else "home-hero"}
 
 
-def _foreign_segments(segment_ids: list) -> dict:
-    if not segment_ids:
-        return {}
-    own = set(db.session().scalars(select(Segment.id).where(Segment.shop_id == g.shop.id, Segment.id.in_(segment_ids))))
-    missing = [str(segment) for segment in segment_ids if segment not in own]
-    return {"targeting.segments": f"No such segment: {', '.join(missing)}."} if missing else {}
+def _form_errors(errors: dict) -> dict[str, str]:
+    """The resource's field messages as {input name: message}; the experiment's renamed to the variant rows."""
+    rule_errors = {field: messages for field, messages in errors.items() if field != "experiment"}
+    return {**flat_errors(rule_errors), **_experiment_errors(flat_errors(errors.get("experiment") or {}))}
 
 
 def _experiment_errors(flat: dict[str, str]) -> dict[str, str]:
@@ -240,14 +203,3 @@ def _experiment_errors(flat: dict[str, str]) -> dict[str, str]:
         else:
             renamed[f"experiment.{path}"] = message
     return renamed
-
-
-def _experiment_for(rule: Rule) -> Experiment | None:
-    return db.session().scalar(select(Experiment).where(Experiment.rule_id == rule.id, Experiment.shop_id == g.shop.id))
-
-
-def _own_rule(rule_id: int) -> Rule:
-    rule = db.session().scalar(select(Rule).where(Rule.id == rule_id, Rule.shop_id == g.shop.id))
-    if rule is None:
-        abort(404)
-    return rule

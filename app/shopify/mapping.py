@@ -5,7 +5,7 @@ looks the same whichever way it arrived.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from app.ingest.orders import OrderData, OrderLineData
@@ -31,7 +31,7 @@ def parse_time(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def variant_in_stock(variant: dict) -> bool:
@@ -92,7 +92,7 @@ def order_data(order: dict) -> OrderData:
     ]
     return OrderData(
         external_id=str(order["id"]),
-        placed_at=parse_time(order.get("processed_at") or order.get("created_at")) or datetime.now(timezone.utc),
+        placed_at=parse_time(order.get("processed_at") or order.get("created_at")) or datetime.now(UTC),
         customer_id=str(customer["id"]) if customer.get("id") is not None else None,
         total=_decimal(order.get("total_price")),
         currency=(order.get("currency") or None),

@@ -11,21 +11,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalog.upsert import upsert_products
+from app.clock import utcnow
 from app.ingest.identity import profile_for_customer
 from app.ingest.orders import store_new_orders
 from app.models import Product, Profile, Shop
-from app.clock import utcnow
 from app.shopify import mapping
 
 
 def store_products(session: Session, shop: Shop, shop_domain: str, products: Iterable[dict]) -> int:
-    rows = [mapping.product_row(product, shop_domain, shop.currency) for product in products if product.get("id")]
+    products = [product for product in products if product.get("id")]
+    rows = [mapping.product_row(product, shop_domain, shop.currency) for product in products]
     if not rows:
         return 0
-    # Collection tags come from the collections pass, not from the product: keep them.
+    # A product read through GraphQL lists its collections: those are its collection
+    # tags. A webhook body does not: keep the ones we have.
     kept = _collection_tags(session, shop.id, [row["external_id"] for row in rows])
-    for row in rows:
-        row["tags"] = row["tags"] + [tag for tag in kept.get(row["external_id"], []) if tag not in row["tags"]]
+    for product, row in zip(products, rows, strict=True):
+        if "collections" in product:
+            collection_tags = [mapping.COLLECTION_TAG_PREFIX + title for title in product["collections"]]
+        else:
+            collection_tags = kept.get(row["external_id"], [])
+        row["tags"] = row["tags"] + [tag for tag in collection_tags if tag not in row["tags"]]
     upsert_products(session, shop.id, rows)
     return len(rows)
 
@@ -106,3 +112,12 @@ def _profile_id(session: Session, shop_id: int, customer_id: str, seen_at) -> in
     while profile.merged_into_id is not None:
         profile = session.get(Profile, profile.merged_into_id)
     return profile.id
+
+
+def collection_count(session: Session, shop_id: int) -> int:
+    """How many collections the shop's products are tagged with (`collection:<title>`)."""
+    titles: set[str] = set()
+    query = select(Product.tags).where(Product.shop_id == shop_id).execution_options(yield_per=1000)
+    for tags in session.scalars(query):
+        titles.update(tag for tag in tags or [] if tag.startswith(mapping.COLLECTION_TAG_PREFIX))
+    return len(titles)

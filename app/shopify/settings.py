@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 
+from app.config import SHOPIFY_DEFAULT_API_VERSION as DEFAULT_API_VERSION
+from app.config import SHOPIFY_DEFAULT_SCOPES as DEFAULT_SCOPES
+
 REQUIRED = ("SHOPIFY_API_KEY", "SHOPIFY_API_SECRET")
 MISSING_MESSAGE = (
     "The Shopify app is not configured: set the environment variables SHOPIFY_API_KEY and "
@@ -30,8 +33,8 @@ def current(config=None) -> ShopifySettings:
     return ShopifySettings(
         api_key=config.get("SHOPIFY_API_KEY") or "",
         api_secret=config.get("SHOPIFY_API_SECRET") or "",
-        scopes=config.get("SHOPIFY_SCOPES") or "read_products,read_customers,read_orders,read_themes",
-        api_version=config.get("SHOPIFY_API_VERSION") or "2025-10",
+        scopes=config.get("SHOPIFY_SCOPES") or DEFAULT_SCOPES,
+        api_version=config.get("SHOPIFY_API_VERSION") or DEFAULT_API_VERSION,
     )
 
 

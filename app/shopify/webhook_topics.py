@@ -10,10 +10,11 @@ import logging
 from sqlalchemy.orm import Session
 
 from app import privacy
-from app.models import Shop, WebhookDelivery
 from app.clock import utcnow
-from app.shopify import records
+from app.models import Shop, WebhookDelivery
+from app.shopify import records, sync_schedule
 from app.shopify.installs import install_of_shop
+from app.shopify.sync import running_bulk_operations
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,27 @@ def customer_create(session, delivery):
     return {"customers": records.store_customers(session, delivery.shop_id, [delivery.payload])}
 
 
+def bulk_operation_finished(session, delivery):
+    """Shopify finished (or gave up on) a bulk export: the sync waiting for it goes on now, not at its next poll."""
+    operation_id = str(delivery.payload.get("admin_graphql_api_id") or "")
+    install = install_of_shop(session, delivery.shop_id)
+    waiting = running_bulk_operations(install) if install is not None else {}
+    if operation_id not in waiting:
+        return {"ignored": "not a bulk export a sync is waiting for", "bulk_operation": operation_id[:100]}
+    return {"bulk_operation": operation_id, "resource": waiting[operation_id],
+            "status": str(delivery.payload.get("status") or "")[:20],
+            "woke_sync": sync_schedule.wake(session, delivery.shop_id)}
+
+
 def app_uninstalled(session, delivery):
     install = install_of_shop(session, delivery.shop_id)
     if install is not None:
         install.uninstalled_at = utcnow()
         install.access_token_encrypted = None  # revoked by Shopify anyway; never keep a dead secret
+    shop = _shop(session, delivery)
+    if shop is not None and (shop.settings or {}).get("shopify_pixel"):
+        # Shopify removed our pixel with the app: the storefront script tracks on its own again.
+        shop.settings = {key: value for key, value in shop.settings.items() if key != "shopify_pixel"}
     return {"uninstalled": install is not None}
 
 
@@ -107,6 +124,8 @@ HANDLERS = {
     "orders/create": order_store,
     "orders/paid": order_store,
     "customers/create": customer_create,
+    "customers/update": customer_create,
+    "bulk_operations/finish": bulk_operation_finished,
     "app/uninstalled": app_uninstalled,
     "customers/data_request": customers_data_request,
     "customers/redact": customers_redact,

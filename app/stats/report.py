@@ -1,4 +1,4 @@
-"""The stats report for a shop and period: per rule and variant, against the holdout."""
+"""The stats report for a shop and period: per rule and variant, against the holdout, and per CLV band."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,6 +10,10 @@ from sqlalchemy.orm import Session
 from app.experiments.stats import ArmResult, compare
 from app.models import GLOBAL_HOLDOUT, Assignment, Event, Experiment, Order, Profile, Rule, VisitorId
 from app.stats.attribution import VIEW_WINDOW, Conversion, Touch, attribute
+
+# Bands of predicted CLV (the profile's clv_percentile within the shop): (key, label, lowest percentile included).
+CLV_BANDS = (("top_10", "Top 10% predicted CLV", 90.0), ("p50_90", "50-90%", 50.0), ("bottom_50", "Bottom 50%", 0.0))
+UNKNOWN_CLV_BAND = ("unknown", "Not predicted (no order yet, or too little data to fit)")
 
 
 def stats_report(session: Session, shop_id: int, start: datetime, end: datetime, rule_id: int | None = None) -> dict:
@@ -83,7 +87,34 @@ def stats_report(session: Session, shop_id: int, start: datetime, end: datetime,
             for key, variants in sorted(report_rules.items())
         ],
         "daily": _daily(touches, credited, start, end),
+        "by_clv_band": _by_clv_band(session, shop_id, personalized, holdout, purchases_in_period),
     }
+
+
+def _by_clv_band(session, shop_id, personalized: set[int], holdout: set[int], purchases) -> list[dict]:
+    """Personalized against holdout within each band of predicted CLV.
+
+    A profile's band is its current one (the last refit's ``clv_percentile``),
+    not the one it had when it was exposed: bands are for reading where the
+    uplift comes from, not a second experiment.
+    """
+    percentiles = dict(session.execute(
+        select(Profile.id, Profile.clv_percentile).where(Profile.shop_id == shop_id, Profile.clv_percentile.is_not(None))
+    ).all())
+
+    def band(profile_id: int) -> str:
+        percentile = percentiles.get(profile_id)
+        if percentile is None:
+            return UNKNOWN_CLV_BAND[0]
+        return next(key for key, _label, lowest in CLV_BANDS if percentile >= lowest)
+
+    rows = []
+    for key, label in [(key, label) for key, label, _ in CLV_BANDS] + [UNKNOWN_CLV_BAND]:
+        treated = _outcome({p for p in personalized if band(p) == key}, purchases)
+        control = _outcome({p for p in holdout if band(p) == key}, purchases)
+        rows.append({"band": key, "label": label, "personalized": _figures(treated), "holdout": _figures(control),
+                     "uplift": compare(treated, control)})
+    return rows
 
 
 def _touches(session, shop_id, start, end, rule_id) -> list[Touch]:

@@ -8,15 +8,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import GLOBAL_HOLDOUT, Assignment, Event, Profile, VisitorId
+from app.stats.attribution import Conversion, attribute
+
 # The report's own readers, so the charts count exactly what the report's totals count.
 from app.stats.report import _purchases, _touches
-from app.stats.attribution import Conversion, attribute
 
 
 @dataclass
@@ -99,7 +100,7 @@ def _uplift(session, shop_id, days, start, purchases) -> list[UpliftPoint]:
     As in the report: an arm's visitors are the profiles assigned to it by
     then (whenever assigned), converting if they bought in the period by then.
     """
-    arms = _arm_joins(session, shop_id, datetime.combine(days[-1] + timedelta(days=1), time(), timezone.utc))
+    arms = _arm_joins(session, shop_id, datetime.combine(days[-1] + timedelta(days=1), time(), UTC))
     first_purchase: dict[int, datetime] = {}
     for profile_id, at, _total in purchases:
         if at >= start and (profile_id not in first_purchase or at < first_purchase[profile_id]):
@@ -113,7 +114,7 @@ def _uplift(session, shop_id, days, start, purchases) -> list[UpliftPoint]:
     }
     points = []
     for day in days:
-        day_end = datetime.combine(day + timedelta(days=1), time(), timezone.utc)
+        day_end = datetime.combine(day + timedelta(days=1), time(), UTC)
         rates = {}
         for arm in arms:
             visitors = bisect_left(joined_at[arm], day_end)

@@ -38,6 +38,10 @@ def public_config(shop: Shop, api_base: str) -> dict:
         "currency": shop.currency,
         "locale": shop.locale,
         "consent": {"required": bool(settings.get("consent_required", False))},
+        # A Shopify store whose Web Pixel is connected: the pixel reports page, product, cart and
+        # checkout events (it also sees the theme's own cart and the checkout), so the script
+        # leaves them to it and reports only what it renders.
+        **({"tracking": "pixel"} if settings.get("shopify_pixel") else {}),
     }
 
 

@@ -5,9 +5,9 @@ from flask import current_app, jsonify, request
 from marshmallow import ValidationError
 
 from app import db
+from app.clock import utcnow
 from app.errors import ApiError
 from app.ingest.events import RequestFacts, ingest_batch
-from app.clock import utcnow
 from app.schemas.events import MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, BatchSchema
 from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body

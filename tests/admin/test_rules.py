@@ -53,3 +53,65 @@ def test_another_shops_rule_is_a_404(client, make_shop):
         response = getattr(client, method)(f"/admin/api/rules/{rule['id']}", json=BLOCK, headers=auth(second_secret))
         assert response.status_code == 404, method
     assert client.get("/admin/api/rules", headers=auth(second_secret)).get_json()["rules"] == []
+
+
+def _segment(client, secret, name="Buyers"):
+    body = {"name": name, "conditions": [{"field": "order_count", "op": "gte", "value": 1}]}
+    created = client.post("/admin/api/segments", json=body, headers=auth(secret))
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()["id"]
+
+
+def test_targeting_another_shops_segment_or_a_missing_one_is_refused(client, make_shop):
+    shop, secret = make_shop("A")
+    other, other_secret = make_shop("B")
+    own = _segment(client, secret)
+    theirs = _segment(client, other_secret, "Theirs")
+    for segments in ([theirs], [own, theirs], [own + theirs + 1000]):
+        body = {**BLOCK, "targeting": {"segments": segments}}
+        refused = client.post("/admin/api/rules", json=body, headers=auth(secret))
+        assert refused.status_code == 400, segments
+        assert refused.get_json()["errors"] == {"targeting": {"segments": [f"No such segment: {segments[-1]}."]}}
+    assert client.get("/admin/api/rules", headers=auth(secret)).get_json()["rules"] == []
+    rule = client.post("/admin/api/rules", json={**BLOCK, "targeting": {"segments": [own]}}, headers=auth(secret)).get_json()
+    assert rule["targeting"]["segments"] == [own]
+    for method in ("put", "patch"):
+        body = {**BLOCK, "targeting": {"segments": [theirs]}} if method == "put" else {"targeting": {"segments": [theirs]}}
+        response = getattr(client, method)(f"/admin/api/rules/{rule['id']}", json=body, headers=auth(secret))
+        assert response.status_code == 400 and "segments" in response.get_json()["errors"]["targeting"], method
+    assert client.get(f"/admin/api/rules/{rule['id']}", headers=auth(secret)).get_json()["targeting"]["segments"] == [own]
+
+
+POPUP = {"kind": "popup", "name": "Exit coupon", "content": {"headline": "Wait!", "coupon": "TEN"}}
+TEST = {"name": "Coupon test", "holdout": 0.1,
+        "variants": [{"name": "ten", "weight": 1}, {"name": "fifteen", "weight": 3, "content": {"coupon": "FIFTEEN"}}]}
+
+
+def test_a_rule_and_its_experiment_are_saved_in_one_request(client, make_shop):
+    shop, secret = make_shop()
+    created = client.post("/admin/api/rules", json={**POPUP, "experiment": TEST}, headers=auth(secret))
+    assert created.status_code == 201, created.get_json()
+    rule = created.get_json()
+    [experiment] = client.get("/admin/api/experiments", headers=auth(secret)).get_json()["experiments"]
+    assert experiment["rule_id"] == rule["id"] and experiment["name"] == "Coupon test" and experiment["holdout"] == 0.1
+    assert [v["content"] for v in experiment["variants"]] == [{}, {"coupon": "FIFTEEN"}]
+    # Without "experiment" the rule's test is left alone; with null it ends.
+    assert client.patch(f"/admin/api/rules/{rule['id']}", json={"priority": 3}, headers=auth(secret)).status_code == 200
+    assert len(client.get("/admin/api/experiments", headers=auth(secret)).get_json()["experiments"]) == 1
+    assert client.patch(f"/admin/api/rules/{rule['id']}", json={"experiment": None}, headers=auth(secret)).status_code == 200
+    assert client.get("/admin/api/experiments", headers=auth(secret)).get_json()["experiments"] == []
+
+
+def test_a_bad_experiment_saves_neither_the_rule_nor_the_experiment(client, make_shop):
+    shop, secret = make_shop()
+    both_bad = client.post("/admin/api/rules", json={**POPUP, "name": "", "experiment": {**TEST, "holdout": 2}}, headers=auth(secret))
+    assert both_bad.status_code == 400
+    assert "name" in both_bad.get_json()["errors"] and "holdout" in both_bad.get_json()["errors"]["experiment"]
+    bad_variant = {**TEST, "variants": [{"name": "A", "content": {"headline": ""}}]}
+    response = client.post("/admin/api/rules", json={**POPUP, "experiment": bad_variant}, headers=auth(secret))
+    assert response.status_code == 400
+    assert "headline" in response.get_json()["errors"]["experiment"]["variants"]["0"]["content"]
+    assert client.get("/admin/api/rules", headers=auth(secret)).get_json()["rules"] == []
+    assert client.get("/admin/api/experiments", headers=auth(secret)).get_json()["experiments"] == []
+    not_an_object = client.post("/admin/api/rules", json={**POPUP, "experiment": "A/B"}, headers=auth(secret))
+    assert not_an_object.status_code == 400 and "experiment" in not_an_object.get_json()["errors"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from app.clock import utcnow
 from app.demo.rules import seed_demo_rules
 from app.demo.seed import DEMO_DOMAIN, DEMO_NAME, DEMO_SETTINGS
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Product
-from app.clock import utcnow
 from app.shops import create_shop
 
 PRODUCTS = [(f"P{n:02d}", f"Demo Product {n}", Decimal("2.50") + n) for n in range(16)]

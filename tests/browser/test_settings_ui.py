@@ -9,15 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.merchant_accounts import create_user
+from app.merchant_auth.accounts import create_user
 from app.models import Event, Profile, Rule
-from app.clock import utcnow
-from tests.browser.test_tracking import wait_for
 from tests.browser.demo_store import build_demo_store
-from tests.browser.test_widgets import leave_through_the_top, visitor_page
-from tests.ingest.helpers import event
+from tests.helpers.browser import leave_through_the_top, visitor_page, wait_for
+from tests.helpers.events import event
 
 pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "owner@demo-store.localhost", "a long enough password"

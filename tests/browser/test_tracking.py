@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.demo.seed import DEMO_DOMAIN, DEMO_NAME
 from app.models import Event, Order, Product, Profile, VisitorId
 from app.shops import create_shop
+from tests.helpers.browser import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +25,6 @@ def demo_shop(db_session):
         ))
     db_session.commit()
     return shop
-
-
-def wait_for(db_session, query, predicate=bool, timeout=10.0):
-    """Poll the database until the browser's events have landed (each poll in a fresh transaction)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        db_session.rollback()
-        result = db_session.execute(query).scalars().all()
-        if predicate(result) or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
 
 
 def events_of_type(type_):

@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.demo.seed import DEMO_SETTINGS
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Event, Lead, Profile
-from app.clock import utcnow
 from tests.browser.demo_store import build_demo_store
-from tests.browser.test_tracking import wait_for
-from tests.ingest.helpers import event
+from tests.helpers.browser import leave_through_the_top, leave_until_the_pop_up_opens, visitor_page, wait_for
+from tests.helpers.events import event
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +23,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def shop(db_session):
     return build_demo_store(db_session)
-
-
-def visitor_page(browser, visitor_id: str | None = None, init: str = ""):
-    context = browser.new_context()
-    script = ""
-    if visitor_id:
-        script += f"try {{ localStorage.setItem('p13n_vid', '{visitor_id}'); }} catch (e) {{}}"
-    context.add_init_script(script + init)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
 
 
 def hero_text(page) -> str:
@@ -87,20 +76,12 @@ def test_a_slider_shows_items_scrolls_and_reports_impression_and_click(browser, 
     context.close()
 
 
-def leave_through_the_top(page):
-    page.mouse.move(600, 300)
-    page.mouse.move(600, 5)
-    page.mouse.move(600, -10)
-
-
 def test_the_exit_pop_up_opens_once_per_session_and_stores_a_lead_with_consent(browser, live_server, shop, db_session):
     context, page = visitor_page(browser)
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(f"{live_server}/store/collections/all")
-    dialog = page.locator("[role=dialog]")
-    page.wait_for_timeout(3300)  # the demo pop-up's minimum dwell is 3 s
-    leave_through_the_top(page)
-    dialog.wait_for()
+    page.wait_for_timeout(3000)  # the demo pop-up's minimum dwell is 3 s
+    dialog = leave_until_the_pop_up_opens(page)
     assert dialog.get_attribute("aria-modal") == "true"
     assert page.locator("#p13n-h").inner_text() == "Before you go: 10% off"
     page.keyboard.press("Escape")
@@ -117,8 +98,8 @@ def test_the_exit_pop_up_opens_once_per_session_and_stores_a_lead_with_consent(b
 
     context, page = visitor_page(browser)
     page.goto(f"{live_server}/store/collections/all")
-    page.wait_for_timeout(3300)
-    leave_through_the_top(page)
+    page.wait_for_timeout(3000)
+    leave_until_the_pop_up_opens(page)
     page.locator("[role=dialog] input[type=email]").fill("Shopper@Example.com")
     page.locator("[role=dialog] input[type=checkbox]").check()
     page.locator("[role=dialog] button[type=submit]").click()
@@ -175,8 +156,8 @@ def test_with_the_backend_down_or_slow_the_page_renders_and_no_error_escapes(bro
     for how in ("down", "slow"):
         context, page = visitor_page(browser)
         errors, console_errors = [], []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        page.on("console", lambda message, console_errors=console_errors: message.type == "error" and console_errors.append(message.text))
         if how == "down":
             page.route("**/v1/**", lambda route: route.abort("connectionrefused"))
         else:

@@ -1,8 +1,9 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.decisions.targeting import PageContext, eligible, page_kind
+from app.decisions.vocabulary import PAGE_KINDS
 
-NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
 def context(**overrides):
@@ -19,6 +20,12 @@ def test_page_kinds_from_common_storefront_urls():
     assert page_kind("https://shop.example/cart") == "cart"
     assert page_kind("https://shop.example/search?q=mug") == "search"
     assert page_kind("https://shop.example/pages/about") == "other"
+
+
+def test_every_page_kind_told_apart_is_one_a_rule_can_target():
+    urls = ("", "https://shop.example/", "https://shop.example/products/mug", "https://shop.example/collections/all",
+            "https://shop.example/cart", "https://shop.example/search?q=mug", "https://shop.example/pages/about")
+    assert {page_kind(url) for url in urls} == set(PAGE_KINDS)
 
 
 def test_every_condition_must_hold_and_empty_means_any():

@@ -6,7 +6,7 @@ import gzip
 import io
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from itertools import islice
@@ -23,7 +23,7 @@ from app.models import Order, OrderLine, Product
 from app.shops import create_shop
 
 XSS_TITLE = "</script><script>alert(1)</script>"
-NEWEST = datetime(2011, 12, 9, 12, 50, tzinfo=timezone.utc)
+NEWEST = datetime(2011, 12, 9, 12, 50, tzinfo=UTC)
 PRODUCTS = [
     ("85123A", "White Hanging Heart T-Light Holder", "2.55"),
     ("71053", "White Metal Lantern", "3.39"),
@@ -138,7 +138,7 @@ def test_home_shows_the_bestsellers_of_the_last_90_days_and_the_widget_slots(cli
 
 def test_orders_placed_in_the_store_count_towards_bestsellers(client, db_session, demo_shop):
     for number in range(4):
-        add_order(db_session, demo_shop, f"DEMO-{number}", datetime.now(timezone.utc), [("21730", 1, "4.25")], source="storefront")
+        add_order(db_session, demo_shop, f"DEMO-{number}", datetime.now(UTC), [("21730", 1, "4.25")], source="storefront")
     db_session.commit()
     assert card_titles(client.get("/store/"))[0] == "Glass Star Frosted T-Light Holder"
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import Event, Order, Profile, VisitorId
-from app.clock import utcnow
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def ingest(db_session, shop, *events):

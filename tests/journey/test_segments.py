@@ -1,11 +1,11 @@
 """Segment conditions on plain trait dicts, and the admin API's live count."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.journey.segments import matches
 
-NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
 TRAITS = {
     "stage": "loyal", "traffic_class": "email", "device": "mobile", "country": "DE", "session_count": 9,
     "order_count": 4, "total_spend": 310.5, "cart_count": 0, "cart_value": 0.0, "days_since_last_order": 12,
@@ -44,9 +44,9 @@ def auth(secret):
 
 
 def test_segments_api_validates_counts_and_scopes(client, make_shop, db_session):
-    from app.ingest.events import ingest_batch
     from app.clock import utcnow
-    from tests.ingest.helpers import event
+    from app.ingest.events import ingest_batch
+    from tests.helpers.events import event
 
     shop, secret = make_shop()
     other, other_secret = make_shop("B")

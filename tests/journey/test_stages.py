@@ -1,11 +1,11 @@
 """The stage machine on plain facts: every transition of a shopper's life."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from app.journey.stages import JourneyFacts, StageThresholds, stage_for
 from app.journey.traffic_class import traffic_class
 
-NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 def facts(sessions=1, orders=0, spend="0", last_order_days=None, cart=0):

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import Product, Profile
-from app.clock import utcnow
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def ingest(db_session, shop, *events):

@@ -8,12 +8,23 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.db import Base
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import (
-    Assignment, Event, Job, Lead, Order, OrderLine, Profile, Rule, Shop, ShopifyInstall, VisitorId, WebhookDelivery,
+    Assignment,
+    Event,
+    Job,
+    Lead,
+    Order,
+    OrderLine,
+    Profile,
+    Rule,
+    Shop,
+    ShopifyInstall,
+    VisitorId,
+    WebhookDelivery,
 )
-from app.clock import utcnow
 from app.privacy import delete_customer, delete_shop_data, export_customer, purge_expired
 
 

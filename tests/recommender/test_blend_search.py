@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from app.recommender.serving.history import Histories
 from app.recommender.training import blend_weight
 from app.recommender.training.views import View
-from tests.recommender.served_fixtures import served
+from tests.helpers.recommender_served import served
 
 USERS, ITEMS = 300, 40
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.recommender import synthetic
+from tests.helpers import recommender_synthetic as synthetic
 
 FAST = ("--epochs", "10", "--components", "16", "--bootstrap", "200")
 

@@ -9,7 +9,7 @@ from app.models import ModelVersion
 from app.recommender.serving import baskets, loaded_model, served_model
 from app.recommender.training import artifacts
 from app.recommender.training import baskets as basket_training
-from tests.recommender.served_fixtures import served
+from tests.helpers.recommender_served import served
 
 
 def publish(db_session, shop, tmp_path) -> ModelVersion:

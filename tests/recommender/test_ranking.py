@@ -8,7 +8,7 @@ from app.recommender.serving.blend import BlendWeights
 from app.recommender.serving.history import Histories, VisitorHistory, from_visitor
 from app.recommender.serving.repeat import FEATURES, RepeatModel
 from app.recommender.training import item_to_item
-from tests.recommender.served_fixtures import served
+from tests.helpers.recommender_served import served
 
 DAY = 86400.0
 ITEMS = np.eye(6, dtype=np.float32)  # item j's vector is the j-th axis: a user vector's entries are its scores

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import ModelVersion
-from tests.recommender.shop_fixtures import build_shop
+from tests.helpers.recommender_shop import build_shop
 
 
 def test_train_command_trains_with_given_hyperparameters(app, runner, db_session, make_shop, tmp_path):

@@ -13,7 +13,7 @@ from app.recommender.offline.baselines import trending_vector
 from app.recommender.serving import trending
 from app.recommender.serving.bots import MAX_PRODUCT_VIEWS_PER_DAY
 from app.recommender.training.features import Interactions
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def views(db_session, shop, visitor: str, product: str, times: int = 1, hours_ago: float = 1.0) -> None:

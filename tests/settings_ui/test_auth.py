@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from app.models import ShopUser
-from tests.settings_ui.conftest import csrf_from, sign_in
+from tests.helpers.settings_ui import csrf_from, sign_in
 
 
 def test_a_merchant_signs_in_with_email_and_password_and_out_again(client, merchant):
@@ -95,7 +95,7 @@ def test_the_admin_api_without_session_or_key_is_401(client):
 
 
 def test_password_guessing_is_slowed_down_per_email(client, merchant, db_session):
-    from app.merchant_accounts import MAX_FAILURES_PER_EMAIL
+    from app.merchant_auth.accounts import MAX_FAILURES_PER_EMAIL
 
     _shop, email, password = merchant
     for _ in range(MAX_FAILURES_PER_EMAIL):
@@ -117,8 +117,8 @@ def test_a_successful_sign_in_forgets_earlier_failures(client, merchant, db_sess
 
 
 def test_behind_a_trusted_proxy_throttling_counts_the_real_client_address(app, client, merchant, db_session):
-    from app.factory import create_app
     from app import db
+    from app.factory import create_app
     from app.models import LoginFailure
 
     proxied_app = create_app({**app.config, "TRUSTED_PROXIES": 1})

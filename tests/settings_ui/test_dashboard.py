@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from app.clock import utcnow
 from app.settings_ui.dashboard import resolve_period
-from tests.rules_helpers import make_rule
-from tests.stats.test_timeseries import build_history, day0  # noqa: F401 - day0 is a fixture
+from tests.helpers.rules import make_rule
+from tests.helpers.stats_history import build_history
 
 
 def assert_csp_safe(html: str) -> None:
@@ -15,7 +15,7 @@ def assert_csp_safe(html: str) -> None:
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "no inline scripts"
 
 
-def test_the_dashboard_shows_this_shops_figures_for_the_last_30_days(signed_in, db_session, make_shop, day0):  # noqa: F811
+def test_the_dashboard_shows_this_shops_figures_for_the_last_30_days(signed_in, db_session, make_shop, day0):
     slider, popup = build_history(db_session, signed_in.shop, day0)
     other, _ = make_shop("Other", "other.example")
     build_history(db_session, other, day0)
@@ -47,7 +47,7 @@ def test_the_dashboard_shows_this_shops_figures_for_the_last_30_days(signed_in, 
     assert "<title>Picked for you: conversions per day</title>" in html
 
 
-def test_a_chosen_period_without_data_shows_zeros_and_empty_charts(signed_in, db_session, day0):  # noqa: F811
+def test_a_chosen_period_without_data_shows_zeros_and_empty_charts(signed_in, db_session, day0):
     build_history(db_session, signed_in.shop, day0)
     html = signed_in.get("/settings/dashboard?from=2025-01-01&to=2025-01-31").get_data(as_text=True)
     assert re.search(r'id="total-impressions">0<', html) and "No data for this period" in html

@@ -1,9 +1,9 @@
 """The install page: the script tag to copy and the live "tag seen" check."""
 from __future__ import annotations
 
-from app.ingest.events import ingest_batch
 from app.clock import utcnow
-from tests.ingest.helpers import event
+from app.ingest.events import ingest_batch
+from tests.helpers.events import event
 
 
 def test_the_page_shows_this_shops_script_tag(signed_in):

@@ -5,13 +5,13 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.journey.moves import stage_moves
 from app.models import Profile
-from app.clock import utcnow
-from tests.ingest.helpers import event
-from tests.stats.test_timeseries import profile_of
+from tests.helpers.events import event
+from tests.helpers.stats_history import profile_of
 
 
 def track(db_session, shop, at, *events):

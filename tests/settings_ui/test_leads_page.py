@@ -5,10 +5,10 @@ import csv
 import io
 from datetime import timedelta
 
-from app.models import Lead
 from app.clock import utcnow
+from app.models import Lead
 from app.settings_ui.leads_page import csv_safe
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 
 def add_leads(db_session, shop, emails, rule=None, consent=True):

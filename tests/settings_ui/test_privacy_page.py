@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
-from app.runner import run_pending
 from app.models import Event, Job, Order, Profile, Shop
-from app.clock import utcnow
-from tests.ingest.helpers import event
+from app.runner import run_pending
+from tests.helpers.events import event
 
 
 def _customer(db_session, shop, customer_id: str, visitor: str):
@@ -50,7 +50,7 @@ def test_saving_a_retention_period_deletes_older_events(signed_in, db_session):
         row.occurred_at = old
     db_session.commit()
     signed_in.post("/settings/privacy/settings", {"consent_mode": "opt_out", "retention_days": "30"})
-    run_pending(db_session)
+    run_pending()
     assert db_session.scalars(select(Event.visitor_id)).all() == ["v-new"]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.decisions.preview import previewed_rule_id
 from app.models import Experiment, Rule, Segment
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 POPUP_FORM = {
     "name": "Exit coupon", "enabled": "true", "priority": "5",
@@ -93,6 +93,9 @@ def test_targeting_another_shops_segment_is_refused(signed_in, db_session, make_
     db_session.commit()
     response = signed_in.post("/settings/rules/new/popup", {**POPUP_FORM, "targeting.segments": str(foreign.id)})
     assert response.status_code == 400 and f"No such segment: {foreign.id}." in response.get_data(as_text=True)
+    missing = signed_in.post("/settings/rules/new/popup", {**POPUP_FORM, "targeting.segments": str(foreign.id + 1000)})
+    assert missing.status_code == 400 and f"No such segment: {foreign.id + 1000}." in missing.get_data(as_text=True)
+    assert db_session.scalar(select(Rule)) is None
 
 
 def test_the_editor_previews_the_saved_rule_in_an_iframe(signed_in, db_session, app):
@@ -126,8 +129,10 @@ def test_another_shops_rules_are_invisible(signed_in, db_session, make_shop):
     assert signed_in.get(f"/settings/rules/{theirs.id}").status_code == 404
     assert signed_in.post(f"/settings/rules/{theirs.id}/enabled", {"enabled": "false"}).status_code == 404
     assert signed_in.post(f"/settings/rules/{theirs.id}/delete").status_code == 404
+    assert signed_in.post(f"/settings/rules/{theirs.id}", {**POPUP_FORM, "name": "Mine now"}).status_code == 404
+    assert signed_in.post(f"/settings/rules/{theirs.id}/preview", POPUP_FORM).status_code == 404
     db_session.expire_all()
-    assert db_session.get(Rule, theirs.id).enabled is True
+    assert (db_session.get(Rule, theirs.id).enabled, db_session.get(Rule, theirs.id).name) == (True, "Their secret campaign")
 
 
 def _iframe_token(html: str) -> str:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import Profile, Segment
-from tests.rules_helpers import make_rule
+from tests.helpers.rules import make_rule
 
 
 def _profiles(db_session, shop, orders: list[int]):
@@ -72,4 +72,8 @@ def test_another_shops_segment_is_not_found(signed_in, db_session, make_shop):
     db_session.add(theirs)
     db_session.commit()
     assert signed_in.get(f"/settings/segments/{theirs.id}").status_code == 404
+    assert signed_in.post(f"/settings/segments/{theirs.id}", BUYERS).status_code == 404
+    assert signed_in.post(f"/settings/segments/{theirs.id}/delete").status_code == 404
     assert "Theirs" not in signed_in.get("/settings/segments").get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Segment, theirs.id).name == "Theirs"

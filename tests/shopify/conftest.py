@@ -1,26 +1,18 @@
-"""A configured Shopify app, an installed shop, and helpers to sign requests as Shopify does."""
+"""Fixtures for the Shopify app's tests; shared constants and request builders are in tests/helpers/shopify.py."""
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import pytest
 
 from app.models import ShopifyInstall
 from app.shopify import token_crypto
-from app.shopify.signatures import query_hmac, webhook_hmac
-
-API_KEY = "test-api-key"
-API_SECRET = "test-api-secret"
-DOMAIN = "demo-store.myshopify.com"
-TOKEN = "shpat_test_token"
-API = f"https://{DOMAIN}/admin/api/2025-10"
+from tests.helpers.shopify import API_KEY, API_SECRET, API_VERSION, DOMAIN, TOKEN
 
 
 @pytest.fixture
 def shopify_app(app):
-    app.config.update(SHOPIFY_API_KEY=API_KEY, SHOPIFY_API_SECRET=API_SECRET, SHOPIFY_API_VERSION="2025-10")
+    app.config.update(SHOPIFY_API_KEY=API_KEY, SHOPIFY_API_SECRET=API_SECRET, SHOPIFY_API_VERSION=API_VERSION)
     return app
 
 
@@ -50,32 +42,3 @@ def no_sleep(monkeypatch):
 @pytest.fixture
 def fixtures_dir(shared_datasets) -> Path:
     return shared_datasets / "shopify-admin-fixtures"
-
-
-def load_fixture(fixtures_dir: Path, name: str):
-    for folder in ("shopify_python_api", "shopify-api-ruby-v9"):
-        path = fixtures_dir / folder / name
-        if path.exists():
-            return json.loads(path.read_text())
-    raise FileNotFoundError(name)
-
-
-def signed_query(params: dict, secret: str = API_SECRET) -> dict:
-    return {**params, "hmac": query_hmac(secret, params)}
-
-
-def callback_params(state: str, shop: str = DOMAIN, timestamp: int | None = None) -> dict:
-    return {"code": "auth-code-123", "shop": shop, "state": state,
-            "timestamp": str(int(time.time()) if timestamp is None else timestamp), "host": "YWRtaW4uc2hvcGlmeS5jb20"}
-
-
-def post_webhook(client, topic: str, body: bytes, event_id: str = "evt-1", secret: str = API_SECRET,
-                 domain: str = DOMAIN, hmac_header: str | None = None, drop_hmac: bool = False):
-    headers = {
-        "X-Shopify-Topic": topic, "X-Shopify-Shop-Domain": domain, "X-Shopify-Event-Id": event_id,
-        "X-Shopify-Webhook-Id": "wh-" + event_id, "X-Shopify-API-Version": "2025-10",
-        "X-Shopify-Hmac-Sha256": hmac_header if hmac_header is not None else webhook_hmac(secret, body),
-    }
-    if drop_hmac:
-        del headers["X-Shopify-Hmac-Sha256"]
-    return client.post("/shopify/webhooks", data=body, headers=headers, content_type="application/json")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.models import Job, Shop, ShopifyInstall
 from app.shopify import token_crypto
 from app.shopify.oauth import STATE_COOKIE
-from tests.shopify.conftest import API, API_KEY, DOMAIN, callback_params, signed_query
+from tests.helpers.shopify import API_KEY, DOMAIN, GRAPHQL_URL, callback_params, signed_query, theme_answer
 
 TOKEN_URL = f"https://{DOMAIN}/admin/oauth/access_token"
 
@@ -24,7 +24,7 @@ def start_install(client) -> str:
     assert (location.scheme, location.netloc, location.path) == ("https", DOMAIN, "/admin/oauth/authorize")
     query = parse_qs(location.query)
     assert query["client_id"] == [API_KEY]
-    assert query["scope"] == ["read_products,read_customers,read_orders,read_themes"]
+    assert query["scope"] == ["read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"]
     assert query["redirect_uri"] == ["http://localhost/shopify/callback"]
     cookie = response.headers["Set-Cookie"]
     assert STATE_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=600" in cookie
@@ -111,8 +111,7 @@ def test_failed_token_exchange_stores_nothing(shopify_app, client, db_session):
 @responses.activate
 def test_good_callback_installs_signs_in_and_enqueues(shopify_app, client, db_session):
     responses.post(TOKEN_URL, json={"access_token": "shpat_secret_token", "scope": "read_products,read_orders"})
-    responses.get(f"{API}/themes.json", json={"themes": [{"id": 7, "role": "main"}]})
-    responses.get(f"{API}/themes/7/assets.json", json={"asset": {"key": "config/settings_data.json", "value": "{}"}})
+    responses.post(GRAPHQL_URL, json=theme_answer("{}"))
     state = start_install(client)
     response = client.get("/shopify/callback", query_string=signed_query(callback_params(state)))
     assert response.status_code == 302 and response.headers["Location"].endswith("/settings/install")
@@ -126,7 +125,10 @@ def test_good_callback_installs_signs_in_and_enqueues(shopify_app, client, db_se
     assert token_crypto.decrypt(shopify_app, install.access_token_encrypted) == "shpat_secret_token"
     shop = db_session.get(Shop, install.shop_id)
     assert shop.domain == DOMAIN
-    assert sorted(job.kind for job in db_session.scalars(select(Job))) == ["shopify_register_webhooks", "shopify_sync"]
+    assert sorted(job.kind for job in db_session.scalars(select(Job))) == [
+        "shopify_connect_pixel", "shopify_register_webhooks", "shopify_sync"]
+    pixel_job = db_session.scalar(select(Job).where(Job.kind == "shopify_connect_pixel"))
+    assert pixel_job.payload == {"backend_url": "http://localhost"} and pixel_job.shop_id == shop.id
 
     page = client.get("/settings/install")
     assert page.status_code == 200 and DOMAIN in page.get_data(as_text=True)

@@ -8,11 +8,11 @@ import responses
 from sqlalchemy import select
 
 from app.jobs import enqueue
-from app.merchant_accounts import create_user
+from app.merchant_auth.accounts import create_user
 from app.models import Job, ShopifyInstall
 from app.shopify import token_crypto
-from tests.settings_ui.conftest import SignedIn, sign_in
-from tests.shopify.conftest import API, DOMAIN, TOKEN
+from tests.helpers.settings_ui import SignedIn, sign_in
+from tests.helpers.shopify import DOMAIN, GRAPHQL_URL, TOKEN, theme_answer
 
 
 @pytest.fixture
@@ -43,8 +43,7 @@ def test_not_connected_explains_how_to_install(merchant_page):
 @responses.activate
 def test_connected_shows_store_embed_and_last_sync(merchant_page, shopify_app, db_session):
     connect(db_session, shopify_app, merchant_page.shop)
-    responses.get(f"{API}/themes.json", json={"themes": [{"id": 3, "role": "main"}]})
-    responses.get(f"{API}/themes/3/assets.json", json={"asset": {"value": '{"current": {"blocks": {}}}'}})
+    responses.post(GRAPHQL_URL, json=theme_answer('{"current": {"blocks": {}}}'))
     html = merchant_page.get("/settings/shopify").get_data(as_text=True)
     assert DOMAIN in html and "2026-11-25T10:00:00+00:00" in html and ">12<" in html
     assert "App embed" in html and "activateAppId=" in html

@@ -1,5 +1,5 @@
-from cryptography.fernet import Fernet, InvalidToken
 import pytest
+from cryptography.fernet import Fernet, InvalidToken
 
 from app.shopify import token_crypto
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Lead, Product, Profile
-from app.clock import utcnow
-from tests.ingest.helpers import event
-from tests.rules_helpers import make_rule
+from tests.helpers.events import event
+from tests.helpers.rules import make_rule
 
 NO_HOLDOUT = {"holdout_percent": 0}  # these tests are about targeting, not the shop-wide holdout
 
@@ -91,7 +91,7 @@ def test_sliders_carry_items_and_fall_back_to_trending_without_a_model(client, d
     for visitor, products in (("v3", (1, 2, 3)), ("v4", (3, 2, 1)), ("v5", (2,))):
         visit(db_session, shop, visitor, *[event("product_view", visitor, product_id=f"P{n}") for n in products])
     [slider] = decide(client, shop, visitor_id="v2")["sliders"]
-    assert slider["title"] == "For you" and slider["strategy"] == "trending"
+    assert slider["title"] == "For you" and slider["strategy"] == "trending" and slider["model_version"] is None
     assert [item["id"] for item in slider["items"]] == ["P2", "P1", "P3"]
     assert set(slider["items"][0]) == {"id", "title", "url", "image", "price", "currency", "reason"}
 
@@ -117,7 +117,7 @@ def test_leads_are_stored_per_shop_with_their_consent_flag(client, db_session, m
         ), content_type="text/plain")
         assert response.status_code == 200 and response.get_json() == {"ok": True}
     leads = db_session.scalars(select(Lead).order_by(Lead.id)).all()
-    assert [(l.email, l.consent, l.shop_id) for l in leads] == [("ann@example.com", True, shop.id), ("bob@example.com", False, shop.id)]
+    assert [(lead.email, lead.consent, lead.shop_id) for lead in leads] == [("ann@example.com", True, shop.id), ("bob@example.com", False, shop.id)]
     assert leads[0].rule_id == rule.id and leads[1].rule_id is None and leads[0].profile_id is not None
     bad = client.post("/v1/leads", data=json.dumps({"key": shop.public_key, "email": "not-an-email"}), content_type="text/plain")
     assert bad.status_code == 400 and set(bad.get_json()["errors"]) == {"email", "consent"}

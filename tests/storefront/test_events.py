@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.models import Event, Order, Profile, RejectedEvent
-from tests.ingest.helpers import event
+from tests.helpers.events import event
 
 
 def post(client, body, content_type="text/plain", **headers):
@@ -109,7 +109,7 @@ def test_a_thousand_events_two_percent_malformed_every_batch_sent_twice(client, 
     named = {}
     for start in range(0, 1000, 100):
         batch = {"key": shop.public_key, "events": events[start : start + 100]}
-        for attempt in range(2):
+        for _attempt in range(2):
             body = post(client, batch).get_json()
             totals["accepted"] += body["accepted"]
             totals["duplicates"] += body["duplicates"]
@@ -141,7 +141,7 @@ def test_event_ids_are_unique_per_shop_not_globally(client, make_shop, db_sessio
 
 def test_client_clock_skew_is_corrected_with_sent_at(client, make_shop, db_session):
     shop, _ = make_shop()
-    browser_now = datetime.now(timezone.utc) - timedelta(hours=3)  # a browser three hours slow
+    browser_now = datetime.now(UTC) - timedelta(hours=3)  # a browser three hours slow
     e = event(ts=(browser_now - timedelta(seconds=10)).isoformat())
     post(client, {"key": shop.public_key, "sent_at": browser_now.isoformat(), "events": [e]})
     stored = db_session.scalar(select(Event))
@@ -151,7 +151,7 @@ def test_client_clock_skew_is_corrected_with_sent_at(client, make_shop, db_sessi
 
 def test_first_touch_source_device_country_and_sessions_land_on_the_profile(client, make_shop, db_session):
     shop, _ = make_shop()
-    start = datetime.now(timezone.utc) - timedelta(hours=5)
+    start = datetime.now(UTC) - timedelta(hours=5)
     batch = [
         event(ts=start.isoformat(), url="https://shop.example/?utm_source=ig&utm_medium=social", referrer="https://instagram.com/"),
         event(ts=(start + timedelta(minutes=5)).isoformat(), referrer="https://google.com/"),

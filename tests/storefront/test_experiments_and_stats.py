@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.models import GLOBAL_HOLDOUT, Assignment, Experiment, Profile, VisitorId
-from app.clock import utcnow
-from tests.ingest.helpers import event
-from tests.rules_helpers import make_rule
+from tests.helpers.events import event
+from tests.helpers.rules import make_rule
 
 
 def auth(secret):

@@ -23,8 +23,10 @@ win.p13n = api;
 var replay = safe(function (args) { command.apply(null, args); });
 applyConsent();
 for (var i = 0; i < pending.length; i++) replay(pending[i]);
-emit('page_view', {}, pageProps());
-doc.addEventListener('click', safe(onClick), true);
+if (!pixelTracks) {
+  emit('page_view', {}, pageProps());
+  doc.addEventListener('click', safe(onClick), true);
+}
 function start() {
   scanPage();
   decideNow();

@@ -1,6 +1,10 @@
 // track.js: building events, and what the page tells us on its own.
 
 var TYPES = ['page_view', 'product_view', 'add_to_cart', 'remove_from_cart', 'purchase'];
+// On a Shopify store with our Web Pixel connected, the pixel reports page and product
+// views, cart changes and purchases (it sees the theme's cart and the checkout too):
+// the script leaves those to it instead of counting them twice.
+var pixelTracks = cfg.tracking == 'pixel';
 var TOP_LEVEL = ['product_id', 'order_id', 'value', 'currency'];
 var sentOrders = [];
 
@@ -110,6 +114,7 @@ function attributeOf(attribute) {
 function scanPage() {
   var product = pageJSON('data-p13n-product'), productId = attributeOf('data-p13n-product-id'), order = pageJSON('data-p13n-order');
   identify(attributeOf('data-p13n-customer-id'), true);
+  if (pixelTracks) return;
   if (product && product.id != null) {
     emit('product_view', {product_id: product.id, value: product.price, currency: product.currency},
       product.title ? {title: String(product.title)} : {});

@@ -1,7 +1,7 @@
 """Offline versions of what serving computes from the store: trending, as serving/trending.py scores it."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -16,7 +16,7 @@ import re
 import statistics
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 # The project sits next to ../shared (this file is app/recommender/offline/datasets.py in it).
@@ -61,7 +61,7 @@ def convert_online_retail(source: Path, out_dir: Path, weight: str = "one") -> d
                 continue
             code = code.upper()
             customer = customer.removesuffix(".0")
-            moment = datetime.fromisoformat(row["InvoiceDate"]).replace(tzinfo=timezone.utc)
+            moment = datetime.fromisoformat(row["InvoiceDate"]).replace(tzinfo=UTC)
             value = 1.0 if weight == "one" else round(math.log1p(quantity), 4)
             writer.writerow([customer, code, int(moment.timestamp()), value, int(quantity)])
             if row["Description"].strip():

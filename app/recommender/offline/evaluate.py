@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import time
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import numpy as np
 import scipy.sparse as sp
@@ -200,7 +200,7 @@ def _rounded(value):
 
 
 def _iso(seconds: float | None) -> str | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def format_table(report: dict) -> str:

@@ -18,8 +18,8 @@ through ``serving.ranking.score_block``, the function behind
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping
 
 import numpy as np
 

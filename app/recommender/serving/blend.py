@@ -56,7 +56,7 @@ class BlendWeights:
         return {"default": self.default, "by_bucket": self.by_bucket}
 
     @classmethod
-    def from_document(cls, document: dict) -> "BlendWeights":
+    def from_document(cls, document: dict) -> BlendWeights:
         unknown = set(document.get("default", {})) | {name for w in document.get("by_bucket", {}).values() for name in w}
         if unknown - set(SIGNALS):
             raise ValueError(f"unknown blend signals {sorted(unknown - set(SIGNALS))}")

@@ -10,8 +10,8 @@ one browser moves nothing either way.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 import numpy as np
 from sqlalchemy import Select, func, select, union

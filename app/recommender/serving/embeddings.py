@@ -13,10 +13,10 @@ over the item's (L1-normalised) feature row, likewise ``p_u`` for the user.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 

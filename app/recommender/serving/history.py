@@ -7,8 +7,8 @@ here: nothing below this module sees an external id.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -113,7 +113,7 @@ class Histories:
         np.minimum(matrix.data, 1.0, out=matrix.data)
         return matrix
 
-    def before(self, moment: float) -> "Histories":
+    def before(self, moment: float) -> Histories:
         """The same rows with only what happened before ``moment`` (events, purchases; sessions and exclusions kept)."""
         events = self.event_times < moment
         bought = self.purchase_times < moment
@@ -128,7 +128,7 @@ class Histories:
             exclude_rows=self.exclude_rows, exclude_items=self.exclude_items,
         )
 
-    def subset(self, rows: np.ndarray) -> "Histories":
+    def subset(self, rows: np.ndarray) -> Histories:
         """The histories of ``rows`` only, renumbered 0..len(rows)-1 in that order."""
         rows = _ints(rows)
         position = np.full(self.n_rows, -1, np.int64)

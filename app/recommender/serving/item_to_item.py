@@ -42,7 +42,7 @@ class ItemToItem:
         return {"kind": self.kind, "history_half_life_days": self.history_half_life_days, "params": self.params}
 
     @classmethod
-    def from_saved(cls, document: dict, arrays, prefix: str = "i2i_") -> "ItemToItem":
+    def from_saved(cls, document: dict, arrays, prefix: str = "i2i_") -> ItemToItem:
         matrix = sp.csr_matrix(
             (arrays[f"{prefix}data"], arrays[f"{prefix}indices"], arrays[f"{prefix}indptr"]), shape=tuple(arrays[f"{prefix}shape"])
         )

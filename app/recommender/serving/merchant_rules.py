@@ -22,7 +22,7 @@ class MerchantRules:
     boost_categories: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: dict | None) -> "MerchantRules":
+    def from_settings(cls, settings: dict | None) -> MerchantRules:
         """Rules as stored in the shop's settings (validated on save; anything unreadable means no rules)."""
         try:
             data = _schema.load((settings or {}).get("recommendations") or {})

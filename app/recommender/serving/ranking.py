@@ -14,7 +14,7 @@ Filtered items score ``-inf``. :func:`rank` is the same for one visitor.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp

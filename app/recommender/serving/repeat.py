@@ -63,7 +63,7 @@ class RepeatModel:
                 "max_age_days": self.max_age_days, "signal_scale": self.signal_scale, "features": list(FEATURES)}
 
     @classmethod
-    def from_saved(cls, document: dict, arrays) -> "RepeatModel":
+    def from_saved(cls, document: dict, arrays) -> RepeatModel:
         if list(document.get("features", [])) != list(FEATURES):
             raise ValueError("repeat model saved with other features; retrain")
         return cls(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 
@@ -87,7 +87,7 @@ class Buckets:
     edges: tuple[float, ...]
 
     @classmethod
-    def fit(cls, values: Iterable[float | None], n_buckets: int = 8, prefix: str = "price") -> "Buckets":
+    def fit(cls, values: Iterable[float | None], n_buckets: int = 8, prefix: str = "price") -> Buckets:
         array = np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
         if array.size == 0:
             return cls(prefix, ())

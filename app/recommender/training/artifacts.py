@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import ModelVersion
 from app.clock import utcnow
+from app.models import ModelVersion
 
 DEFAULT_KEEP = 3
 

@@ -5,8 +5,8 @@ The pipeline calls this twice: on the training part of the validation split
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
 
 import numpy as np
 

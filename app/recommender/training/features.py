@@ -8,8 +8,8 @@ item keeps its own latent factors while a new one is represented by its tokens a
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,7 +35,7 @@ class Interactions:
     _codes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_tuples(cls, rows: Iterable[tuple]) -> "Interactions":
+    def from_tuples(cls, rows: Iterable[tuple]) -> Interactions:
         """From ``(user_id, item_id, weight, timestamp)`` tuples (timestamp in UNIX seconds)."""
         rows = list(rows)
         users = np.empty(len(rows), dtype=object)
@@ -49,7 +49,7 @@ class Interactions:
     def __len__(self) -> int:
         return len(self.user_ids)
 
-    def subset(self, mask: np.ndarray) -> "Interactions":
+    def subset(self, mask: np.ndarray) -> Interactions:
         return Interactions(self.user_ids[mask], self.item_ids[mask], self.weights[mask], self.timestamps[mask])
 
     def codes(self, column: str, index: Mapping) -> np.ndarray:

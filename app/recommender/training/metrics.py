@@ -14,7 +14,7 @@ candidate items that appear in at least one evaluated user's top k.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp

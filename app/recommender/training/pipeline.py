@@ -17,8 +17,8 @@ evaluated is what is served.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -148,7 +148,8 @@ def validate(
     else:
         tuned["item_knn"], knn = tuning.tune_knn(base, discovery, period.training_matrix, k, sample)
         i2i = {"knn": knn}
-    say(f"recent popularity {tuned_popularity.params}, " + ", ".join(f"{name} {t.params}" for name, t in tuned.items() if name != "recent_popularity"))
+    others = ", ".join(f"{name} {t.params}" for name, t in tuned.items() if name != "recent_popularity")
+    say(f"recent popularity {tuned_popularity.params}, {others}")
     served = ServedModel(emb, base.popularity, item_to_item=i2i, trained_until=split.cutoff)
     if period.purchases is not None and len(period.purchases):
         categories = categories_of(emb.item_ids, item_features)

@@ -9,8 +9,8 @@ repeat purchase, ``times_bought_recency``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 import numpy as np
 

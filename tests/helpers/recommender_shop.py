@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
@@ -11,11 +11,11 @@ from app.recommender.training.lightfm_model import HyperParameters
 from app.recommender.training.pipeline import TrainingOptions
 
 FAMILIES = {
-    "mug": [("MUG-%d" % n, f"Ceramic Coffee Mug Style {n}", "kitchen") for n in range(12)],
-    "lamp": [("LAMP-%d" % n, f"Brass Reading Lamp Model {n}", "lighting") for n in range(12)],
+    "mug": [(f"MUG-{n}", f"Ceramic Coffee Mug Style {n}", "kitchen") for n in range(12)],
+    "lamp": [(f"LAMP-{n}", f"Brass Reading Lamp Model {n}", "lighting") for n in range(12)],
 }
 FAST = TrainingOptions(hyperparameters=HyperParameters(no_components=8, epochs=15, num_threads=1))
-START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def build_shop(db_session, shop, customers: int = 60, seed: int = 3) -> None:

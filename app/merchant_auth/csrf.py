@@ -1,4 +1,4 @@
-"""CSRF protection for the settings UI (and the admin API when called with the UI's session).
+"""CSRF protection for the settings UI and for the admin API when it is called with the merchant's session.
 
 A random token lives in the signed session; every unsafe request must echo
 it in the form field ``csrf_token`` or the ``X-CSRF-Token`` header. A page

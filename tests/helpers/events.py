@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def event(type_: str = "page_view", visitor_id: str = "v-1", **fields) -> dict:
@@ -11,7 +11,7 @@ def event(type_: str = "page_view", visitor_id: str = "v-1", **fields) -> dict:
         "type": type_,
         "visitor_id": visitor_id,
         "url": "https://shop.example/",
-        "ts": fields.pop("ts", datetime.now(timezone.utc).isoformat()),
+        "ts": fields.pop("ts", datetime.now(UTC).isoformat()),
     }
     body.update(fields)
     return body

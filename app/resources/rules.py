@@ -1,0 +1,81 @@
+"""Rules: the shop's content blocks, pop-ups and sliders, with their targeting and frequency caps."""
+from __future__ import annotations
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Rule, Segment
+from app.resources import ownership
+from app.resources.errors import Invalid
+from app.schemas.rules import RuleSchema
+
+FIELDS = ("kind", "name", "enabled", "priority", "slot", "selector", "mode", "content", "targeting", "frequency")
+INVALID = "Invalid rule; nothing was changed."
+_schema = RuleSchema()
+
+
+def listed(session: Session, shop_id: int) -> list[Rule]:
+    return list(session.scalars(
+        select(Rule).where(Rule.shop_id == shop_id).order_by(Rule.kind, Rule.priority.desc(), Rule.id)
+    ))
+
+
+def find(session: Session, shop_id: int, rule_id: int) -> Rule | None:
+    return ownership.find_owned(session, Rule, shop_id, rule_id)
+
+
+def own(session: Session, shop_id: int, rule_id: int) -> Rule:
+    return ownership.own(session, Rule, shop_id, rule_id, "No such rule.")
+
+
+def validate(session: Session, shop_id: int, payload: dict) -> dict:
+    """The rule the payload describes (block HTML sanitized), or Invalid with field messages.
+
+    Beyond the schema: every segment it targets must be one of this shop's.
+    """
+    try:
+        data = _schema.load(payload)
+    except ValidationError as error:
+        raise Invalid(INVALID, error.normalized_messages()) from None
+    unknown = unknown_segments(session, shop_id, data["targeting"].get("segments", []))
+    if unknown:
+        raise Invalid(INVALID, {"targeting": {"segments": [f"No such segment: {', '.join(map(str, unknown))}."]}})
+    return data
+
+
+def unknown_segments(session: Session, shop_id: int, segment_ids: list[int]) -> list[int]:
+    """The ids that name no segment of this shop (another shop's segment counts as no segment)."""
+    if not segment_ids:
+        return []
+    own_ids = set(session.scalars(select(Segment.id).where(Segment.shop_id == shop_id, Segment.id.in_(segment_ids))))
+    return [segment_id for segment_id in segment_ids if segment_id not in own_ids]
+
+
+def with_changes(rule: Rule, changes: dict) -> dict:
+    """The rule as a payload with some fields changed (say, ``{"enabled": False}``), to validate whole."""
+    current = {field: value for field, value in _schema.dump(rule).items() if field in FIELDS}
+    return {**current, **{field: value for field, value in changes.items() if field in FIELDS}}
+
+
+def save(session: Session, shop_id: int, rule: Rule | None, data: dict) -> Rule:
+    """Create (``rule`` None) or replace the shop's rule with validated ``data``; the caller commits."""
+    if rule is None:
+        rule = Rule(shop_id=shop_id)
+        session.add(rule)
+    for field in FIELDS:
+        setattr(rule, field, data[field])
+    session.flush()
+    return rule
+
+
+def set_enabled(session: Session, rule: Rule, enabled: bool) -> None:
+    """Switch it on or off; nothing else changes, so a rule saved before a check was added still toggles."""
+    rule.enabled = enabled
+    session.flush()
+
+
+def delete(session: Session, rule: Rule) -> None:
+    """Delete it; its experiment and drafts go with it (the foreign keys cascade)."""
+    session.delete(rule)
+    session.flush()

@@ -1,0 +1,47 @@
+"""Driving a shopper's browser and waiting for what it sends to land in the database."""
+from __future__ import annotations
+
+import time
+
+
+def wait_for(db_session, query, predicate=bool, timeout=10.0):
+    """Poll the database until the browser's events have landed (each poll in a fresh transaction)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db_session.rollback()
+        result = db_session.execute(query).scalars().all()
+        if predicate(result) or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
+
+
+def visitor_page(browser, visitor_id: str | None = None, init: str = ""):
+    context = browser.new_context()
+    script = ""
+    if visitor_id:
+        script += f"try {{ localStorage.setItem('p13n_vid', '{visitor_id}'); }} catch (e) {{}}"
+    context.add_init_script(script + init)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+def leave_through_the_top(page):
+    page.mouse.move(600, 300)
+    page.mouse.move(600, 5)
+    page.mouse.move(600, -10)
+
+
+def leave_until_the_pop_up_opens(page, timeout: float = 20.0):
+    """Leave through the top until the exit pop-up is armed and opens.
+
+    The pop-up arms once the decision has arrived and its minimum dwell has
+    passed; on a loaded machine that takes longer than the dwell alone.
+    """
+    dialog = page.locator("[role=dialog]")
+    deadline = time.monotonic() + timeout
+    while dialog.count() == 0 and time.monotonic() < deadline:
+        leave_through_the_top(page)
+        page.wait_for_timeout(250)
+    dialog.wait_for(timeout=1000)
+    return dialog

@@ -93,3 +93,16 @@ def test_served_models_survive_a_round_trip_and_old_artifacts_load_as_their_old_
     served_model.model.save(model.embeddings, tmp_path / "v1")
     legacy = served_model.load(tmp_path / "v1")
     assert legacy.blend.default == {"hybrid": 0.8, "popularity": pytest.approx(0.2)} and legacy.repeat is None
+
+
+def test_a_visitor_the_model_was_not_trained_on_has_a_bucket_of_its_own_until_the_history_grows():
+    events = [(0, 1), (1, 1), (2, 1), (2, 2), (2, 3)]  # rows 0 and 1: one item each; row 2: three (medium)
+    histories = Histories(n_rows=3, event_rows=[r for r, _ in events], event_items=[i for _, i in events],
+                          event_weights=[1.0] * 5, event_times=[0.0] * 5, user_rows=[0, -1, -1])
+    assert histories.buckets().tolist() == ["short", "new", "medium"]
+    model = served([[6, 5, 4, 3, 2, 1]], ITEMS, popularity=[1, 2, 3, 4, 5, 60], weights={"hybrid": 1.0})
+    model.blend = BlendWeights.from_document({"default": {"hybrid": 1.0}, "by_bucket": {"new": {"popularity": 1.0}}})
+    assert model.blend.for_bucket("new") == {"popularity": 1.0} and model.blend.for_bucket("short") == {"hybrid": 1.0}
+    scores = ranking.score_block(model, Histories(n_rows=2, event_rows=[0, 1], event_items=[1, 1], event_weights=[1.0, 1.0],
+                                                  event_times=[0.0, 0.0], user_rows=[0, -1]), 0.0)
+    assert scores[0].argmax() == 0 and scores[1].argmax() == 5

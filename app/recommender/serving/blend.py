@@ -8,7 +8,8 @@ so that how likely a restock is, not just which one, counts.
 The weights depend on how much we know about the visitor (see
 ``history.HISTORY_BUCKETS``): a visitor with one or two interactions is
 ranked by weights measured on such visitors, typically leaning on
-popularity and the session. Weights are chosen at training
+popularity and the session, and a new visitor (not in the trained model)
+by weights measured on new visitors (``history.NEW_VISITOR_BUCKET``). Weights are chosen at training
 (training/blend_weight.py) so that the blend never does worse than
 recent popularity alone on the validation slice.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.recommender.serving.history import HISTORY_BUCKETS
+from app.recommender.serving.history import BUCKET_NAMES
 
 SIGNALS = ("popularity", "ease", "knn", "hybrid", "repeat")
 POPULARITY_ONLY = {"popularity": 1.0}
@@ -60,9 +61,8 @@ class BlendWeights:
         unknown = set(document.get("default", {})) | {name for w in document.get("by_bucket", {}).values() for name in w}
         if unknown - set(SIGNALS):
             raise ValueError(f"unknown blend signals {sorted(unknown - set(SIGNALS))}")
-        buckets = {name for name, _, _ in HISTORY_BUCKETS}
         return cls(dict(document.get("default", POPULARITY_ONLY)),
-                   {bucket: dict(w) for bucket, w in document.get("by_bucket", {}).items() if bucket in buckets})
+                   {bucket: dict(w) for bucket, w in document.get("by_bucket", {}).items() if bucket in BUCKET_NAMES})
 
 
 def blend(signals: dict[str, np.ndarray], weights: dict[str, float], n_rows: int, n_items: int) -> np.ndarray:

@@ -8,9 +8,10 @@ So a signal earns its place by more than the noise, and the chosen blend is
 never below recent popularity on the users it was chosen on.
 
 Weights are chosen on the known visitors (discovery), then per history
-bucket (serving/history.py), new visitors folded in from two events
-counting as short histories: a bucket keeps its own weights only when they
-beat the default ones on its users by the same rule. The repeat signal is
+bucket (serving/history.py), new visitors folded in from two events being
+a bucket of their own: a bucket keeps its own weights only when they beat
+the default ones on its users by the same rule (so what helps newcomers is
+never forced on known customers with a short history). The repeat signal is
 added last, on the repeat view (bought products may come back), on top of
 the discovery weights.
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.recommender.serving.blend import POPULARITY_ONLY, BlendWeights, blend_by_bucket
-from app.recommender.serving.history import HISTORY_BUCKETS
+from app.recommender.serving.history import BUCKET_NAMES
 from app.recommender.serving.ranking import allows_purchases, apply_filters, signal_block
 from app.recommender.serving.served_model import ServedModel
 from app.recommender.training import metrics
@@ -147,7 +148,7 @@ def choose_blend(served: ServedModel, view: View, k: int, max_users: int = MAX_U
 
     ``view`` holds known visitors (discovery) and new ones (folded in from a
     couple of events); the default weights are chosen on the known ones, and
-    each bucket (new visitors fall in "short") keeps its own weights only when
+    each bucket (new visitors have their own, "new") keeps its own weights only when
     they beat the default on its users by more than one standard error.
     """
     rows = sample_rows(view.relevant.shape[0], max_users, seed)
@@ -156,7 +157,7 @@ def choose_blend(served: ServedModel, view: View, k: int, max_users: int = MAX_U
     pooled, _, steps = forward_select(served, view, pooled_rows, k)
     choice = Choice(BlendWeights(pooled), [{"population": "known visitors", "users": len(pooled_rows), "steps": steps}])
     buckets = view.histories.buckets()[rows]
-    for bucket, _, _ in HISTORY_BUCKETS:
+    for bucket in BUCKET_NAMES:
         members = rows[buckets == bucket]
         if len(members) < MIN_BUCKET_USERS or (len(members) >= POOLED_SHARE * len(pooled_rows) and set(members) <= set(pooled_rows)):
             why = "too few users" if len(members) < MIN_BUCKET_USERS else "nearly everyone: the default search"

@@ -48,3 +48,27 @@ def test_the_one_standard_error_rule():
     noisy = {"precision_at_k": np.r_[np.full(5, 0.1), np.full(4, -0.1), np.zeros(91)]}
     assert blend_weight.beats(noisy, base)[0] is False
     assert blend_weight.sample_rows(10, 50, 0).tolist() == list(range(10)) and len(blend_weight.sample_rows(1000, 50, 0)) == 50
+
+
+def test_what_helps_new_visitors_is_kept_for_them_and_not_forced_on_known_customers():
+    rng = np.random.default_rng(1)
+    known, new = 200, 150
+    popularity = np.linspace(40, 1, ITEMS)
+    relevant = np.zeros((known + new, ITEMS), bool)
+    for user in range(known + new):
+        relevant[user, rng.choice(ITEMS, 3, replace=False, p=popularity / popularity.sum())] = True
+    # Known customers' trained vectors are noise; a new visitor's one viewed product is one of the products they want,
+    # so LightFM's fold-in (its session) finds it.
+    model = served(rng.normal(size=(known, ITEMS)).astype(np.float32), np.eye(ITEMS, dtype=np.float32), popularity=popularity)
+    newcomers = np.arange(known, known + new)
+    viewed = np.array([rng.choice(np.flatnonzero(relevant[row])) for row in newcomers])
+    histories = Histories(n_rows=known + new, event_rows=newcomers, event_items=viewed, event_weights=np.ones(new),
+                          event_times=np.zeros(new), session_rows=newcomers, session_items=viewed,
+                          user_rows=np.r_[np.arange(known), np.full(new, -1)])
+    view = View("discovery", [f"u{n}" for n in range(known + new)], histories, sp.csr_matrix(relevant.astype(np.float32)), 0.0)
+    choice = blend_weight.choose_blend(model, view, k=5)
+    assert choice.weights.default == {"popularity": 1.0}
+    assert set(choice.weights.by_bucket) == {"new"} and choice.weights.by_bucket["new"].get("hybrid", 0) > 0
+    rows = np.arange(known)
+    chosen, alone = blend_weight.compare(model, view, rows, [choice.weights, {"popularity": 1.0}], k=5)
+    assert chosen["precision_at_k"].tolist() == alone["precision_at_k"].tolist()  # known customers: untouched

@@ -25,7 +25,7 @@ def table(report: dict) -> str:
     ]
     for name, result in report["test"]["models"].items():
         validation = report["validation"]["models"].get(name, {}).get("precision_at_k")
-        cells = [_interval(result[metric]) for metric, _ in METRICS]
+        cells = [_interval(result.get(metric)) for metric, _ in METRICS]
         ratio = report["test"]["ratios"].get(name, {}).get("precision_at_k")
         ratio_validation = report["validation"]["ratios"].get(name, {}).get("precision_at_k")
         lines.append(f"| {'**' + name + '**' if name == reference else name} | " + " | ".join(cells)

@@ -64,6 +64,9 @@ def from_environment() -> dict:
         "TASK_QUEUE_NAME": "p13n",
         # Age at which the workers' periodic task retrains a shop's model.
         "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
+        # Training reads this many days of history (views, carts, orders): bounded time and memory
+        # however old the shop; 0 reads everything.
+        "TRAINING_HISTORY_DAYS": _count(env, "TRAINING_HISTORY_DAYS", 730),
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app: their
         # X-Forwarded-For/-Proto/-Host are then trusted, so the shopper's and merchant's own address
         # (sign-in throttling) and https (Shopify callback URLs) are seen. 0: trust no such header.

@@ -1,15 +1,18 @@
 """Recommender quality on the shared data sets: the figures and the hyperparameter grid of docs/quality.md.
 
+    .venv/bin/python -m benchmarks.evaluate_datasets closing [--out /tmp/rec-reports]   (every protocol, both data sets:
+                                                          the tables of docs/quality.md and the bars of issue 11)
     .venv/bin/python -m benchmarks.evaluate_datasets grid   [--source ../shared/datasets] [--dataset online-retail]
     .venv/bin/python -m benchmarks.evaluate_datasets grid2  (round 2: combinations of what helped)
-    .venv/bin/python -m benchmarks.evaluate_datasets evaluate [--source ../shared/datasets]
     .venv/bin/python -m benchmarks.evaluate_datasets paper --dataset movielens   (random 80/20 split, as the LightFM paper)
 
 ``grid`` chooses hyperparameters without touching the test period: it takes
 the training part of the temporal split (first 80% of time), carves its last
 15% off as validation, and reports the raw hybrid's validation metrics for
-each setting (one knob at a time around the defaults). ``evaluate`` converts
-the data sets and runs the same code as ``flask evaluate --json`` on each.
+each setting (one knob at a time around the defaults). ``closing`` converts
+the data sets and runs the same code as ``flask evaluate --json --protocol P``
+for every protocol on each, writes the JSON reports and prints the tables
+(with 95% intervals) and whether each bar of issue 11 is met.
 """
 from __future__ import annotations
 
@@ -21,13 +24,18 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from app.recommender.offline import datasets
 from app.recommender.offline import evaluate as evaluation
+from app.recommender.offline.csv_input import read_features, read_log
+from app.recommender.offline.protocols import PROTOCOLS
 from app.recommender.serving import embeddings as model
 from app.recommender.training import metrics
 from app.recommender.training.lightfm_model import HyperParameters
 from app.recommender.training.pipeline import TrainingOptions, fit_embeddings, interaction_matrix
 from app.recommender.training.splits import temporal_split
+from benchmarks.quality_tables import bars, tables
 
 GRID = [
     {},
@@ -57,9 +65,9 @@ SETS = {"online-retail": "online-retail", "movielens": "movielens-100k"}
 
 
 def _load(directory: Path):
-    interactions = evaluation.read_interactions(directory / "interactions.csv")
-    items = evaluation.read_features(directory / "items.csv", "item_id")
-    users = evaluation.read_features(directory / "users.csv", "user_id")
+    interactions, _ = read_log(directory / "interactions.csv")
+    items = read_features(directory / "items.csv", "item_id")
+    users = read_features(directory / "users.csv", "user_id")
     return interactions, items, users
 
 
@@ -86,8 +94,6 @@ def grid(directory: Path, settings: list[dict] = GRID, test_fraction: float = 0.
 
 def paper_split(directory: Path, seed: int = 0, k: int = 10) -> dict:
     """MovieLens as in the LightFM paper: a random 80/20 split of the positives (warm AUC), no time order."""
-    import numpy as np
-
     interactions, items, users = _load(directory)
     rng = np.random.default_rng(seed)
     is_test = rng.random(len(interactions)) < 0.2
@@ -104,11 +110,14 @@ def paper_split(directory: Path, seed: int = 0, k: int = 10) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["grid", "grid2", "evaluate", "paper"])
+    parser.add_argument("what", choices=["closing", "grid", "grid2", "paper"])
+    parser.add_argument("--out", type=Path, help="closing: also write each report as OUT/<data set>-<protocol>.json")
+    parser.add_argument("--protocol", choices=PROTOCOLS, action="append", help="closing: only these protocols")
     parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
     parser.add_argument("--dataset", choices=sorted(SETS), action="append")
     args = parser.parse_args(argv)
     chosen = args.dataset or sorted(SETS)
+    reports: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp)
         datasets.main([str(out), "--source", str(args.source)])
@@ -120,10 +129,28 @@ def main(argv: list[str] | None = None) -> int:
             elif args.what.startswith("grid"):
                 grid(directory, GRID if args.what == "grid" else COMBINED)
             else:
-                interactions, items, users = _load(directory)
-                report = evaluation.run(interactions, items, users, progress=lambda m: print(m, file=sys.stderr))
-                print(json.dumps(report), flush=True)
+                reports[name] = closing(directory, args.protocol or PROTOCOLS, args.out, name)
+    if reports:
+        print(tables(reports))
+        print(bars(reports))
     return 0
+
+
+def closing(directory: Path, protocols, out: Path | None, name: str) -> dict:
+    """Every protocol on one data set, as ``flask evaluate --json --protocol P`` runs it."""
+    interactions, purchases = read_log(directory / "interactions.csv")
+    items = read_features(directory / "items.csv", "item_id")
+    users = read_features(directory / "users.csv", "user_id")
+    reports = {}
+    for protocol in protocols:
+        started = time.perf_counter()
+        reports[protocol] = evaluation.run(interactions, items, users, protocol=protocol, purchases=purchases,
+                                           progress=lambda m, p=protocol: print(f"{name} {p}: {m}", file=sys.stderr, flush=True))
+        print(f"# {name} {protocol}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{name}-{protocol}.json").write_text(json.dumps(reports[protocol]))
+    return reports
 
 
 if __name__ == "__main__":

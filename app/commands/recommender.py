@@ -15,8 +15,11 @@ from app.clv.refresh import refresh_after_training
 from app.commands.schema import ensure_schema, resolve_shop
 from app.models import Shop
 from app.recommender.offline import evaluate as evaluation
+from app.recommender.offline.bootstrap import DEFAULT_RESAMPLES
+from app.recommender.offline.csv_input import InputError, read_features, read_log
+from app.recommender.offline.protocols import PROTOCOLS
 from app.recommender.training.lightfm_model import HyperParameters
-from app.recommender.training.pipeline import TrainingOptions
+from app.recommender.training.pipeline import TrainingOptions, options_from_config
 from app.recommender.training.schedule import is_stale
 from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
 
@@ -48,12 +51,12 @@ def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None, **ov
             continue
         finally:
             refresh_after_training(session, shop.id)
-        metrics = version.metrics.get("blend", {})
+        served = version.metrics.get("served", {}).get("precision_at_k", float("nan"))
+        recent = version.metrics.get("recent_popularity", {}).get("precision_at_k", float("nan"))
         click.echo(
             f"shop {shop.id}: version {version.version} active: {version.n_items} items, {version.n_users} users, "
             f"{version.n_interactions} interactions, {version.training_seconds}s; "
-            f"holdout precision@10 {metrics.get('precision_at_k', float('nan')):.4f} "
-            f"(popularity {version.metrics.get('popularity', {}).get('precision_at_k', float('nan')):.4f})"
+            f"validation precision@10 {served:.4f} (recent popularity {recent:.4f})"
         )
     if failures:
         sys.exit(1)
@@ -64,7 +67,7 @@ def training_options(loss=None, components=None, epochs=None, learning_rate=None
     changes = {name: value for name, value in changes.items() if value is not None}
     if alpha is not None:
         changes.update(item_alpha=alpha, user_alpha=alpha)
-    return TrainingOptions(hyperparameters=replace(HyperParameters(), **changes))
+    return options_from_config(current_app.config, hyperparameters=replace(HyperParameters(), **changes))
 
 
 def train_with_progress(session, shop: Shop, options: TrainingOptions | None = None):
@@ -81,25 +84,33 @@ def _progress(message: str) -> None:
 
 @click.command("evaluate")
 @click.option("--interactions", "interactions_path", required=True, type=click.Path(path_type=Path),
-              help="CSV user_id,item_id,timestamp[,weight] (timestamp: UNIX seconds or ISO-8601; .gz read directly).")
+              help="CSV user_id,item_id,timestamp[,weight][,kind][,quantity] (timestamp: UNIX seconds or ISO-8601; "
+                   "rows of kind 'purchase' are purchases, every row without a kind column; .gz read directly).")
 @click.option("--items", "items_path", required=True, type=click.Path(path_type=Path),
               help="CSV item_id, then feature columns (text, numbers, or |-separated lists).")
 @click.option("--users", "users_path", type=click.Path(path_type=Path), help="CSV user_id, then feature columns.")
+@click.option("--protocol", type=click.Choice(PROTOCOLS), default="discovery", show_default=True,
+              help="discovery: new products for known customers; repeat: bought-before products allowed (buy_again); "
+                   "new-visitors: customers first seen after the cutoff, two events folded in.")
 @click.option("--split", type=click.Choice(["temporal"]), default="temporal", show_default=True)
 @click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2, show_default=True)
 @click.option("--k", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--bootstrap", "resamples", type=click.IntRange(min=100), default=DEFAULT_RESAMPLES, show_default=True,
+              help="Paired bootstrap resamples (over users) for the 95% intervals.")
+@click.option("--validation-users", type=click.IntRange(min=50), help="Sample at most this many validation users for the blend search.")
+@click.option("--cold-start/--no-cold-start", default=True, show_default=True, help="Discovery: also hold items out entirely.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Override the default LightFM epochs.")
 @click.option("--components", type=click.IntRange(min=1), help="Override the default number of latent components.")
 @click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="Override the default loss.")
 @click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Override the default learning rate.")
 @click.option("--alpha", type=click.FloatRange(min=0), help="Override item and user L2 penalties.")
-@click.option("--half-life-days", type=click.FloatRange(min=0), help="Recency decay half-life of interaction weights (0: none).")
+@click.option("--half-life-days", type=click.FloatRange(min=0), help="Recency decay half-life of LightFM's interaction weights (0: none).")
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-def evaluate(interactions_path, items_path, users_path, split, test_fraction, k, as_json, epochs, components, loss,
-             learning_rate, alpha, half_life_days, threads, seed) -> None:
-    """Offline evaluation of the recommender and its baselines on CSV files (see docs/quality.md)."""
+def evaluate(interactions_path, items_path, users_path, protocol, split, test_fraction, k, resamples, validation_users, cold_start,
+             as_json, epochs, components, loss, learning_rate, alpha, half_life_days, threads, seed) -> None:
+    """Offline evaluation of the served ranking and the baselines tuned like it, with 95% intervals (see docs/quality.md)."""
     hp = HyperParameters(num_threads=threads)
     overrides = {"epochs": epochs, "no_components": components, "loss": loss, "learning_rate": learning_rate,
                  "item_alpha": alpha, "user_alpha": alpha}
@@ -107,14 +118,16 @@ def evaluate(interactions_path, items_path, users_path, split, test_fraction, k,
     options = TrainingOptions(hyperparameters=hp, k=k, seed=seed)
     if half_life_days is not None:
         options.half_life_days = half_life_days or None
+    if validation_users is not None:
+        options.max_validation_users = validation_users
     try:
-        interactions = evaluation.read_interactions(interactions_path)
-        items = evaluation.read_features(items_path, "item_id")
-        users = evaluation.read_features(users_path, "user_id") if users_path else None
-        _progress(f"read {len(interactions)} interactions, {len(items)} items, {len(users or ())} users")
-        report = evaluation.run(interactions, items, users, test_fraction=test_fraction, k=k, options=options,
-                                progress=_progress)
-    except (evaluation.InputError, ValueError) as error:
+        interactions, purchases = read_log(interactions_path)
+        items = read_features(items_path, "item_id")
+        users = read_features(users_path, "user_id") if users_path else None
+        _progress(f"read {len(interactions)} interactions ({len(purchases)} purchases), {len(items)} items, {len(users or ())} users")
+        report = evaluation.run(interactions, items, users, protocol=protocol, purchases=purchases, test_fraction=test_fraction,
+                                k=k, options=options, resamples=resamples, with_cold_start=cold_start, progress=_progress)
+    except (InputError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(report))

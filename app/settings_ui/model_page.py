@@ -1,4 +1,4 @@
-"""The model page: the shop's recommender versions, how they beat popularity, and a retrain button."""
+"""The model page: the shop's recommender versions, how they compare with recent bestsellers, and a retrain button."""
 from __future__ import annotations
 
 import math
@@ -25,22 +25,39 @@ def _number(value) -> float | None:
     return None
 
 
-def against_popularity(metrics: dict | None) -> list[dict]:
-    """The served blend against the popularity baseline, per metric, on the version's validation split.
+def against_recent_popularity(metrics: dict | None) -> list[dict]:
+    """The served model against ``recent_popularity`` (the bestsellers of the last days, tuned like the model),
+    per metric, on the version's validation slice.
 
-    ``ratio`` above 1 means the model ranks the products people then bought
-    higher than "show the bestsellers" would have.
+    ``ratio`` above 1 means the model ranks the products people then viewed or
+    bought higher than "show what sold best lately" would have. Versions
+    trained before that baseline existed compare their blend with all-time
+    popularity, and say so (``baseline``).
     """
     metrics = metrics or {}
-    model, baseline = metrics.get("blend") or {}, metrics.get("popularity") or {}
+    if metrics.get("served"):
+        model, baseline, name = metrics["served"], metrics.get("recent_popularity") or {}, "recent_popularity"
+    else:
+        model, baseline, name = metrics.get("blend") or {}, metrics.get("popularity") or {}, "popularity"
     rows = []
     for key, label in METRICS:
         ours, theirs = _number(model.get(key)), _number(baseline.get(key))
         if ours is None and theirs is None:
             continue
-        rows.append({"key": key, "label": label, "model": ours, "popularity": theirs,
+        rows.append({"key": key, "label": label, "model": ours, "baseline": theirs, "baseline_name": name,
                      "ratio": ours / theirs if ours is not None and theirs else None})
     return rows
+
+
+def baseline_description(metrics: dict | None) -> str:
+    """How the recent-popularity baseline of a version counts, in words (its settings were chosen on the same slice)."""
+    settings = ((metrics or {}).get("settings") or {}).get("popularity") or {}
+    days = _number(settings.get("days"))
+    if settings.get("kind") == "window" and days:
+        return f"the bestsellers of the last {days:g} days (distinct shoppers)"
+    if settings.get("kind") == "half_life" and days:
+        return f"the bestsellers, each shopper counting half as much every {days:g} days"
+    return "the all-time bestsellers"
 
 
 def shop_versions(session: Session, shop_id: int, limit: int = SHOWN_VERSIONS) -> list[ModelVersion]:
@@ -65,7 +82,8 @@ def model():
     session = db.session()
     versions = shop_versions(session, g.shop.id)
     return render_template(
-        "settings/model.html", versions=versions, comparisons={v.id: against_popularity(v.metrics) for v in versions},
+        "settings/model.html", versions=versions, comparisons={v.id: against_recent_popularity(v.metrics) for v in versions},
+        baselines={v.id: baseline_description(v.metrics) for v in versions},
         active=next((v for v in versions if v.status == "active"), None),
         job=job_progress(latest_job(session, g.shop.id, TRAIN)),
     )

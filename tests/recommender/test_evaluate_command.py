@@ -1,43 +1,11 @@
-"""`flask evaluate` on a synthetic shop with planted structure, and its input errors."""
-import csv
+"""`flask evaluate` on a synthetic shop with planted structure: every protocol, intervals, and input errors."""
 import json
 
-import numpy as np
+import pytest
 
-N_GROUPS, ITEMS_PER_GROUP, N_USERS, PER_USER = 6, 40, 300, 25
+from tests.helpers import recommender_synthetic as synthetic
 
-
-def write_shop(directory, planted_features: bool = True):
-    """Users buy mostly (85%) within their own group; items carry their group as a category.
-
-    Popularity is flat inside and across groups, so it cannot find the
-    structure; with ``planted_features=False`` the categories are shuffled,
-    so features say nothing and cold-start items cannot be ranked.
-    """
-    rng = np.random.default_rng(7)
-    n_items = N_GROUPS * ITEMS_PER_GROUP
-    item_group = np.repeat(np.arange(N_GROUPS), ITEMS_PER_GROUP)
-    category = item_group if planted_features else rng.permutation(item_group)
-    with open(directory / "items.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["item_id", "title", "category", "price"])
-        for item in range(n_items):
-            writer.writerow([f"p{item}", f"Thing number {item}", f"group {category[item]}", round(float(rng.uniform(1, 50)), 2)])
-    with open(directory / "users.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["user_id", "segment"])
-        for user in range(N_USERS):
-            writer.writerow([f"c{user}", f"s{user % N_GROUPS}"])
-    with open(directory / "interactions.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["user_id", "item_id", "timestamp", "weight"])
-        for user in range(N_USERS):
-            group = user % N_GROUPS
-            own = rng.choice(np.flatnonzero(item_group == group), size=int(PER_USER * 0.85), replace=False)
-            other = rng.choice(n_items, size=PER_USER - len(own), replace=False)
-            for item in np.concatenate([own, other]):
-                writer.writerow([f"c{user}", f"p{item}", int(1_600_000_000 + rng.integers(0, 10**7)), 1])
-    return directory
+FAST = ("--epochs", "10", "--components", "16", "--bootstrap", "200")
 
 
 def _evaluate(runner, directory, *extra):
@@ -46,42 +14,86 @@ def _evaluate(runner, directory, *extra):
         "--interactions", str(directory / "interactions.csv"),
         "--items", str(directory / "items.csv"),
         "--users", str(directory / "users.csv"),
-        "--split", "temporal", "--test-fraction", "0.2", "--k", "10", "--epochs", "15", "--components", "16",
-        *extra,
+        "--split", "temporal", "--test-fraction", "0.2", "--k", "10", *FAST, *extra,
     ]
     return runner.invoke(args=args)
 
 
-def test_evaluate_reports_every_model_and_hybrid_beats_popularity(runner, tmp_path):
-    result = _evaluate(runner, write_shop(tmp_path), "--json")
+@pytest.fixture(scope="module")
+def shop_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("shop")
+    synthetic.write_csvs(synthetic.build(), directory)
+    return directory
+
+
+def _report(runner, directory, *extra) -> dict:
+    result = _evaluate(runner, directory, "--json", *extra)
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    assert set(report["models"]) == {"hybrid", "lightfm_hybrid_raw", "lightfm_cf", "popularity", "item_knn"}
-    for metrics in report["models"].values():
-        assert set(metrics) >= {"precision_at_k", "recall_at_k", "ndcg_at_k", "auc", "coverage"}
-    models = report["models"]
-    assert models["hybrid"]["precision_at_k"] >= 1.5 * models["popularity"]["precision_at_k"]
-    assert models["lightfm_hybrid_raw"]["auc"] > 0.75
-    assert report["cold_start"]["held_out_items"] == 48
-    assert report["cold_start"]["auc"] >= 0.70
-    assert 0.0 <= report["blend_weight"] <= 1.0
+    return json.loads(result.stdout)
+
+
+def _mean(report, part, model, metric="precision_at_k"):
+    return report[part]["models"][model][metric]["mean"]
+
+
+def test_discovery_reports_every_model_with_intervals_and_the_served_blend_wins(runner, shop_dir):
+    report = _report(runner, shop_dir, "--protocol", "discovery")
+    assert report["protocol"] == "discovery" and report["reference"] == "served"
+    expected = {"served", "recent_popularity", "popularity", "ease", "item_knn", "lightfm_hybrid_raw", "lightfm_cf"}
+    assert set(report["test"]["models"]) == expected
+    assert set(report["validation"]["models"]) == expected - {"lightfm_cf"}  # needs a fit of its own on the slice
+    for part in ("test", "validation"):
+        for model, result in report[part]["models"].items():
+            for metric in ("precision_at_k", "recall_at_k", "ndcg_at_k", "auc"):
+                value = result[metric]
+                assert value["low"] <= value["mean"] <= value["high"], (part, model, metric, value)
+        for baseline, ratios in report[part]["ratios"].items():
+            value = ratios["precision_at_k"]
+            assert value["low"] <= value["ratio"] <= value["high"], (part, baseline, value)
+    # Planted tastes: popularity cannot see them, the served blend must.
+    assert _mean(report, "test", "served") >= 1.5 * _mean(report, "test", "popularity")
+    # By construction (forward selection from recent popularity, one-SE rule), never below it where it was chosen.
+    assert _mean(report, "validation", "served") >= _mean(report, "validation", "recent_popularity") - 1e-9
+    assert report["data"]["validation_users"] > 0 and report["data"]["test_users"] > 0
+    assert report["cold_start"]["held_out_items"] == 36 and report["cold_start"]["auc"] >= 0.70
+    assert report["served"]["blend"]["default"] and report["tuned"]["recent_popularity"]["grid"]
 
 
 def test_cold_start_fails_when_features_carry_nothing(runner, tmp_path):
-    result = _evaluate(runner, write_shop(tmp_path, planted_features=False), "--json")
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["cold_start"]["auc"] < 0.62
+    synthetic.write_csvs(synthetic.build(planted_features=False), tmp_path)
+    report = _report(runner, tmp_path, "--protocol", "discovery")
+    assert report["cold_start"]["auc"] < 0.62
 
 
-def test_table_output_and_input_errors(runner, tmp_path):
-    write_shop(tmp_path)
-    table = _evaluate(runner, tmp_path, "--epochs", "2")
+def test_repeat_protocol_ranks_restocks_against_times_bought_and_recency(runner, shop_dir):
+    report = _report(runner, shop_dir, "--protocol", "repeat", "--no-cold-start")
+    assert report["reference"] == "buy_again" and "cold_start" not in report
+    assert {"buy_again", "times_bought_recency", "served", "recent_popularity", "popularity"} == set(report["test"]["models"])
+    assert "times_bought_recency" in report["test"]["ratios"] and "served" in report["test"]["ratios"]
+    assert report["tuned"]["times_bought_recency"]["params"]["half_life_days"] in (14.0, 30.0, 90.0, 180.0, 365.0, None)
+    # Everyone restocks a staple every ~10 days: a restock ranking must find it, popularity cannot.
+    assert _mean(report, "test", "buy_again") > 2 * _mean(report, "test", "recent_popularity")
+
+
+def test_new_visitors_protocol_folds_in_two_events_and_beats_trending(runner, shop_dir):
+    report = _report(runner, shop_dir, "--protocol", "new-visitors", "--no-cold-start")
+    assert {"served", "trending", "recent_popularity", "popularity", "ease", "item_knn"} == set(report["test"]["models"])
+    assert report["data"]["test_users"] == 40 and report["data"]["validation_users"] > 0  # the late customers
+    assert _mean(report, "test", "served") >= 1.2 * _mean(report, "test", "trending")
+
+
+def test_table_output_and_input_errors(runner, shop_dir, tmp_path):
+    table = _evaluate(runner, shop_dir, "--protocol", "new-visitors", "--no-cold-start", "--epochs", "2")
     assert table.exit_code == 0, table.output
-    assert "hybrid" in table.stdout and "cold start" in table.stdout
-    missing = runner.invoke(args=["evaluate", "--interactions", str(tmp_path / "nope.csv"), "--items", str(tmp_path / "items.csv")])
+    assert "served" in table.stdout and "95% paired bootstrap intervals" in table.stdout and "validation (" in table.stdout
+    missing = runner.invoke(args=["evaluate", "--interactions", str(tmp_path / "nope.csv"), "--items", str(shop_dir / "items.csv")])
     assert missing.exit_code == 1 and "nope.csv: no such file" in missing.output
     (tmp_path / "bad.csv").write_text("user,item_id\nc1,p1\n")
-    bad = runner.invoke(args=["evaluate", "--interactions", str(tmp_path / "bad.csv"), "--items", str(tmp_path / "items.csv")])
+    bad = runner.invoke(args=["evaluate", "--interactions", str(tmp_path / "bad.csv"), "--items", str(shop_dir / "items.csv")])
     assert bad.exit_code == 1 and "missing column(s) user_id, timestamp" in bad.output
-    wrong_split = runner.invoke(args=["evaluate", "--interactions", str(tmp_path / "interactions.csv"), "--items", str(tmp_path / "items.csv"), "--split", "random"])
-    assert wrong_split.exit_code == 2
+    (tmp_path / "quantity.csv").write_text("user_id,item_id,timestamp,quantity\nc1,p1,5,two\n")
+    bad_quantity = runner.invoke(args=["evaluate", "--interactions", str(tmp_path / "quantity.csv"), "--items", str(shop_dir / "items.csv")])
+    assert bad_quantity.exit_code == 1 and "line 2: bad timestamp, weight or quantity" in bad_quantity.output
+    for wrong in (["--split", "random"], ["--protocol", "sideways"]):
+        result = runner.invoke(args=["evaluate", "--interactions", str(shop_dir / "interactions.csv"), "--items", str(shop_dir / "items.csv"), *wrong])
+        assert result.exit_code == 2, wrong

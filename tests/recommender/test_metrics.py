@@ -67,3 +67,15 @@ def test_matches_lightfm_evaluation_on_a_random_model():
     assert ours["precision_at_k"] == pytest.approx(precision_at_k(model, test, train, k=5).mean(), abs=1e-6)
     assert ours["recall_at_k"] == pytest.approx(recall_at_k(model, test, train, k=5).mean(), abs=1e-6)
     assert ours["auc"] == pytest.approx(auc_score(model, test, train).mean(), abs=1e-3)
+
+
+def test_unshowable_items_are_never_hits_and_rank_below_every_showable_one():
+    scores = np.array([[5.0, -np.inf, 3.0, -np.inf, 1.0]])
+    relevant = np.array([[False, True, True, False, False]])
+    result = metrics.block_metrics(scores, relevant, k=3)
+    assert result["precision_at_k"][0] == pytest.approx(1 / 3)  # item 1 is relevant but filtered out
+    assert result["top"].tolist() == [0, 2, 4]  # only showable items fill the list
+    # Pairs (relevant, showable negative): item 2 beats 4, loses to 0; item 1 loses to both -> 1 of 4.
+    assert result["auc"][0] == pytest.approx(0.25)
+    nothing = metrics.block_metrics(np.full((1, 3), -np.inf), np.array([[True, False, False]]), k=2)
+    assert nothing["precision_at_k"][0] == 0 and nothing["auc"][0] == 0 and len(nothing["top"]) == 0

@@ -3,6 +3,7 @@ import pytest
 
 from app.recommender.serving import embeddings as model
 from app.recommender.serving import ranking
+from app.recommender.serving.history import VisitorHistory
 from app.recommender.training import lightfm_model, pipeline
 from app.recommender.training.features import Interactions, build_training_data
 from app.recommender.training.lightfm_model import HyperParameters
@@ -89,7 +90,7 @@ def test_save_load_round_trip(trained, tmp_path):
     assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["embeddings.json", "embeddings.npz"]
 
 
-def test_train_recommender_and_recommend_end_to_end():
+def test_train_recommender_and_rank_end_to_end():
     rng = np.random.default_rng(2)
     rows = []
     for i in range(60):
@@ -99,10 +100,13 @@ def test_train_recommender_and_recommend_end_to_end():
     items = {f"{kind}{j}": [f"word:{kind}"] for kind in ("mug", "sock") for j in range(13)}
     options = pipeline.TrainingOptions(hyperparameters=HyperParameters(no_components=8, epochs=20, num_threads=1), k=3)
     trained = pipeline.train_recommender(Interactions.from_tuples(rows), items, None, options)
-    emb = trained.embeddings
-    assert 0.0 <= trained.blend_weight <= 1.0 and emb.metadata["blend_weight"] == trained.blend_weight
-    assert {"mug12", "sock12"} <= set(emb.item_ids)  # catalog items without interactions, from features
-    recommended = ranking.recommend(emb, 4, user_id="u1", exclude_item_ids=["sock0"])
-    assert len(recommended) == 4 and "sock0" not in [item for item, _ in recommended]
-    anonymous = ranking.recommend(emb, 3, recent_item_ids=["mug3"])
-    assert len(anonymous) == 3
+    served = trained.served
+    assert {"mug12", "sock12"} <= set(served.embeddings.item_ids)  # catalog items without interactions, from features
+    assert served.popularity[served.embeddings.item_index["mug12"]] > 0  # a cold item's prior: its neighbours', not zero
+    assert trained.validation["served"]["precision_at_k"] >= trained.validation["recent_popularity"]["precision_at_k"]
+    now = 10.0**6
+    known = ranking.rank(served, VisitorHistory(user_id="u1"), 4, now, exclude_item_ids=["sock0"])
+    assert len(known) == 4 and "sock0" not in [item for item, _ in known]
+    newcomer = VisitorHistory(events=[("mug3", 1.0, now)], recent_views=["mug3"])
+    anonymous = ranking.rank(served, newcomer, 3, now)
+    assert len(anonymous) == 3 and "mug3" not in [item for item, _ in anonymous]  # a recent view never comes back

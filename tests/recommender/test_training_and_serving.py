@@ -11,7 +11,11 @@ from sqlalchemy import select
 from app.clock import utcnow
 from app.ingest.events import ingest_batch
 from app.models import ModelVersion, Product
+from app.recommender.serving.bots import MAX_PRODUCT_VIEWS_PER_DAY
 from app.recommender.serving.loaded_model import active_version
+from app.recommender.serving.visitor import visitor_context
+from app.recommender.training.history import read_history
+from app.recommender.training.pipeline import TrainingOptions, options_from_config
 from app.recommender.training.train_shop import NotEnoughData, train_shop
 from tests.helpers.events import event
 from tests.helpers.identity import signatures, signed_event
@@ -105,23 +109,25 @@ def test_every_answer_names_the_model_version_it_was_served_from(trained_shop, c
         assert body["model_version"] == version.version, strategy
 
 
-def test_a_known_customer_is_not_shown_what_they_bought_except_by_buy_again(trained_shop, client, db_session):
+def test_bought_products_come_back_only_as_restocks_and_viewed_ones_never_in_personalized(trained_shop, client, db_session):
     shop, _ = trained_shop
     view(db_session, shop, "v-c0", "MUG-3")
     ingest_batch(db_session, shop.id, [signed_event(shop, "identify", "v-c0", "C0")], sent_at=None, received_at=utcnow(), identities=signatures(shop))
     db_session.commit()
     bought = set(db_session.scalars(select(Product.external_id).where(Product.external_id.like("MUG-%"))))  # C0 is a mug buyer
-    from app.recommender.serving.visitor import visitor_context
-
     purchased = set(visitor_context(db_session, shop.id, "v-c0").purchases)
     assert purchased and purchased <= bought
-    for strategy in ("personalized", "similar", "bought_together", "trending", "recently_viewed"):
+    for strategy in ("similar", "bought_together", "trending", "recently_viewed"):
         body = recommendations(client, shop, strategy=strategy, visitor_id="v-c0", product_id="MUG-3", limit=10)
         assert not purchased & set(ids(body)), strategy
         assert "MUG-3" not in ids(body), strategy
+    personal = recommendations(client, shop, strategy="personalized", visitor_id="v-c0", limit=10)
+    assert personal["strategy"] == "personalized" and "MUG-3" not in ids(personal)  # a recent view is recently_viewed's
+    for item in personal["items"]:
+        assert (item["id"] in purchased) == item["reason"].startswith("Time to restock "), item
     again = recommendations(client, shop, strategy="buy_again", visitor_id="v-c0", limit=10)
     assert again["strategy"] == "buy_again" and set(ids(again)) <= purchased and again["items"]
-    assert again["items"][0]["reason"].startswith("Time to restock ")
+    assert all(item["reason"].startswith("Time to restock ") for item in again["items"])
 
 
 def test_out_of_stock_and_merchant_exclusions_pins_and_boosts_apply_to_every_strategy(trained_shop, client, db_session):
@@ -163,3 +169,19 @@ def test_bad_queries_are_400_with_field_messages_and_unknown_keys_403(client, ma
     assert client.get("/v1/recommendations").status_code == 400
     ok = client.get("/v1/recommendations", query_string={"key": shop.public_key}, headers={"Origin": "https://shop.example"})
     assert ok.status_code == 200 and ok.get_json()["items"] == [] and ok.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_training_reads_a_bounded_window_and_leaves_bots_out(db_session, make_shop):
+    shop, _ = make_shop()
+    now = utcnow()
+    old = [event("product_view", "v-old", product_id="OLD", ts=(now - timedelta(days=400)).isoformat())]
+    recent = [event("product_view", "v-new", product_id="NEW", ts=(now - timedelta(days=3)).isoformat())]
+    crawl = [event("product_view", "crawler", product_id=f"P{n % 50}", ts=(now - timedelta(hours=2, seconds=n)).isoformat())
+             for n in range(MAX_PRODUCT_VIEWS_PER_DAY + 1)]
+    ingest_batch(db_session, shop.id, old + recent + crawl, sent_at=None, received_at=now, source="import", correct_clock=False)
+    db_session.commit()
+    everything = read_history(db_session, shop.id)
+    assert set(everything.interactions.item_ids) == {"OLD", "NEW"} and everything.bots == 1
+    window = read_history(db_session, shop.id, since=now - timedelta(days=365))
+    assert set(window.interactions.item_ids) == {"NEW"}
+    assert TrainingOptions().history_days == 730 and options_from_config({"TRAINING_HISTORY_DAYS": 0}).history_days is None

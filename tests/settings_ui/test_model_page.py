@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.models import Job, ModelVersion
 from app.runner import run_pending
-from app.settings_ui.model_page import against_popularity
+from app.settings_ui.model_page import against_recent_popularity, baseline_description
 from tests.helpers.recommender_shop import build_shop
 
 
@@ -41,9 +41,10 @@ def test_retrain_enqueues_once_runs_and_shows_the_new_active_version(app, signed
     row = row[: row.index("</table>")]
     assert f'id="version-{version.id}" class="active-row" aria-current="true"' in html
     assert ">active<" in row and f">{version.n_users}<" in row
-    if version.metrics.get("popularity"):
-        comparison = html[html.index('id="active-comparison"'):]
-        assert 'data-metric="precision_at_k"' in comparison and "×</span>" in row
+    assert version.metrics.get("served") and version.metrics.get("recent_popularity"), version.metrics
+    comparison = html[html.index('id="active-comparison"'):]
+    assert "Against recent bestsellers" in comparison and 'data-metric="precision_at_k"' in comparison and "×</span>" in row
+    assert baseline_description(version.metrics) in comparison
     assert 'style="' not in html
 
 
@@ -72,11 +73,24 @@ def test_another_shops_versions_and_jobs_stay_hidden(signed_in, db_session, make
     assert train_jobs(db_session, signed_in.shop) == 1, "another shop's running job does not block this one"
 
 
-def test_against_popularity_ratios():
-    rows = against_popularity({"blend": {"precision_at_k": 0.3, "auc": 0.9, "recall_at_k": float("nan")},
-                               "popularity": {"precision_at_k": 0.1, "auc": 0.0}})
-    assert [(r["key"], r["ratio"]) for r in rows] == [("precision_at_k", 0.3 / 0.1), ("auc", None)]
-    assert against_popularity({}) == [] and against_popularity(None) == []
+def test_the_served_model_is_compared_with_recent_popularity():
+    rows = against_recent_popularity({
+        "served": {"precision_at_k": 0.3, "auc": 0.9, "recall_at_k": float("nan")},
+        "recent_popularity": {"precision_at_k": 0.1, "auc": 0.0},
+        "popularity": {"precision_at_k": 0.01},  # all-time: not what the model is measured against
+    })
+    assert [(r["key"], r["ratio"], r["baseline_name"]) for r in rows] == [("precision_at_k", 0.3 / 0.1, "recent_popularity"),
+                                                                         ("auc", None, "recent_popularity")]
+    assert against_recent_popularity({}) == [] and against_recent_popularity(None) == []
+    assert baseline_description({"settings": {"popularity": {"kind": "window", "days": 3.0}}}) == \
+        "the bestsellers of the last 3 days (distinct shoppers)"
+    assert "every 7 days" in baseline_description({"settings": {"popularity": {"kind": "half_life", "days": 7.0}}})
+
+
+def test_versions_trained_before_recent_popularity_compare_with_all_time_popularity():
+    rows = against_recent_popularity({"blend": {"precision_at_k": 0.3}, "popularity": {"precision_at_k": 0.1}})
+    assert [(r["key"], r["ratio"], r["baseline_name"]) for r in rows] == [("precision_at_k", 0.3 / 0.1, "popularity")]
+    assert baseline_description({"blend": {}}) == "the all-time bestsellers"
 
 
 def test_signed_out_requests_go_to_the_login(app):

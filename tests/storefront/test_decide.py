@@ -88,6 +88,9 @@ def test_sliders_carry_items_and_fall_back_to_trending_without_a_model(client, d
     db_session.commit()
     make_rule(db_session, shop, "slider", slot="home-recommendations", content={"strategy": "personalized", "title": "For you", "limit": 3})
     visit(db_session, shop, "v2", *[event("product_view", "v2", product_id=f"P{n}") for n in (1, 2, 2, 3)])
+    # Trending counts distinct visitors and needs three of them (one browser alone moves nothing).
+    for visitor, products in (("v3", (1, 2, 3)), ("v4", (3, 2, 1)), ("v5", (2,))):
+        visit(db_session, shop, visitor, *[event("product_view", visitor, product_id=f"P{n}") for n in products])
     [slider] = decide(client, shop, visitor_id="v2")["sliders"]
     assert slider["title"] == "For you" and slider["strategy"] == "trending" and slider["model_version"] is None
     assert [item["id"] for item in slider["items"]] == ["P2", "P1", "P3"]

@@ -1,6 +1,6 @@
 """Turn the shared public data sets into the three CSVs of ``flask evaluate``.
 
-    python -m app.recommender.datasets OUT_DIR [--source ../shared/datasets] [--only online-retail|movielens]
+    python -m app.recommender.offline.datasets OUT_DIR [--source ../shared/datasets] [--only online-retail|movielens]
 
 writes ``OUT_DIR/online-retail/{interactions,items,users}.csv`` and
 ``OUT_DIR/movielens-100k/...``. The data sets stay outside the repository
@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+# The project sits next to ../shared (this file is app/recommender/offline/datasets.py in it).
+DEFAULT_SOURCE = Path(__file__).resolve().parents[4] / "shared" / "datasets"
 ONLINE_RETAIL = Path("uci-online-retail/online_retail_by_day_concat.csv.gz")
 MOVIELENS = Path("movielens-100k")
 # Real products have a five-digit stock code, optionally with a variant letter
@@ -33,7 +35,9 @@ def convert_online_retail(source: Path, out_dir: Path, weight: str = "one") -> d
     Dropped: cancellations (invoice ``C...``), quantity or price <= 0, guest
     lines (no CustomerID), non-product stock codes. One interaction per
     invoice line, timestamp = invoice time; ``weight`` "one" (each line
-    counts 1, so repeat purchases add up) or "quantity" (log1p of quantity).
+    counts 1, so repeat purchases add up) or "quantity" (log1p of quantity);
+    ``quantity``: units bought (the repeat-purchase model normalises
+    intervals by it). Every row is a purchase (no ``kind`` column).
     Items: the most frequent description (title words) and the median unit
     price; users: country.
     """
@@ -46,7 +50,7 @@ def convert_online_retail(source: Path, out_dir: Path, weight: str = "one") -> d
         out_dir / "interactions.csv", "w", newline="", encoding="utf-8"
     ) as out:
         writer = csv.writer(out)
-        writer.writerow(["user_id", "item_id", "timestamp", "weight"])
+        writer.writerow(["user_id", "item_id", "timestamp", "weight", "quantity"])
         for row in csv.DictReader(handle):
             invoice, code, customer = row["InvoiceNo"], row["StockCode"].strip(), row["CustomerID"].strip()
             try:
@@ -59,7 +63,7 @@ def convert_online_retail(source: Path, out_dir: Path, weight: str = "one") -> d
             customer = customer.removesuffix(".0")
             moment = datetime.fromisoformat(row["InvoiceDate"]).replace(tzinfo=UTC)
             value = 1.0 if weight == "one" else round(math.log1p(quantity), 4)
-            writer.writerow([customer, code, int(moment.timestamp()), value])
+            writer.writerow([customer, code, int(moment.timestamp()), value, int(quantity)])
             if row["Description"].strip():
                 descriptions[code][row["Description"].strip()] += 1
             prices[code].append(price)
@@ -124,7 +128,7 @@ def convert_movielens(source: Path, out_dir: Path, min_rating: int = MOVIELENS_M
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "datasets")
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--only", choices=["online-retail", "movielens"])
     parser.add_argument("--retail-weight", choices=["one", "quantity"], default="one")
     args = parser.parse_args(argv)

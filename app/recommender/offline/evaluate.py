@@ -1,137 +1,31 @@
-"""Offline evaluation: read the three CSVs, split in time, train every model, measure.
+"""Offline evaluation: split in time, train the served pipeline and every baseline, measure with intervals.
 
-Models: ``hybrid`` (LightFM with features, blended with popularity as served),
-``lightfm_hybrid_raw`` (the same model unblended), ``lightfm_cf`` (LightFM on
-ids only), ``popularity`` and ``item_knn``. ``cold_start``: items held out of
-training entirely, scored from their features alone.
+``run`` is ``flask evaluate``: one protocol (protocols.py) per call, every
+model on the inner validation slice and on the test period, paired
+bootstrap intervals over users for every metric and for the ratio of the
+reference model (``served``, or ``buy_again`` in the repeat protocol) to
+each baseline. ``cold_start``: items held out of training entirely, scored
+from their features alone (discovery only).
 """
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from app.recommender.serving import blend
+from app.recommender.offline import bootstrap, protocols
+from app.recommender.offline.csv_input import InputError
 from app.recommender.serving import embeddings as model
-from app.recommender.serving.tokens import Buckets, prefixed_tokens, title_tokens
-from app.recommender.training import baselines, metrics
+from app.recommender.training import metrics
 from app.recommender.training.features import Interactions
-from app.recommender.training.pipeline import TrainingOptions, fit_embeddings, interaction_matrix, train_recommender
+from app.recommender.training.pipeline import TrainingOptions, fit_embeddings, train_recommender
 from app.recommender.training.splits import cold_item_split, temporal_split
 
-INTERACTION_COLUMNS = ("user_id", "item_id", "timestamp")
-TEXT_COLUMNS = {"title", "name", "description"}
-# Column names that map onto the shared token prefixes of features.py.
-PREFIX_ALIASES = {
-    "category": "category",
-    "categories": "category",
-    "product_type": "category",
-    "vendor": "vendor",
-    "brand": "vendor",
-    "tags": "tag",
-    "tag": "tag",
-}
-PRICE_BUCKETS = 8
-
-
-class InputError(ValueError):
-    """A problem with an input file, worded for the person who passed it."""
-
-
-def _open_text(path: Path):
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
-
-
-def _read_csv(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-    with _open_text(path) as handle:
-        reader = csv.reader(handle)
-        header = [name.strip() for name in next(reader, [])]
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (header: {','.join(header) or 'empty'})")
-        return header, [row for row in reader if row]
-
-
-def parse_timestamp(value: str) -> float:
-    """UNIX seconds, or ISO-8601 (naive times are UTC)."""
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def read_interactions(path: Path) -> Interactions:
-    """``user_id,item_id,timestamp[,weight]`` rows."""
-    header, rows = _read_csv(path, INTERACTION_COLUMNS)
-    user, item, stamp = (header.index(name) for name in INTERACTION_COLUMNS)
-    weight = header.index("weight") if "weight" in header else None
-    users, items, weights, stamps = [], [], [], []
-    for line, row in enumerate(rows, start=2):
-        try:
-            stamps.append(parse_timestamp(row[stamp]))
-            weights.append(float(row[weight]) if weight is not None and row[weight] != "" else 1.0)
-        except (ValueError, IndexError):
-            raise InputError(f"{path}: line {line}: bad timestamp or weight in {','.join(row)!r}") from None
-        users.append(row[user])
-        items.append(row[item])
-    if not users:
-        raise InputError(f"{path}: no interactions")
-    as_object = lambda values: np.array(values, dtype=object)  # noqa: E731
-    return Interactions(as_object(users), as_object(items), np.array(weights), np.array(stamps))
-
-
-def read_features(path: Path, id_column: str) -> dict[str, list[str]]:
-    """``id,`` then feature columns -> ``{id: tokens}``.
-
-    Columns named title/name/description give ``word:`` tokens; numeric
-    columns give quantile-bucket tokens (``price:3``); any other column gives
-    ``column:value`` per ``|``-separated value (category/product_type,
-    vendor/brand and tags use the shared ``category:``, ``vendor:``, ``tag:``).
-    """
-    header, rows = _read_csv(path, (id_column,))
-    key = header.index(id_column)
-    columns = [(i, name) for i, name in enumerate(header) if i != key]
-    tokenizers: list[tuple[int, Callable[[str], list[str]]]] = []
-    for i, name in columns:
-        values = [row[i] for row in rows if i < len(row) and row[i] != ""]
-        if name.lower() in TEXT_COLUMNS:
-            tokenizers.append((i, title_tokens))
-        elif values and all(_is_number(value) for value in values):
-            buckets = Buckets.fit((float(v) for v in values), PRICE_BUCKETS, prefix=name.lower())
-            tokenizers.append((i, lambda value, b=buckets: b.token(float(value)) if _is_number(value) else []))
-        else:
-            prefix = PREFIX_ALIASES.get(name.lower(), name.lower())
-            tokenizers.append((i, lambda value, p=prefix: prefixed_tokens(p, value.split("|"))))
-    features: dict[str, list[str]] = {}
-    for row in rows:
-        tokens = features.setdefault(row[key], [])
-        for i, tokenize in tokenizers:
-            if i < len(row) and row[i] != "":
-                tokens.extend(t for t in tokenize(row[i]) if t not in tokens)
-    return features
-
-
-def _is_number(value: str) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except ValueError:
-        return False
+BOOTSTRAP_METRICS = metrics.PER_USER_METRICS
 
 
 def run(
@@ -139,76 +33,107 @@ def run(
     item_features: dict[str, list[str]],
     user_features: dict[str, list[str]] | None,
     *,
+    protocol: str = "discovery",
+    purchases: Interactions | None = None,
     test_fraction: float = 0.2,
     k: int = 10,
     options: TrainingOptions | None = None,
+    resamples: int = bootstrap.DEFAULT_RESAMPLES,
+    with_cold_start: bool = True,
+    with_lightfm_cf: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict:
-    """The evaluation report as a JSON-ready dict."""
+    """The evaluation report of one protocol as a JSON-ready dict."""
+    if protocol not in protocols.PROTOCOLS:
+        raise InputError(f"unknown protocol {protocol!r} (one of {', '.join(protocols.PROTOCOLS)})")
     options = options or TrainingOptions(k=k)
     options.k = k
     say = progress or (lambda message: None)
     started = time.perf_counter()
     split = temporal_split(interactions, test_fraction)
-    say(f"temporal split at {_iso(split.cutoff)}: {len(split.train)} train rows, {len(split.test)} warm test rows")
-
-    trained = train_recommender(
-        split.train, item_features, user_features, options, now=split.cutoff, add_cold_items=False, progress=say
-    )
-    emb, data = trained.embeddings, trained.data
-    train_matrix = data.interactions.tocsr()
-    test_matrix = interaction_matrix(split.test, data)
-    users = np.flatnonzero(test_matrix.getnnz(axis=1) > 0)
-
-    say("training lightfm_cf (ids only)")
-    cf_emb, _ = fit_embeddings(split.train, None, None, options, now=split.cutoff)
-    cf_items = np.array([cf_emb.item_index[item] for item in data.item_ids])
-    cf_users = np.array([cf_emb.user_index[user] for user in data.user_ids])
-    knn = baselines.ItemKNN(train_matrix)
-    popularity = baselines.popularity(train_matrix)
-    prior = blend.popularity_prior(popularity)
-    weight = trained.blend_weight
-
-    scorers = {
-        "hybrid": lambda block: blend.blend(model.score_users(emb, block), prior, weight),
-        "lightfm_hybrid_raw": lambda block: model.score_users(emb, block),
-        "lightfm_cf": lambda block: model.score_users(cf_emb, cf_users[block])[:, cf_items],
-        "popularity": lambda block: np.broadcast_to(popularity, (len(block), len(popularity))),
-        "item_knn": knn.scores,
-    }
-    results = {}
-    for name, score in scorers.items():
-        results[name] = _rounded(metrics.evaluate(score, test_matrix, train_matrix, k=k, users=users))
-        say(f"{name}: precision@{k} {results[name]['precision_at_k']:.4f}, AUC {results[name]['auc']:.4f}")
-
-    say("cold start: training without the held-out items")
-    cold = cold_start(interactions, item_features, user_features, test_fraction, k, options)
+    purchases = interactions if purchases is None else purchases
+    before, after = (purchases.subset(purchases.timestamps < split.cutoff), purchases.subset(purchases.timestamps >= split.cutoff))
+    say(f"temporal split at {_iso(split.cutoff)}: {len(split.train)} train rows, {len(split.later)} later rows")
+    trained = train_recommender(split.train, item_features, user_features, options, purchases=before, now=split.cutoff,
+                                add_cold_items=False, progress=say)
+    if trained.details is None:
+        raise InputError("too little history before the cutoff to carve a validation slice from it")
+    tuned = protocols.tune_baselines(protocol, trained, k)
+    validation_ctx, test_ctx = protocols.contexts(protocol, trained, tuned, split.train, split.cutoff)
+    validation_view = trained.details.views[protocols.VIEW[protocol]]
+    validation = protocols.per_user(protocols.scorers(protocol, validation_ctx), validation_view, k)
+    say(f"validation: {_line(validation, k)}")
+    view = protocols.test_view(protocol, split.train, before, after, split.later, trained.served, user_features, split.cutoff)
+    test = protocols.per_user(protocols.scorers(protocol, test_ctx), view, k)
+    if protocol == "discovery" and with_lightfm_cf:
+        say("training lightfm_cf (ids only)")
+        test["lightfm_cf"] = protocols.lightfm_cf(split.train, before, split.later, split.cutoff, options, k)
+    say(f"test: {_line(test, k)}")
+    reference = protocols.REFERENCE[protocol]
     report = {
+        "protocol": protocol,
         "split": "temporal",
         "test_fraction": test_fraction,
         "k": k,
         "cutoff": _iso(split.cutoff),
+        "validation_cutoff": _iso(trained.details.cutoff),
+        "reference": reference,
         "data": {
             "interactions": len(interactions),
-            "users": int(len(np.unique(interactions.user_ids))),
-            "items": int(len(np.unique(interactions.item_ids))),
-            "train_pairs": int(train_matrix.nnz),
-            "test_pairs": int(test_matrix.nnz),
-            "test_users": int(len(users)),
-            "train_items": len(data.item_ids),
-            "item_features": len(emb.item_feature_names),
-            "user_features": len(emb.user_feature_names),
+            "purchases": len(purchases),
+            "users": int(len(set(interactions.user_ids.tolist()))),
+            "items": int(len(set(interactions.item_ids.tolist()))),
+            "train_items": trained.served.n_items,
+            "validation_users": len(validation_view.user_ids),
+            "test_users": len(view.user_ids),
+            "item_features": len(trained.embeddings.item_feature_names),
+            "user_features": len(trained.embeddings.user_feature_names),
         },
+        "served": {"blend": trained.served.blend.to_document(), "settings": _rounded(trained.served.settings)},
+        "tuned": {name: _rounded(_tuned_summary(value)) for name, value in _flat_tuned(tuned).items()},
         "hyperparameters": options.hyperparameters.to_dict(),
-        "half_life_days": options.half_life_days,
         "seed": options.seed,
-        "blend_weight": weight,
-        "validation": _rounded(trained.validation),
-        "models": results,
-        "cold_start": cold,
-        "seconds": round(time.perf_counter() - started, 1),
+        "validation": _section(validation, reference, resamples, options.seed),
+        "test": _section(test, reference, resamples, options.seed),
+        "notes": _notes(trained, tuned, protocol),
     }
+    report["models"] = {name: {metric: value["mean"] for metric, value in result.items()} | {"coverage": test[name]["coverage"]}
+                        for name, result in report["test"]["models"].items()}
+    if protocol == "discovery" and with_cold_start:
+        say("cold start: training without the held-out items")
+        report["cold_start"] = cold_start(interactions, item_features, user_features, test_fraction, k, options)
+    report["seconds"] = round(time.perf_counter() - started, 1)
     return report
+
+
+def _section(results: dict[str, dict], reference: str, resamples: int, seed: int) -> dict:
+    summary = bootstrap.paired(results, reference, BOOTSTRAP_METRICS, resamples, seed)
+    for name, result in results.items():
+        summary["models"].setdefault(name, {})["coverage"] = {"mean": result["coverage"], "low": None, "high": None}
+    return _rounded(summary)
+
+
+def _line(results: dict[str, dict], k: int) -> str:
+    return ", ".join(f"{name} P@{k} {np.mean(result['precision_at_k']):.4f}" for name, result in results.items())
+
+
+def _flat_tuned(tuned: dict) -> dict:
+    flat = {name: value for name, value in tuned.items() if name != "item_to_item"}
+    flat.update({name: settings for name, (settings, _) in tuned["item_to_item"].items()})
+    return flat
+
+
+def _tuned_summary(tuned) -> dict:
+    return {"params": tuned.params, "validation_precision_at_k": float(np.mean(tuned.per_user["precision_at_k"])), "grid": tuned.grid}
+
+
+def _notes(trained, tuned: dict, protocol: str) -> list[str]:
+    notes = []
+    if "ease" not in trained.served.item_to_item:
+        notes.append(f"ease skipped: {trained.served.n_items} items is above the dense limit")
+    if trained.served.repeat is None:
+        notes.append("no repeat signal: the training period holds no repeat purchase to learn from")
+    return notes
 
 
 def cold_start(
@@ -265,8 +190,12 @@ def cold_start(
 def _rounded(value):
     if isinstance(value, dict):
         return {str(key): _rounded(item) for key, item in value.items()}
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(item) for item in value]
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else round(float(value), 4)
+    if isinstance(value, np.integer):
+        return int(value)
     return value
 
 
@@ -275,23 +204,49 @@ def _iso(seconds: float | None) -> str | None:
 
 
 def format_table(report: dict) -> str:
-    """The report as a plain-text table (the CLI without --json)."""
+    """The report as plain-text tables (the CLI without --json): test, then validation, with 95% intervals."""
     k = report["k"]
     lines = [
-        f"temporal split at {report['cutoff']} (test fraction {report['test_fraction']}), "
-        f"{report['data']['test_users']} test users, blend weight {report['blend_weight']}",
-        f"{'model':<20}{'P@' + str(k):>9}{'R@' + str(k):>9}{'nDCG@' + str(k):>9}{'AUC':>9}{'coverage':>10}",
+        f"protocol {report['protocol']}: temporal split at {report['cutoff']} (test fraction {report['test_fraction']}), "
+        f"validation slice from {report['validation_cutoff']}; {report['data']['test_users']} test users, "
+        f"{report['data']['validation_users']} validation users",
+        f"served blend: {report['served']['blend']}",
     ]
-    for name, result in report["models"].items():
-        cells = [result.get(metric) for metric in metrics.METRIC_NAMES]
-        lines.append(f"{name:<20}" + "".join(f"{_cell(c):>9}" for c in cells[:4]) + f"{_cell(cells[4]):>10}")
-    cold = report["cold_start"]
-    lines.append(
-        f"cold start ({cold['held_out_items']} held-out items, {cold['users']} users): AUC {_cell(cold['auc'])} among held-out items, "
-        f"{_cell(cold['auc_all_items'])} among all items; P@{k} {_cell(cold['precision_at_k'])}"
-    )
+    for part in ("test", "validation"):
+        section = report[part]
+        lines.append(f"{part} ({section.get('users', 0)} users; 95% paired bootstrap intervals)")
+        lines.append(f"{'model':<22}{'P@' + str(k):>24}{'R@' + str(k):>24}{'nDCG@' + str(k):>24}{'AUC':>24}{'coverage':>10}"
+                     f"{report['reference'] + '/model P@' + str(k):>28}")
+        for name, result in section["models"].items():
+            cells = "".join(f"{_interval(result.get(metric)):>24}" for metric in BOOTSTRAP_METRICS)
+            ratio = section["ratios"].get(name, {}).get("precision_at_k")
+            lines.append(f"{name:<22}{cells}{_cell(result['coverage']['mean']):>10}{_ratio(ratio):>28}")
+    for note in report.get("notes", []):
+        lines.append(f"note: {note}")
+    cold = report.get("cold_start")
+    if cold:
+        lines.append(
+            f"cold start ({cold['held_out_items']} held-out items, {cold['users']} users): AUC {_cell(cold['auc'])} among held-out items, "
+            f"{_cell(cold['auc_all_items'])} among all items; P@{k} {_cell(cold['precision_at_k'])}"
+        )
     lines.append(f"{report['seconds']}s")
     return "\n".join(lines)
+
+
+def _interval(value: dict | None) -> str:
+    if not value or value.get("mean") is None:
+        return "-"
+    if value.get("low") is None:
+        return f"{value['mean']:.4f}"
+    return f"{value['mean']:.4f} [{value['low']:.4f}, {value['high']:.4f}]"
+
+
+def _ratio(value: dict | None) -> str:
+    if not value or value.get("ratio") is None:
+        return "-"
+    if value.get("low") is None:
+        return f"{value['ratio']:.2f}x"
+    return f"{value['ratio']:.2f}x [{value['low']:.2f}, {value['high']:.2f}]"
 
 
 def _cell(value) -> str:

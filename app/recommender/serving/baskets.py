@@ -1,7 +1,6 @@
-"""Reading what orders say beyond taste (products bought together, repurchase intervals) from a model artifact."""
+"""Reading what orders say beyond taste (products bought together) from a model artifact."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +8,6 @@ import numpy as np
 import scipy.sparse as sp
 
 TOGETHER_FILE = "bought_together.npz"
-RESTOCK_FILE = "repurchase_days.json"
 
 
 @dataclass
@@ -29,8 +27,7 @@ class BoughtTogether:
         return [(self.item_ids[columns[i]], float(lifts[i])) for i in order]
 
 
-def load(directory: Path, item_ids: list) -> tuple[BoughtTogether, dict[str, float]]:
+def load(directory: Path, item_ids: list) -> BoughtTogether:
     with np.load(directory / TOGETHER_FILE, allow_pickle=False) as arrays:
         matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
-    restock = json.loads((directory / RESTOCK_FILE).read_text(encoding="utf-8"))
-    return BoughtTogether(list(item_ids), matrix), restock
+    return BoughtTogether(list(item_ids), matrix)

@@ -31,8 +31,8 @@ class Embeddings:
 
     ``item_feature_*`` / ``user_feature_*`` hold the embeddings of the
     feature tokens (``word:...``, ``country:...``), not the identity features.
-    ``item_popularity`` and ``metadata["blend_weight"]`` let serving blend
-    with popularity exactly as training measured (see blend.py).
+    ``item_popularity`` is all-time popularity (distinct users per item); the
+    blend of signals lives next to the embeddings (served_model.py).
     """
 
     item_ids: list
@@ -125,7 +125,7 @@ def top_k(scores: np.ndarray, k: int, exclude_indices: Iterable[int] | None = No
     return candidates[order].astype(np.int64)
 
 
-def _mean_of_known(names: Iterable[str], index: dict, vectors: np.ndarray, biases: np.ndarray) -> tuple[np.ndarray, float, int]:
+def mean_of_known(names: Iterable[str], index: dict, vectors: np.ndarray, biases: np.ndarray) -> tuple[np.ndarray, float, int]:
     rows = [index[name] for name in dict.fromkeys(names) if name in index]
     if not rows:
         return np.zeros(vectors.shape[1], np.float32), 0.0, 0
@@ -139,7 +139,7 @@ def item_vector_from_features(emb: Embeddings, tokens: Iterable[str]) -> tuple[n
     row holds only these tokens (no identity feature: the item was never
     trained). Unknown tokens are ignored; with none known the item is the zero vector.
     """
-    vector, bias, _ = _mean_of_known(tokens, emb.item_feature_index, emb.item_feature_vectors, emb.item_feature_biases)
+    vector, bias, _ = mean_of_known(tokens, emb.item_feature_index, emb.item_feature_vectors, emb.item_feature_biases)
     return vector, bias
 
 
@@ -168,7 +168,7 @@ def fold_in_user(
         row = emb.user_index[user_id]
         base, bias = emb.user_vectors[row].copy(), float(emb.user_biases[row])
     else:
-        base, bias, _ = _mean_of_known(feature_tokens, emb.user_feature_index, emb.user_feature_vectors, emb.user_feature_biases)
+        base, bias, _ = mean_of_known(feature_tokens, emb.user_feature_index, emb.user_feature_vectors, emb.user_feature_biases)
     rows = [emb.item_index[item] for item in recent_item_ids if item in emb.item_index]
     if rows and recent_weight:
         base = base + np.float32(recent_weight * emb.recent_items_scale) * emb.item_vectors[rows].mean(axis=0)

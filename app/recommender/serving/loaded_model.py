@@ -1,8 +1,15 @@
-"""The active model of a shop, loaded from its artifact and cached per version."""
+"""The active model of a shop, loaded from its artifact and kept in memory while it is the active version.
+
+A web worker holds, per shop, only the version its last request found
+active. When a new version is published, the next request loads it while
+other threads keep serving the old one; once loaded it replaces the old one,
+which is then dropped. So at most two versions of a shop are in memory, and
+only during a swap.
+"""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -10,16 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ModelVersion
-from app.recommender.serving import baskets, tokens
+from app.recommender.serving import baskets, served_model, tokens
 from app.recommender.serving import embeddings as model
 
 
 @dataclass
 class LoadedModel:
     version: str
-    embeddings: model.Embeddings
+    served: served_model.ServedModel
     together: baskets.BoughtTogether
-    repurchase_days: dict[str, float]
+
+    @property
+    def embeddings(self) -> model.Embeddings:
+        return self.served.embeddings
 
     def knows(self, item_id: str) -> bool:
         return item_id in self.embeddings.item_index
@@ -37,22 +47,45 @@ class LoadedModel:
         return vector
 
 
+_active: dict[int, LoadedModel] = {}
+_loading: dict[tuple[int, str], threading.Lock] = {}
+_guard = threading.Lock()
+
+
 def active_model(session: Session, shop_id: int) -> LoadedModel | None:
     row = active_version(session, shop_id)
     if row is None or not row.artifact_path:
         return None
-    return _load(row.version, row.artifact_path)
+    current = _active.get(shop_id)
+    if current is not None and current.version == row.version:
+        return current
+    with _guard:
+        lock = _loading.setdefault((shop_id, row.version), threading.Lock())
+    with lock:  # one thread loads a new version; the others wait for it instead of loading it again
+        current = _active.get(shop_id)
+        if current is None or current.version != row.version:
+            current = load(row.version, row.artifact_path)
+            _active[shop_id] = current
+    with _guard:
+        _loading.pop((shop_id, row.version), None)
+    return current
 
 
 def active_version(session: Session, shop_id: int) -> ModelVersion | None:
     return session.scalar(select(ModelVersion).where(ModelVersion.shop_id == shop_id, ModelVersion.status == "active"))
 
 
-@lru_cache(maxsize=16)
-def _load(version: str, artifact_path: str) -> LoadedModel:
-    # Keyed by version: a newly published version is a new key, so every
-    # worker switches on its next request; old entries age out of the LRU.
+def load(version: str, artifact_path: str) -> LoadedModel:
     directory = Path(artifact_path)
-    embeddings = model.load(directory)
-    together, restock = baskets.load(directory, embeddings.item_ids)
-    return LoadedModel(version, embeddings, together, restock)
+    served = served_model.load(directory)
+    together = baskets.load(directory, served.embeddings.item_ids)
+    return LoadedModel(version, served, together)
+
+
+def cached_versions() -> dict[int, str]:
+    """``{shop_id: version}`` held in memory by this process (for tests and health checks)."""
+    return {shop_id: loaded.version for shop_id, loaded in _active.items()}
+
+
+def clear_cache() -> None:
+    _active.clear()

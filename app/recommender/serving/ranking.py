@@ -1,40 +1,121 @@
-"""The served ranking for one visitor from the model's embeddings, blended with popularity."""
+"""The served ranking: one function for a block of visitors, used by `personalized` and by the offline evaluation.
+
+:func:`score_block` computes the signals of every row (LightFM hybrid,
+item-to-item by EASE and by kNN, recent popularity, repeat), blends them with the weights of
+each row's history bucket and applies the filters of ``personalized``:
+
+- a visitor's recent views are never recommended back (they belong to
+  ``recently_viewed``), nor anything the caller excludes;
+- products the visitor bought come back only when the blend has a repeat
+  signal (measured, at training, with bought products competing); without one
+  they are left to ``buy_again``.
+
+Filtered items score ``-inf``. :func:`rank` is the same for one visitor.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
-from app.recommender.serving import blend
 from app.recommender.serving import embeddings as model
+from app.recommender.serving.blend import BlendWeights, blend_by_bucket, standardise
+from app.recommender.serving.history import Histories, VisitorHistory, from_visitor
+from app.recommender.serving.repeat import repeat_scores
+from app.recommender.serving.served_model import ServedModel
 
 
-def recommend(
-    emb: model.Embeddings,
-    k: int = 10,
-    *,
-    user_id=None,
-    feature_tokens: Sequence[str] = (),
-    recent_item_ids: Sequence = (),
-    exclude_item_ids: Sequence = (),
-) -> list[tuple[object, float]]:
-    """The served ranking for one visitor: ``[(item_id, score)]``, best first.
+def user_vectors(served: ServedModel, histories: Histories) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's LightFM ``(vector, bias)``: trained, or folded in from feature tokens; plus its session items.
 
-    Known user: their trained vector; unknown: folded in from ``feature_tokens``;
-    either way ``recent_item_ids`` (this session's views) are folded in too.
-    Scores are blended with popularity by the weight chosen at training.
+    The session term is ``s * mean(q_i)`` over the row's session items (see
+    embeddings.fold_in_user), so items near what the visitor just did rise.
     """
-    vector, bias = model.fold_in_user(emb, feature_tokens, recent_item_ids, user_id=user_id)
-    scores = model.score_user(emb, vector, bias)
-    weight = float(emb.metadata.get("blend_weight", 1.0))
-    served = blend.blend(scores, _prior(emb), weight)
-    exclude = [emb.item_index[item] for item in exclude_item_ids if item in emb.item_index]
-    return [(emb.item_ids[i], float(served[i])) for i in model.top_k(served, k, exclude)]
+    emb = served.embeddings
+    vectors = np.zeros((histories.n_rows, emb.dim), np.float32)
+    biases = np.zeros(histories.n_rows, np.float32)
+    known = histories.user_rows >= 0
+    vectors[known] = emb.user_vectors[histories.user_rows[known]]
+    biases[known] = emb.user_biases[histories.user_rows[known]]
+    for row in np.flatnonzero(~known):
+        vectors[row], biases[row], _ = model.mean_of_known(
+            histories.feature_tokens[row], emb.user_feature_index, emb.user_feature_vectors, emb.user_feature_biases
+        )
+    if len(histories.session_rows):
+        session = sp.csr_matrix(
+            (np.ones(len(histories.session_rows), np.float32), (histories.session_rows, histories.session_items)),
+            shape=(histories.n_rows, served.n_items),
+        )
+        session.data[:] = 1.0
+        counts = np.asarray(session.sum(axis=1)).ravel()
+        mean_items = (sp.diags(1.0 / np.maximum(counts, 1.0)).astype(np.float32) @ session) @ emb.item_vectors
+        vectors += np.float32(emb.recent_items_scale) * np.asarray(mean_items, np.float32)
+    return vectors, biases
 
 
-def _prior(emb: model.Embeddings) -> np.ndarray:
-    # Cached on the object: computed once per loaded model, not per request.
-    prior = emb.__dict__.get("_popularity_prior")
-    if prior is None:
-        prior = emb.__dict__["_popularity_prior"] = blend.popularity_prior(emb.item_popularity)
-    return prior
+def signal_block(served: ServedModel, histories: Histories, now: float, names: set[str] | None = None) -> dict[str, np.ndarray]:
+    """The standardised signals ``names`` (default: those the blend uses) of every row; popularity is one shared row."""
+    names = set(served.blend.signals() if names is None else names) & served.signals_available()
+    emb = served.embeddings
+    signals: dict[str, np.ndarray] = {}
+    if "popularity" in names:
+        signals["popularity"] = served.popularity_z
+    if "hybrid" in names:
+        vectors, biases = user_vectors(served, histories)
+        signals["hybrid"] = standardise(vectors @ emb.item_vectors.T + emb.item_biases[None, :] + biases[:, None])
+    source = served.affinity_signal() if "repeat" in names else None
+    for name, signal in served.item_to_item.items():
+        if name in names or name == source:
+            signals[name] = standardise(signal.scores(histories, now))
+    affinity = signals.get(source) if source else None
+    if "repeat" in names:
+        scores = repeat_scores(served.repeat, histories, now, served.n_items, affinity)
+        signals["repeat"] = scores / np.float32(served.repeat.signal_scale)
+    return {name: value for name, value in signals.items() if name in names}
+
+
+def apply_filters(scores: np.ndarray, histories: Histories, allow_purchases: bool) -> np.ndarray:
+    """``personalized``'s filters, in place: excluded items and (unless ``allow_purchases``) bought ones get -inf."""
+    scores[histories.exclude_rows, histories.exclude_items] = -np.inf
+    if not allow_purchases:
+        scores[histories.purchase_rows, histories.purchase_items] = -np.inf
+    return scores
+
+
+def allows_purchases(weights: BlendWeights) -> bool:
+    return "repeat" in weights.signals()
+
+
+def score_block(served: ServedModel, histories: Histories, now: float, weights: BlendWeights | None = None) -> np.ndarray:
+    """The served scores of every row over every item (rows x items, float32; ``-inf`` where filtered)."""
+    weights = weights or served.blend
+    signals = signal_block(served, histories, now, weights.signals())
+    scores = blend_by_bucket(signals, weights, histories.buckets(), served.n_items)
+    return apply_filters(scores, histories, allows_purchases(weights))
+
+
+def rank(served: ServedModel, visitor: VisitorHistory, k: int, now: float, exclude_item_ids: Sequence = ()) -> list[tuple[object, float]]:
+    """The served ranking for one visitor: ``[(item_id, score)]``, best first, filtered as ``personalized`` is."""
+    emb = served.embeddings
+    histories = from_visitor(visitor, emb.item_index, emb.user_index, served.trained_until, exclude_item_ids)
+    scores = score_block(served, histories, now)[0]
+    finite = np.isfinite(scores)
+    return [(emb.item_ids[i], float(scores[i])) for i in model.top_k(scores, k, np.flatnonzero(~finite)) if finite[i]]
+
+
+def restock_block(served: ServedModel, histories: Histories, now: float) -> np.ndarray:
+    """``buy_again``'s scores: each bought product's probability of being bought again within the horizon (0 elsewhere)."""
+    if served.repeat is None:
+        return np.zeros((histories.n_rows, served.n_items), np.float32)
+    source = served.affinity_signal()
+    affinity = standardise(served.item_to_item[source].scores(histories, now)) if source else None
+    return repeat_scores(served.repeat, histories, now, served.n_items, affinity)
+
+
+def restock(served: ServedModel, visitor: VisitorHistory, k: int, now: float) -> list[tuple[object, float]]:
+    """``[(item_id, probability)]`` of the visitor's bought products, most likely to be bought now first."""
+    emb = served.embeddings
+    histories = from_visitor(visitor, emb.item_index, emb.user_index, served.trained_until)
+    scores = restock_block(served, histories, now)[0]
+    return [(emb.item_ids[i], float(scores[i])) for i in model.top_k(scores, k, np.flatnonzero(scores <= 0))]

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # Strategies about the shopper's own history: the merchant's pins do not belong there.
 OWN_HISTORY = {"recently_viewed", "buy_again"}
+# Strategies that decide themselves whether a bought product may come back (restocks); others never show one.
+SHOW_PURCHASES = {"buy_again", "personalized"}
 OVERSAMPLE = 4
 
 REASONS = {
@@ -81,7 +83,7 @@ def _recommend(session: Session, shop: Shop, request: RecommendationRequest, str
         top = candidates[0][1] if candidates else 1.0
         candidates = [(pin, top, ("pinned", None)) for pin in rules.pins] + candidates
     excluded = {request.product_id} if request.product_id else set()
-    if strategy != "buy_again":
+    if strategy not in SHOW_PURCHASES:
         excluded |= set(visitor.purchases)
     items = _choose(session, shop, candidates, excluded, rules, request.limit)
     return Recommendations(strategy, loaded.version if loaded else None, items)

@@ -16,16 +16,13 @@ from app.clock import utcnow
 from app.models import Product
 from app.recommender.serving import embeddings as model
 from app.recommender.serving.loaded_model import LoadedModel
-from app.recommender.serving.ranking import recommend as rank_for_visitor
+from app.recommender.serving.ranking import rank, restock
 from app.recommender.serving.trending import trending
-from app.recommender.serving.users import profile_tokens, user_key
 from app.recommender.serving.visitor import VisitorContext
 
 Candidate = tuple[str, float, tuple[str, str | None]]
 # How close an item must be to something the visitor saw to say "because you viewed it".
 EXPLAIN_MIN_COSINE = 0.3
-# A product is due again a little before its typical interval has passed.
-RESTOCK_DUE_FRACTION = 0.8
 
 
 @dataclass
@@ -40,17 +37,12 @@ class StrategyInput:
 
 
 def personalized(data: StrategyInput) -> list[Candidate]:
+    """The served blend (ranking.py): never the visitor's recent views; bought products only when due again."""
     if data.model is None:
         return []
-    emb = data.model.embeddings
-    profile = data.visitor.profile
-    known_user = user_key(profile.id) if profile is not None else None
-    ranked = rank_for_visitor(
-        emb, data.want, user_id=known_user,
-        feature_tokens=profile_tokens(profile, data.visitor.order_count),
-        recent_item_ids=data.visitor.recent_views[:10],
-    )
-    return _explain(emb, ranked, data.visitor)
+    exclude = [data.product_id] if data.product_id else []
+    ranked = rank(data.model.served, data.visitor.history(), data.want, utcnow().timestamp(), exclude)
+    return _explain(data.model.embeddings, ranked, data.visitor)
 
 
 def similar(data: StrategyInput) -> list[Candidate]:
@@ -96,19 +88,11 @@ def recently_viewed(data: StrategyInput) -> list[Candidate]:
 
 
 def buy_again(data: StrategyInput) -> list[Candidate]:
+    """The visitor's bought products by the hazard of buying them now (serving/repeat.py)."""
     if data.model is None:
         return []
-    now = utcnow()
-    candidates = []
-    for item, last_bought in data.visitor.purchases.items():
-        interval = data.model.repurchase_days.get(item)
-        if not interval:
-            continue
-        elapsed = (now - last_bought).total_seconds() / 86400
-        if elapsed >= RESTOCK_DUE_FRACTION * interval:
-            # The closer to its usual interval, the likelier it is wanted now.
-            candidates.append((item, 1.0 / (1.0 + abs(elapsed / interval - 1.0)), ("restock", item)))
-    return sorted(candidates, key=lambda candidate: -candidate[1])
+    ranked = restock(data.model.served, data.visitor.history(), data.want, utcnow().timestamp())
+    return [(item, probability, ("restock", item)) for item, probability in ranked]
 
 
 STRATEGIES = {
@@ -123,7 +107,7 @@ STRATEGY_NAMES = tuple(STRATEGIES)
 
 
 def _explain(emb: model.Embeddings, ranked: list[tuple[str, float]], visitor: VisitorContext) -> list[Candidate]:
-    """Attach to each item the viewed or bought product it is closest to, when close enough."""
+    """Attach to each item the viewed or bought product it is closest to, when close enough; a bought one is a restock."""
     anchors = [(item, "viewed") for item in visitor.recent_views[:10]] + [(item, "bought") for item in visitor.purchases]
     anchors = [(item, kind) for item, kind in anchors if item in emb.item_index]
     default = ("for_you", None)
@@ -136,6 +120,9 @@ def _explain(emb: model.Embeddings, ranked: list[tuple[str, float]], visitor: Vi
     best = cosine.argmax(axis=1)
     result = []
     for row, (item, score) in enumerate(ranked):
+        if item in visitor.purchases:
+            result.append((item, score, ("restock", item)))
+            continue
         anchor, kind = anchors[int(best[row])]
         close = cosine[row, best[row]] >= EXPLAIN_MIN_COSINE and anchor != item
         result.append((item, score, (kind, anchor) if close else default))

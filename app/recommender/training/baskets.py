@@ -1,16 +1,13 @@
-"""What orders say beyond taste: products bought together, and how often a product is bought again."""
+"""What orders say beyond taste: products bought together (repeat purchase is repeat_model.py)."""
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from app.recommender.serving.baskets import RESTOCK_FILE, TOGETHER_FILE, BoughtTogether
-
-SECONDS_PER_DAY = 86400.0
+from app.recommender.serving.baskets import TOGETHER_FILE, BoughtTogether
 
 
 def bought_together(
@@ -62,27 +59,8 @@ def _keep_best_per_row(matrix: sp.csr_matrix, per_row: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.array(data, np.float32), (rows, cols)), shape=matrix.shape)
 
 
-def repurchase_days(purchases: list[tuple[str, str, str, float]], min_repeats: int = 3) -> dict[str, float]:
-    """Median days between one buyer's consecutive purchases of an item, over all buyers.
-
-    Items with fewer than ``min_repeats`` observed repeat intervals have no
-    typical interval (they are not things people restock).
-    """
-    days_by_pair: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for _basket, buyer, item, at in purchases:
-        if not buyer.startswith("o"):  # a guest order's buyer cannot repeat
-            days_by_pair[(buyer, item)].add(int(at // SECONDS_PER_DAY))
-    intervals: dict[str, list[int]] = defaultdict(list)
-    for (_buyer, item), days in days_by_pair.items():
-        if len(days) > 1:
-            ordered = sorted(days)
-            intervals[item].extend(b - a for a, b in zip(ordered, ordered[1:]))
-    return {item: float(np.median(gaps)) for item, gaps in intervals.items() if len(gaps) >= min_repeats}
-
-
-def save(directory: Path, together: BoughtTogether, restock: dict[str, float]) -> None:
+def save(directory: Path, together: BoughtTogether) -> None:
     matrix = together.matrix
     np.savez(directory / TOGETHER_FILE, indptr=matrix.indptr, indices=matrix.indices, data=matrix.data, shape=np.array(matrix.shape))
-    (directory / RESTOCK_FILE).write_text(json.dumps(restock), encoding="utf-8")
 
 

@@ -32,6 +32,7 @@ class Interactions:
     item_ids: np.ndarray
     weights: np.ndarray
     timestamps: np.ndarray
+    _codes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_tuples(cls, rows: Iterable[tuple]) -> Interactions:
@@ -50,6 +51,19 @@ class Interactions:
 
     def subset(self, mask: np.ndarray) -> Interactions:
         return Interactions(self.user_ids[mask], self.item_ids[mask], self.weights[mask], self.timestamps[mask])
+
+    def codes(self, column: str, index: Mapping) -> np.ndarray:
+        """``index[id]`` of every row's user or item id (-1 where absent), remembered per index object.
+
+        Several views and models map the same rows through the same index; a
+        dict lookup per row is the slow part, so it is done once.
+        """
+        key = (column, id(index))
+        cached = self._codes.get(key)
+        if cached is None or cached[0] is not index:
+            values = getattr(self, f"{column}_ids").tolist()
+            cached = self._codes[key] = (index, np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=len(values)))
+        return cached[1]
 
 
 def aggregate(

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Event, Order, OrderLine, Product, Profile
 from app.recommender.serving import tokens
+from app.recommender.serving.bots import bot_users
 from app.recommender.serving.users import buyer_stage, guest_order_key, user_key
 from app.recommender.training.features import Interactions
 
@@ -28,32 +30,37 @@ class ShopHistory:
     user_features: dict[str, list[str]]
     price_edges: tuple[float, ...]
     purchases: list[tuple[str, str, str, float]]  # (basket key, buyer key, product id, unix time)
+    purchase_lines: Interactions  # order lines: buyer, product, quantity (as weight), time
+    bots: int = 0  # visitors left out as bots (serving/bots.py)
 
 
 def read_history(session: Session, shop_id: int, since: datetime | None = None) -> ShopHistory:
-    rows: list[tuple[str, str, float, float]] = []
+    """Views, carts, widget clicks and order lines since ``since`` (None: all), bots' events left out."""
     event_query = select(Event.profile_id, Event.product_id, Event.type, Event.occurred_at).where(
         Event.shop_id == shop_id, Event.type.in_(TASTE_EVENTS), Event.product_id.is_not(None)
     )
     if since is not None:
         event_query = event_query.where(Event.occurred_at >= since)
-    for profile_id, product_id, kind, at in session.execute(event_query):
-        rows.append((user_key(profile_id), product_id, tokens.weight_for(kind), at.timestamp()))
+    events = [(user_key(profile_id), product_id, kind, at.timestamp()) for profile_id, product_id, kind, at in session.execute(event_query)]
+    bots = bot_users(np.array([e[0] for e in events], dtype=object), np.array([e[2] for e in events], dtype=object),
+                     np.array([e[3] for e in events], dtype=float)) if events else set()
+    rows = [(user, product_id, tokens.weight_for(kind), at) for user, product_id, kind, at in events if user not in bots]
 
-    purchases = []
+    purchases, lines = [], []
     order_query = (
-        select(Order.id, Order.profile_id, Order.placed_at, OrderLine.product_id)
+        select(Order.id, Order.profile_id, Order.placed_at, OrderLine.product_id, OrderLine.quantity)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .where(Order.shop_id == shop_id)
     )
     if since is not None:
         order_query = order_query.where(Order.placed_at >= since)
     purchase_weight = tokens.weight_for("purchase")
-    for order_id, profile_id, placed_at, product_id in session.execute(order_query):
+    for order_id, profile_id, placed_at, product_id, quantity in session.execute(order_query):
         buyer = user_key(profile_id) if profile_id is not None else guest_order_key(order_id)
         at = placed_at.timestamp()
         rows.append((buyer, product_id, purchase_weight, at))
         purchases.append((f"o{order_id}", buyer, product_id, at))
+        lines.append((buyer, product_id, float(quantity or 1), at))
 
     products = session.execute(
         select(Product.external_id, Product.title, Product.category, Product.vendor, Product.tags, Product.price).where(
@@ -74,6 +81,8 @@ def read_history(session: Session, shop_id: int, since: datetime | None = None) 
         user_features=_user_features(session, shop_id),
         price_edges=buckets.edges,
         purchases=purchases,
+        purchase_lines=Interactions.from_tuples(lines),
+        bots=len(bots),
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app.clv.refresh import refresh_after_training
 from app.jobs import PermanentFailure, set_progress
 from app.models import Job
+from app.recommender.training.pipeline import options_from_config
 from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
 
 
@@ -19,7 +20,8 @@ def run_training(session: Session, job: Job) -> None:
         set_progress(session, job, done=min(steps["done"], TRAINING_STEPS), total=TRAINING_STEPS, message=message)
 
     try:
-        version = train_shop(session, job.shop_id, current_app.config["MODEL_DIR"], progress=progress)
+        version = train_shop(session, job.shop_id, current_app.config["MODEL_DIR"], options_from_config(current_app.config),
+                             progress=progress)
     except NotEnoughData as error:
         refresh_after_training(session, job.shop_id)
         raise PermanentFailure(str(error)) from error  # retrying cannot help until more data arrives

@@ -21,8 +21,21 @@ import scipy.sparse as sp
 from scipy.stats import rankdata
 
 ScoreFunction = Callable[[np.ndarray], np.ndarray]  # user indices -> (len, n_items) scores
+# Bytes of dense scores (and their temporaries) one block of rows may take: bounds memory at any catalog size.
+BLOCK_BYTES = 256 * 2**20
+
+
+# Row-sized float64 copies alive at once, as measured with tracemalloc: scoring, the top k, and the AUC's ranks.
+FULL_METRICS_COPIES = 24
+TOP_K_COPIES = 12
+
+
+def block_rows(n_items: int, arrays: int = TOP_K_COPIES, limit: int = 512) -> int:
+    """How many rows a block may hold when each needs ``arrays`` float64 copies of its scores."""
+    return int(max(8, min(limit, BLOCK_BYTES // max(1, n_items * 8 * arrays))))
 
 METRIC_NAMES = ("precision_at_k", "recall_at_k", "ndcg_at_k", "auc", "coverage")
+PER_USER_METRICS = ("precision_at_k", "recall_at_k", "ndcg_at_k", "auc")
 
 
 def evaluate(
@@ -42,46 +55,75 @@ def evaluate(
     """
     test = sp.csr_matrix(test, dtype=np.float32)
     train = sp.csr_matrix(train if train is not None else test.shape, dtype=np.float32)
-    if users is None:
-        users = np.flatnonzero(test.getnnz(axis=1) > 0)
-    n_items = test.shape[1]
-    candidates = np.arange(n_items) if candidates is None else np.asarray(candidates)
-    totals = {"precision_at_k": [], "recall_at_k": [], "ndcg_at_k": [], "auc": []}
-    recommended = np.zeros(len(candidates), dtype=bool)
-    for start in range(0, len(users), chunk_size):
-        block = users[start : start + chunk_size]
-        scores = np.asarray(score(block), dtype=np.float64)[:, candidates]
-        relevant = test[block][:, candidates].toarray() > 0
-        seen = train[block][:, candidates].toarray() > 0
-        relevant &= ~seen
-        keep = relevant.any(axis=1)
-        if not keep.any():
-            continue
-        scores, relevant, seen = scores[keep], relevant[keep], seen[keep]
-        scores[seen] = -np.inf
-        result = block_metrics(scores, relevant, seen, k)
+    candidates = np.arange(test.shape[1]) if candidates is None else np.asarray(candidates)
+
+    def masked(block: np.ndarray) -> np.ndarray:
+        scores = np.array(score(block), dtype=np.float64)[:, candidates]
+        scores[train[block][:, candidates].toarray() > 0] = -np.inf
+        return scores
+
+    relevant = test[:, candidates].tocsr()
+    relevant = (relevant - relevant.multiply(train[:, candidates] > 0)).tocsr()
+    relevant.eliminate_zeros()
+    return summary(per_user(masked, relevant, k, users, chunk_size))
+
+
+def per_user(
+    score_rows: ScoreFunction, relevant: sp.spmatrix, k: int = 10, rows: np.ndarray | None = None, chunk_size: int | None = None
+) -> dict:
+    """Per-row metrics over the rows with a relevant item: ``{metric: array, "rows": rows, "coverage": float}``.
+
+    ``score_rows(rows)`` returns rows x items; ``-inf`` marks an item the row
+    cannot be shown (excluded, filtered). A relevant item scored ``-inf`` is
+    never a hit and ranks below every showable item in the AUC.
+    """
+    relevant = sp.csr_matrix(relevant, dtype=np.float32)
+    if rows is None:
+        rows = np.flatnonzero(relevant.getnnz(axis=1) > 0)
+    rows = np.asarray(rows, dtype=np.int64)
+    rows = rows[relevant[rows].getnnz(axis=1) > 0] if len(rows) else rows
+    totals: dict[str, list] = {name: [] for name in PER_USER_METRICS}
+    chunk_size = chunk_size or block_rows(relevant.shape[1], arrays=FULL_METRICS_COPIES)
+    recommended = np.zeros(relevant.shape[1], dtype=bool)
+    for start in range(0, len(rows), chunk_size):
+        block = rows[start : start + chunk_size]
+        result = block_metrics(np.asarray(score_rows(block), dtype=np.float64), relevant[block].toarray() > 0, k)
         for name in totals:
             totals[name].append(result[name])
         recommended[np.unique(result["top"])] = True
-    if not totals["auc"]:
+    result = {name: np.concatenate(values) if values else np.empty(0) for name, values in totals.items()}
+    result["rows"] = rows
+    result["coverage"] = float(recommended.mean()) if len(rows) else float("nan")
+    return result
+
+
+def summary(per_row: dict) -> dict[str, float]:
+    """Means of :func:`per_user`'s arrays, its coverage, and how many users were evaluated."""
+    n = len(per_row["rows"])
+    if not n:
         return {name: float("nan") for name in METRIC_NAMES} | {"users": 0}
-    means = {name: float(np.mean(np.concatenate(values))) for name, values in totals.items()}
-    means["coverage"] = float(recommended.mean())
-    means["users"] = int(sum(len(values) for values in totals["auc"]))
+    means = {name: float(np.mean(per_row[name])) for name in PER_USER_METRICS}
+    means["coverage"] = per_row["coverage"]
+    means["users"] = n
     return means
 
 
-def block_metrics(scores: np.ndarray, relevant: np.ndarray, seen: np.ndarray, k: int) -> dict[str, np.ndarray]:
-    """Per-user metrics of one block; ``scores`` already hold ``-inf`` where ``seen``."""
+def block_metrics(scores: np.ndarray, relevant: np.ndarray, k: int, with_auc: bool = True) -> dict[str, np.ndarray]:
+    """Per-row metrics of one block; ``-inf`` (or NaN) scores are not showable.
+
+    ``with_auc=False`` skips the full-catalog AUC (a sort of every row): the
+    blend search compares many weightings by their top k only.
+    """
     n_users, n_items = scores.shape
     k = min(k, n_items)
+    showable = np.isfinite(scores)
+    scores = np.where(showable, scores, -np.inf)
     # Top k per row, best first; ties broken by item index for determinism.
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n_items else np.tile(np.arange(n_items), (n_users, 1))
     part_scores = np.take_along_axis(scores, part, axis=1)
     order = np.lexsort((part, -part_scores), axis=1)
     top = np.take_along_axis(part, order, axis=1)
-    available = (~seen).sum(axis=1)
-    top_valid = np.arange(k)[None, :] < available[:, None]  # fewer than k unseen items: pad nothing
+    top_valid = np.take_along_axis(showable, top, axis=1)  # fewer than k showable items: pad nothing
     hits = np.take_along_axis(relevant, top, axis=1) & top_valid
     n_relevant = relevant.sum(axis=1)
     precision = hits.sum(axis=1) / k
@@ -90,17 +132,18 @@ def block_metrics(scores: np.ndarray, relevant: np.ndarray, seen: np.ndarray, k:
     dcg = (hits * discounts).sum(axis=1)
     ideal = np.cumsum(discounts)[np.minimum(n_relevant, k) - 1]
     ndcg = dcg / ideal
-    # AUC from average ranks (ties count one half); seen items sit at -inf below everything.
-    ranks = rankdata(scores, axis=1, method="average") - seen.sum(axis=1)[:, None]
-    n_negative = available - n_relevant
+    top_k = {"precision_at_k": precision, "recall_at_k": recall, "ndcg_at_k": ndcg, "top": top[top_valid]}
+    if not with_auc:
+        return top_k
+    # AUC from average ranks (ties count one half). Unshowable non-relevant items leave
+    # the ranking; an unshowable relevant one sits below every showable item.
+    hidden = ~showable & ~relevant
+    ranked = np.where(~showable & relevant, -1e300, scores)
+    ranks = rankdata(ranked, axis=1, method="average") - hidden.sum(axis=1)[:, None]
+    n_negative = (showable & ~relevant).sum(axis=1)
     rank_sum = np.where(relevant, ranks, 0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         auc = (rank_sum - n_relevant * (n_relevant + 1) / 2) / (n_relevant * n_negative)
-    auc = np.where(n_negative > 0, auc, 1.0)
-    return {
-        "precision_at_k": precision,
-        "recall_at_k": recall,
-        "ndcg_at_k": ndcg,
-        "auc": auc,
-        "top": top[top_valid],
-    }
+    # Nothing showable to compare with: the share of relevant items that can be shown at all.
+    shown = (relevant & showable).sum(axis=1) / np.maximum(n_relevant, 1)
+    return top_k | {"auc": np.where(n_negative > 0, auc, shown)}

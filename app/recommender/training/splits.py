@@ -14,6 +14,7 @@ class Split:
     test: Interactions
     cutoff: float | None = None  # temporal: first timestamp of the test period
     held_out_items: np.ndarray | None = None  # cold start: item ids never in train
+    later: Interactions | None = None  # temporal: every row from the cutoff on (new users and items too)
 
 
 def temporal_split(interactions: Interactions, test_fraction: float = 0.2) -> Split:
@@ -34,8 +35,14 @@ def temporal_split(interactions: Interactions, test_fraction: float = 0.2) -> Sp
         raise ValueError("cannot split in time: the timestamps do not vary")
     train = interactions.subset(~is_test)
     test = interactions.subset(is_test)
-    known = np.isin(test.user_ids, np.unique(train.user_ids)) & np.isin(test.item_ids, np.unique(train.item_ids))
-    return Split(train, test.subset(known), cutoff=cutoff)
+    return Split(train, test.subset(known_in(test, train)), cutoff=cutoff, later=test)
+
+
+def known_in(part: Interactions, reference: Interactions) -> np.ndarray:
+    """Rows of ``part`` whose user and item both occur in ``reference`` (set lookups: ids are Python objects)."""
+    users, items = set(reference.user_ids.tolist()), set(reference.item_ids.tolist())
+    return np.fromiter((u in users and i in items for u, i in zip(part.user_ids.tolist(), part.item_ids.tolist())),
+                       dtype=bool, count=len(part))
 
 
 def cold_item_split(interactions: Interactions, item_fraction: float = 0.2, seed: int = 0) -> Split:
@@ -49,8 +56,10 @@ def cold_item_split(interactions: Interactions, item_fraction: float = 0.2, seed
     rng = np.random.default_rng(seed)
     n_held = max(1, int(round(item_fraction * len(items))))
     held = rng.choice(items, size=n_held, replace=False)
-    is_held = np.isin(interactions.item_ids, held)
+    held_set = set(held.tolist())
+    is_held = np.fromiter((item in held_set for item in interactions.item_ids.tolist()), dtype=bool, count=len(interactions))
     train = interactions.subset(~is_held)
     test = interactions.subset(is_held)
-    test = test.subset(np.isin(test.user_ids, np.unique(train.user_ids)))
+    trained_users = set(train.user_ids.tolist())
+    test = test.subset(np.fromiter((user in trained_users for user in test.user_ids.tolist()), dtype=bool, count=len(test)))
     return Split(train, test, held_out_items=held)

@@ -1,6 +1,7 @@
 """Segments: all/any of ``field op value`` conditions over a shopper's stage and traits. Plain functions."""
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from app.journey.stages import StageThresholds, stage_for
 from app.journey.traffic_class import traffic_class
 from app.journey.traits import top_categories
 from app.models import Profile
+
+log = logging.getLogger(__name__)
 
 # Field -> type; the type decides which operators apply.
 FIELDS = {
@@ -70,14 +73,32 @@ def profile_traits(
 
 
 def matches(match: str, conditions: list[dict], traits: dict, now: datetime) -> bool:
-    results = (_holds(condition, traits, now) for condition in conditions)
+    """Whether the traits meet all (or any) of the conditions.
+
+    Total: a condition that cannot be evaluated (a segment stored before its
+    values were checked, or written by hand) does not hold, and never raises,
+    so one bad segment cannot take a shop's widgets down with a 500.
+    """
     if not conditions:
         return True
+    if not isinstance(conditions, list):
+        return False
+    results = (_holds_safely(condition, traits, now) for condition in conditions)
     return any(results) if match == "any" else all(results)
+
+
+def _holds_safely(condition, traits: dict, now: datetime) -> bool:
+    try:
+        return _holds(condition, traits, now)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+        log.warning("segment condition %r cannot be evaluated; it does not hold", condition)
+        return False
 
 
 def _holds(condition: dict, traits: dict, now: datetime) -> bool:
     op, expected = condition["op"], condition.get("value")
+    if condition["field"] not in FIELDS:
+        return False
     actual = traits.get(condition["field"])
     if op == "is_set":
         return actual not in (None, "", [])

@@ -35,7 +35,7 @@ def segment_new():
     return _render(None, {"match": "all", "conditions.0.field": "stage", "conditions.0.op": "eq", "conditions.0.value": "new_visitor"})
 
 
-@blueprint.route("/segments/<int:segment_id>", methods=["GET", "POST"])
+@blueprint.route("/segments/<id:segment_id>", methods=["GET", "POST"])
 @login_required
 def segment_edit(segment_id: int):
     segment = segments.own(db.session(), g.shop.id, segment_id)
@@ -55,7 +55,7 @@ def segment_count():
     return jsonify(count=count_matching(db.session(), g.shop, data["match"], data["conditions"], utcnow()), errors={})
 
 
-@blueprint.post("/segments/<int:segment_id>/delete")
+@blueprint.post("/segments/<id:segment_id>/delete")
 @login_required
 def segment_delete(segment_id: int):
     session = db.session()

@@ -1,11 +1,10 @@
 """Reading the JSON bodies the storefront script posts (as text/plain, which needs no CORS preflight)."""
 from __future__ import annotations
 
-import json
-
 from flask import request
 
 from app.errors import ApiError
+from app.schemas.json_values import UnreadableJson, parse
 
 
 def json_object_body(max_bytes: int, shape: str) -> dict:
@@ -16,9 +15,9 @@ def json_object_body(max_bytes: int, shape: str) -> dict:
     if len(raw) > max_bytes:
         raise ApiError(413, f"Body larger than {max_bytes} bytes; send smaller batches.")
     try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, f"Body is not valid JSON: {exc}") from None
+        payload = parse(raw)
+    except UnreadableJson as exc:
+        raise ApiError(400, str(exc)) from None
     if not isinstance(payload, dict):
         raise ApiError(400, f"Body must be a JSON object like {shape}.")
     return payload

@@ -57,6 +57,12 @@ def from_environment() -> dict:
         "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
         "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or SHOPIFY_DEFAULT_SCOPES,
         "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or SHOPIFY_DEFAULT_API_VERSION,
+        # The largest request body any endpoint reads (413 beyond it, before it is read); the
+        # storefront's own endpoints and the Shopify webhooks accept less (see their modules).
+        "MAX_CONTENT_LENGTH": _count(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Shopify's webhook bodies are a few KB (an order with many lines, some tens); the cap
+        # is checked before the signature, so an unsigned flood is never read whole.
+        "SHOPIFY_WEBHOOK_MAX_BYTES": _count(env, "SHOPIFY_WEBHOOK_MAX_BYTES", 512 * 1024),
     }
 
 

@@ -33,6 +33,8 @@ def _text(message: str, status: int):
 
 @blueprint.post("/webhooks")
 def receive():
+    # Before anything reads the body: a larger one is refused (413) unread, signed or not.
+    request.max_content_length = current_app.config["SHOPIFY_WEBHOOK_MAX_BYTES"]
     raw = request.get_data(cache=True)  # the exact bytes Shopify signed
     secret = settings.current().api_secret
     secrets = [secret, current_app.config.get("SHOPIFY_API_SECRET_PREVIOUS") or ""]

@@ -62,6 +62,7 @@ WRITES = [
     ("POST", "/admin/api/experiments", {"rule_id": 0, "name": "t", "variants": [{"name": "a", "weight": 2, "content": {"headline": "B"}}]}),
     ("PUT", "/admin/api/experiments/{experiment}", {"rule_id": 0, "name": "t", "status": "stopped", "variants": [{"name": "a"}], "holdout": 0.2}),
     ("POST", "/admin/api/products", PRODUCTS), ("PUT", "/admin/api/recommendation-rules", MERCHANT_RULES),
+    ("POST", "/admin/api/model/retrain", {"x": 1}),
 ]
 
 
@@ -85,7 +86,7 @@ RECORD_ROUTES = [
     ("GET", "/admin/api/rules/{}"), ("PUT", "/admin/api/rules/{}"), ("PATCH", "/admin/api/rules/{}"), ("DELETE", "/admin/api/rules/{}"),
     ("GET", "/admin/api/rules/{}/preview"), ("GET", "/admin/api/segments/{}"), ("PUT", "/admin/api/segments/{}"),
     ("DELETE", "/admin/api/segments/{}"), ("GET", "/admin/api/experiments/{}"), ("PUT", "/admin/api/experiments/{}"),
-    ("DELETE", "/admin/api/experiments/{}"),
+    ("DELETE", "/admin/api/experiments/{}"), ("GET", "/admin/api/jobs/{}"),
 ]
 
 

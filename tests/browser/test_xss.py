@@ -45,6 +45,10 @@ class Visit:
         self.live, self.db, self.shop_id, self.findings = live_server, db_session, shop.id, findings
         self.context = browser.new_context(viewport={"width": 1200, "height": 900})
         watch(self.context, findings)
+        # Every widget must render to be inspected, however slow the shared machine: without an
+        # AbortController the script waits for /v1/decide instead of giving up after 2 s (its
+        # give-up is tested elsewhere; a page with a hundred widgets can miss it under load).
+        self.context.add_init_script("window.AbortController = undefined;")
         self.page = self.context.new_page()
         self.page.set_default_timeout(30_000)
         self.loads = 0

@@ -82,8 +82,9 @@ def plant_stored(db_session, shop) -> Planted:
                                                                                  {"field": "stage", "op": "in", "value": [text]}])
         db_session.add(segment)
         db_session.add(Lead(shop_id=shop.id, email=text, consent=True, visitor_id=text[:64], decision_id=text[:64]))
-        planted.visitors.append(_visitor(db_session, shop, n, customer_id=text[:128], traffic_source=text[:255]))
-        db_session.add(Event(shop_id=shop.id, client_event_id=f"xss-{n}", type="page_view", visitor_id=f"xss-v{n}", url=text,
+        visitor, profile_id = _visitor(db_session, shop, n, customer_id=text[:128], traffic_source=text[:255])
+        planted.visitors.append(visitor)
+        db_session.add(Event(shop_id=shop.id, client_event_id=f"xss-{n}", type="page_view", visitor_id=visitor, profile_id=profile_id, url=text,
                              referrer=text, product_id=text[:128], props={"note": text, "utm_source": text},
                              occurred_at=utcnow(), received_at=utcnow()))
         db_session.flush()
@@ -148,12 +149,13 @@ def plant_submitted(client, db_session, shop, secret: str) -> Planted:
     return planted
 
 
-def _visitor(db_session, shop, n: int, customer_id: str, traffic_source: str) -> str:
+def _visitor(db_session, shop, n: int, customer_id: str, traffic_source: str) -> tuple[str, int]:
+    """(visitor id, profile id) of a new profile carrying the vector in its customer id and traffic source."""
     profile = Profile(shop_id=shop.id, customer_id=customer_id, traffic_source=traffic_source, traffic_medium="referral")
     db_session.add(profile)
     db_session.flush()
     db_session.add(VisitorId(shop_id=shop.id, visitor_id=f"xss-v{n}", profile_id=profile.id))
-    return f"xss-v{n}"
+    return f"xss-v{n}", profile.id
 
 
 def _sales(db_session, shop, external_ids: list[str]) -> None:

@@ -16,7 +16,7 @@ from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
 from app.schemas.events import MAX_PRICE, MAX_QUANTITY, EventSchema
-from app.schemas.json_values import nesting_exceeds
+from app.schemas.json_values import nesting_exceeds, unstorable_text
 
 # A visit ends after this long without activity (the usual web-analytics rule).
 SESSION_GAP = timedelta(minutes=30)
@@ -111,6 +111,8 @@ def _storable(raw) -> dict | list | str | None:
     as the start of its text instead (the errors say why it was refused).
     """
     if isinstance(raw, (dict, list)) and nesting_exceeds(raw, DEAD_LETTER_MAX_DEPTH):
+        return repr(raw)[:DEAD_LETTER_MAX_TEXT]
+    if unstorable_text(raw, DEAD_LETTER_MAX_DEPTH):  # NaN, Infinity, NUL or a lone surrogate: PostgreSQL's JSON refuses them
         return repr(raw)[:DEAD_LETTER_MAX_TEXT]
     if isinstance(raw, (dict, list, str)) or raw is None:
         return raw

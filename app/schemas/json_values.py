@@ -7,11 +7,13 @@ JSON column, or walking it in a validator).
 from __future__ import annotations
 
 import json
+import math
 
 # Deeper than any payload of ours (an order's lines are three levels); generous for merchants' own props.
 MAX_DEPTH = 32
 
 NUL_OR_SURROGATE = "Must not contain the character U+0000 or an unpaired surrogate (\\ud800-\\udfff)."
+NOT_FINITE = "Must be a finite number (not NaN or Infinity)."
 
 
 class UnreadableJson(ValueError):
@@ -50,7 +52,7 @@ def nesting_exceeds(value, max_depth: int = MAX_DEPTH) -> bool:
 
 
 def unstorable_text(value, max_depth: int = MAX_DEPTH) -> str | None:
-    """Why ``value`` cannot be stored as it is (NUL or lone surrogates in a string or key, too deep), or None.
+    """Why ``value`` cannot be stored as it is (NUL or lone surrogates in a string or key, NaN or Infinity, too deep), or None.
 
     PostgreSQL refuses U+0000 in text, and a lone surrogate (which JSON's
     ``\\ud800`` escape can produce) is not UTF-8 at all: either would fail the
@@ -62,6 +64,9 @@ def unstorable_text(value, max_depth: int = MAX_DEPTH) -> str | None:
         if isinstance(item, str):
             if not _storable(item):
                 return NUL_OR_SURROGATE
+        elif isinstance(item, float):
+            if not math.isfinite(item):  # Python reads 1e999 as inf; no JSON column (PostgreSQL's) takes it
+                return NOT_FINITE
         elif isinstance(item, (dict, list)):
             if depth >= max_depth:
                 return f"Must not be nested deeper than {max_depth} levels."

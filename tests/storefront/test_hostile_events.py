@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Event, Order, Profile
+from app.models import Event, Order, Profile, RejectedEvent
+from app.schemas.json_values import NOT_FINITE
 from tests.helpers.events import event
 
 # What an INTEGER and a NUMERIC(14, 2) column hold (PostgreSQL refuses more; SQLite would silently store it).
@@ -52,8 +53,20 @@ def test_an_absurd_cart_quantity_rejects_that_event_only(client, make_shop, db_s
     good = json.dumps(event(visitor_id="v-ok"))
     response = post_raw(client, f'{{"key": "{shop.public_key}", "events": [{good}, {bad}, {json.dumps(event(visitor_id="v-ok"))}]}}')
     errors = assert_only_index_1_rejected(response, "props")
-    assert "quantity" in errors["props"]
+    # 1e999 is read as Infinity, which no JSON column takes: refused before the props are read at all.
+    assert "quantity" in errors["props"] or errors["props"] == [NOT_FINITE]
     assert stored_types(db_session) == ["page_view", "page_view"]
+
+
+def test_infinity_anywhere_in_props_rejects_that_event_only_and_keeps_it_as_a_dead_letter(client, make_shop, db_session):
+    """PostgreSQL's JSON refuses Infinity: it was a 500 that lost the batch (the dead letter's write failed too)."""
+    shop, _ = make_shop()
+    bad = json.dumps(event(visitor_id="v-bad")).replace('"visitor_id"', '"props": {"note": -1e999}, "visitor_id"')
+    good = json.dumps(event(visitor_id="v-ok"))
+    response = post_raw(client, f'{{"key": "{shop.public_key}", "events": [{good}, {bad}, {json.dumps(event(visitor_id="v-ok2"))}]}}')
+    assert assert_only_index_1_rejected(response, "props")["props"] == [NOT_FINITE]
+    assert stored_types(db_session) == ["page_view", "page_view"]
+    assert "inf" in str(db_session.scalars(select(RejectedEvent.payload)).one())
 
 
 @pytest.mark.parametrize("line", [

@@ -144,7 +144,8 @@ def _one_per_placement(chosen: list[Chosen], kind: str) -> list[Chosen]:
         rule = item.rule
         if rule.kind != kind:
             continue
-        placement = (rule.slot, rule.selector, rule.mode)
+        # A slot holds one widget; a selector's element may have one on each side.
+        placement = ("slot", rule.slot) if rule.slot else ("selector", rule.selector, rule.mode)
         if placement not in taken:
             taken.add(placement)
             result.append(item)

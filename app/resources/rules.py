@@ -53,9 +53,19 @@ def unknown_segments(session: Session, shop_id: int, segment_ids: list[int]) -> 
 
 
 def with_changes(rule: Rule, changes: dict) -> dict:
-    """The rule as a payload with some fields changed (say, ``{"enabled": False}``), to validate whole."""
+    """The rule as a payload with some fields changed (say, ``{"enabled": False}``), to validate whole.
+
+    A widget has one placement: naming a selector drops the rule's slot, and
+    the other way round, and a new placement without a mode gets its default
+    (never "replace").
+    """
     current = {field: value for field, value in _schema.dump(rule).items() if field in FIELDS}
-    return {**current, **{field: value for field, value in changes.items() if field in FIELDS}}
+    changed = {field: value for field, value in changes.items() if field in FIELDS}
+    for named, other in (("selector", "slot"), ("slot", "selector")):
+        if changed.get(named) and other not in changed:
+            changed[other] = None
+            changed.setdefault("mode", None)
+    return {**current, **changed}
 
 
 def save(session: Session, shop_id: int, rule: Rule | None, data: dict) -> Rule:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import nh3
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from app.decisions.vocabulary import MODES, PAGE_KINDS
+from app.decisions.vocabulary import MODES, PAGE_KINDS, SLOT_MODES, default_mode
 from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
@@ -101,7 +101,8 @@ class RuleSchema(Schema):
     priority = fields.Integer(load_default=0, validate=validate.Range(min=-1000, max=1000))
     slot = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,100}$"))
     selector = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500))
-    mode = fields.String(load_default="replace", validate=validate.OneOf(MODES))
+    # Left out: inside a slot, after a selector's element (app/decisions/vocabulary.py); never "replace".
+    mode = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(MODES))
     content = fields.Dict(required=True)
     targeting = fields.Nested(TargetingSchema, load_default=lambda: TargetingSchema().load({}))
     frequency = fields.Nested(FrequencySchema, load_default=lambda: FrequencySchema().load({}))
@@ -117,8 +118,8 @@ class RuleSchema(Schema):
             CONTENT_SCHEMAS[kind]().load(data.get("content") or {})
         except ValidationError as error:
             raise ValidationError(error.messages, "content") from None
-        if kind in ("block", "slider") and not (data.get("slot") or data.get("selector")):
-            raise ValidationError("A block or slider needs a slot or a selector.", "slot")
+        if kind in ("block", "slider"):
+            _placement(data)
 
     @post_load
     def _normalise(self, data, **kwargs):
@@ -126,8 +127,22 @@ class RuleSchema(Schema):
         if data["kind"] == "block":
             content["html"] = sanitize_html(content["html"])
         data["content"] = _jsonable(content)
+        if data["kind"] == "popup":  # a pop-up opens over the page: it has no place in it
+            data["slot"] = data["selector"] = None
+        data["mode"] = data.get("mode") or default_mode(data.get("slot"))
         data["targeting"] = _jsonable(data["targeting"])
         return data
+
+
+def _placement(data: dict) -> None:
+    """A block or slider goes either into a slot or at a selector, never both (a slot is filled from inside)."""
+    slot, selector, mode = data.get("slot"), data.get("selector"), data.get("mode")
+    if slot and selector:
+        raise ValidationError("Choose a slot or a CSS selector, not both.", "selector")
+    if not (slot or selector):
+        raise ValidationError("A block or slider needs a slot or a selector.", "slot")
+    if slot and mode and mode not in SLOT_MODES:
+        raise ValidationError(f"A slot is filled from inside: choose one of {', '.join(SLOT_MODES)}.", "mode")
 
 
 def _jsonable(value):

@@ -21,14 +21,22 @@ VARIANT_FIELDS = {"block": ("html",), "popup": ("headline", "coupon"), "slider":
 MAX_VARIANTS = 4
 CHOICES = {"stages": STAGES, "page_kinds": PAGE_KINDS, "devices": DEVICES, "sources": TRAFFIC_CLASSES,
            "modes": MODES, "strategies": STRATEGY_NAMES}
+MODE_LABELS = {
+    "after": "After it", "before": "Before it", "append": "Inside, after what it holds",
+    "prepend": "Inside, before what it holds", "replace": "Replace what it holds (removes it)",
+}
+PLACEMENTS = ("slot", "selector")
 
 
 def rule_payload(form, kind: str) -> dict:
     """The JSON body the rules API takes, from the editor form (a werkzeug MultiDict)."""
     payload: dict = {"kind": kind}
+    placement = form.get("placement")
     for name in form:
-        if name == "csrf_token" or name.startswith(("variant.", "experiment.", "preview")):
+        if name in ("csrf_token", "placement") or name.startswith(("variant.", "experiment.", "preview")):
             continue
+        if placement in PLACEMENTS and name in PLACEMENTS and name != placement:
+            continue  # the placement not chosen is not saved, whatever its input still holds
         if name in LIST_FIELDS:
             values = [value for value in form.getlist(name) if value != ""]
             if name == "targeting.segments":

@@ -17,6 +17,7 @@ from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import (
     CHOICES,
     MAX_VARIANTS,
+    MODE_LABELS,
     VARIANT_FIELDS,
     experiment_payload,
     flat_errors,
@@ -134,7 +135,8 @@ def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = No
     preview = _preview(rule, kind, draft) if rule is not None or draft is not None else None
     return render_template(
         "settings/rule_edit.html", rule=rule, kind=kind, label=KIND_LABELS[kind], values=values, errors=errors or {},
-        choices=CHOICES, segments=shop_segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
+        choices=CHOICES, mode_choices=list(MODE_LABELS.items()), segments=shop_segments, variant_fields=VARIANT_FIELDS[kind],
+        max_variants=MAX_VARIANTS, preview=preview,
     )
 
 

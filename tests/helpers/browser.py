@@ -45,3 +45,16 @@ def leave_until_the_pop_up_opens(page, timeout: float = 20.0):
         page.wait_for_timeout(250)
     dialog.wait_for(timeout=1000)
     return dialog
+
+
+def merchant_signs_in(browser, live_server: str, email: str, password: str, viewport=None):
+    """(context, page) of a merchant signed in to the settings UI through its login form."""
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server}/settings/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/settings/dashboard")
+    return context, page

@@ -27,3 +27,11 @@ def test_variant_rows_become_the_experiment_payload_and_none_ends_it():
         "variants": [{"name": "ten", "weight": "1", "content": {}}, {"name": "fifteen", "weight": "3", "content": {"coupon": "FIFTEEN"}}],
     }
     assert experiment_payload(MultiDict([("variant.0.name", " ")]), "popup") is None
+
+
+def test_the_placement_not_chosen_is_not_saved():
+    form = MultiDict([("placement", "selector"), ("slot", "home-hero"), ("selector", "article h1"), ("mode", "after")])
+    payload = rule_payload(form, "block")
+    assert "slot" not in payload and (payload["selector"], payload["mode"]) == ("article h1", "after")
+    form = MultiDict([("placement", "slot"), ("slot", "home-hero"), ("selector", "article h1"), ("mode", "append")])
+    assert "selector" not in rule_payload(form, "block")

@@ -31,20 +31,27 @@ function el(tag, className, text) {
   return element;
 }
 
-// A host element at the widget's place, with a styled shadow root.
+// A host element at the widget's place, with a styled shadow root. A slot or
+// a selector, never one falling back to the other; only an explicit "replace"
+// removes what the target held (our own skeleton in a slot always goes).
 function mount(item) {
-  var target = item.slot ? doc.querySelector('[data-p13n-slot="' + String(item.slot).replace(/"/g, '') + '"]') : null, host, root;
+  var target = null, mode = item.mode, host, root;
   try {
-    if (!target && item.selector) target = doc.querySelector(item.selector);
+    target = item.slot ? slotElement(item.slot) : item.selector ? doc.querySelector(item.selector) : null;
   } catch (e) {} // an invalid selector
   if (!target) return null;
+  if (!/^(replace|prepend|append|before|after)$/.test(mode) || (item.slot && /^(before|after)$/.test(mode))) mode = item.slot ? 'append' : 'after';
+  if (item.slot) [].forEach.call(target.querySelectorAll('[data-p13n-skeleton]'), function (skeleton) { skeleton.remove(); });
   host = el('div');
   host.setAttribute('data-p13n-widget', item.rule_id);
   root = shadow(host);
-  var mode = item.slot ? 'replace' : item.mode;
   if (mode == 'replace') target.replaceChildren(host);
-  else target[{prepend: 'prepend', append: 'append', before: 'before', after: 'after'}[mode] || 'append'](host);
+  else target[mode](host);
   return root;
+}
+
+function slotElement(name) {
+  return doc.querySelector('[data-p13n-slot="' + String(name).replace(/"/g, '') + '"]');
 }
 
 function shadow(host) {

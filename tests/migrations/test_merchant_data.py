@@ -1,0 +1,41 @@
+"""The merchant_ data migrations, on rows as older versions stored them."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from app import migrate
+from app.db import make_engine
+from tests.helpers.databases import empty_database
+
+SHOP = ("INSERT INTO shops (id, name, currency, locale, public_key, secret_key_hash, settings, created_at, updated_at) "
+        "VALUES (1, 'S', 'GBP', 'en', 'pk_1', 'h1', :settings, '2026-01-01', '2026-01-01')")
+RULE = ("INSERT INTO rules (id, shop_id, kind, name, enabled, priority, slot, selector, mode, content, targeting, frequency, created_at, updated_at) "
+        "VALUES (:id, 1, :kind, 'r', true, 0, :slot, :selector, :mode, :content, '{}', '{}', '2026-01-01', '2026-01-01')")
+
+
+def test_placements_become_exclusive_and_slots_stop_replacing(tmp_path):
+    url, cleanup = empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "clv_0008")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(SHOP), {"settings": "{}"})
+            for row in [
+                (1, "block", "home-hero", "article h1", "after"),  # the bug: a pre-filled slot and a typed selector
+                (2, "block", "home-hero", None, "replace"),  # a slot, with the mode the old script ignored
+                (3, "slider", None, "#main", "replace"),  # a selector the merchant set to replace
+                (4, "popup", None, None, "replace"),
+            ]:
+                connection.execute(text(RULE), dict(zip(("id", "kind", "slot", "selector", "mode"), row), content="{}"))
+        migrate.upgrade(url, "merchant_0009")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, slot, selector, mode FROM rules ORDER BY id")).all()
+        engine.dispose()
+        assert [tuple(row) for row in rows] == [
+            (1, None, "article h1", "after"),
+            (2, "home-hero", None, "append"),
+            (3, None, "#main", "replace"),
+            (4, None, None, "replace"),
+        ]
+    finally:
+        cleanup()

@@ -13,6 +13,7 @@ from app.decisions.caps import allowed_by_caps, widget_history
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
+from app.decisions.variables import block_vars
 from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits
 from app.journey.stages import StageThresholds
@@ -52,7 +53,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         "stage": traits["stage"],
         "holdout": False,
         "preview": False,
-        "vars": {"first_name": "", "customer_id": (profile.customer_id or "") if profile else "", "cart_count": traits["cart_count"]},
+        "vars": block_vars(profile, traits["cart_count"]),
         "blocks": [], "popups": [], "sliders": [],
     }
     if request.preview is not None:

@@ -1,6 +1,7 @@
 // block.js: content blocks. The merchant's HTML was sanitized by the server;
 // it is parsed here without innerHTML (an inert DOMParser document, whose
-// scripts never run), and {{variables}} are filled in as text only.
+// scripts never run), and {{variables}} are filled in as text only;
+// {{name|fallback}} shows the fallback where the value is empty.
 
 function renderBlock(block, vars) {
   var root = mount(block), wrapper, parsed, walker, node;
@@ -11,8 +12,8 @@ function renderBlock(block, vars) {
   while (parsed.body.firstChild) wrapper.appendChild(doc.adoptNode(parsed.body.firstChild));
   walker = doc.createTreeWalker(wrapper, NodeFilter.SHOW_TEXT);
   while ((node = walker.nextNode())) {
-    node.nodeValue = node.nodeValue.replace(/\{\{\s*([\w.]+)\s*\}\}/g, function (_, name) {
-      return vars[name] == null ? '' : String(vars[name]);
+    node.nodeValue = node.nodeValue.replace(/\{\{\s*([\w.]+)\s*(?:\|([^}]*))?\}\}/g, function (_, name, fallback) {
+      return vars[name] == null || vars[name] === '' ? (fallback || '').trim() : String(vars[name]);
     });
   }
   root.appendChild(wrapper);

@@ -58,7 +58,7 @@ def rule_rows(rules: list[Rule], report: dict, series: Timeseries) -> list[dict]
     for rule in rules:
         variants = reported.get(rule.id, [])
         totals = {name: sum(v[name] for v in variants) for name in (
-            "impressions", "clicks", "attributed_purchases", "popup_conversions", "attributed_revenue")}
+            "impressions", "clicks", "dismissals", "attributed_purchases", "popup_conversions", "attributed_revenue")}
         rows.append({
             "id": rule.id, "name": rule.name, "kind": rule.kind, "enabled": rule.enabled,
             "edit_url": f"/settings/rules/{rule.id}",

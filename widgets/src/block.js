@@ -18,4 +18,11 @@ function renderBlock(block, vars) {
   }
   root.appendChild(wrapper);
   onSeen(root.host, function () { widgetEvent('widget_impression', block, {widget: 'block'}); });
+  // Any link or button in the merchant's content is a click-through.
+  root.addEventListener('click', safe(function (event) {
+    var target = event.target.closest && event.target.closest('a[href],button');
+    if (!target) return;
+    widgetEvent('widget_click', block, {widget: 'block', action: target.tagName == 'A' ? 'link' : 'button'});
+    if (target.tagName == 'A') flush(true); // the page is about to go
+  }));
 }

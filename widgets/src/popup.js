@@ -117,9 +117,11 @@ function openPopup(popup) {
   backdrop.appendChild(dialog);
   root.appendChild(backdrop);
 
+  // Closed by the shopper (the ×, Esc or the backdrop): recorded, but not as a click-through.
   done = safe(function () {
     host.remove();
     popupOpen = false;
+    clicked(popup, 'dismiss');
     try { if (returnTo && returnTo.focus) returnTo.focus(); } catch (e) {}
   });
   close.addEventListener('click', done);
@@ -139,6 +141,10 @@ function openPopup(popup) {
   widgetEvent('widget_impression', popup, {widget: 'popup'});
 }
 
+function clicked(popup, action) {
+  widgetEvent('widget_click', popup, {widget: 'popup', action: action});
+}
+
 function converted(popup, kind) {
   save(capKey('won', popup), '1');
   widgetEvent('popup_submit', popup, {kind: kind});
@@ -154,6 +160,7 @@ function couponRow(popup, code) {
     } catch (e) {
       copied();
     }
+    clicked(popup, 'coupon_copy');
     converted(popup, 'coupon_copy');
   }));
   return row;
@@ -171,6 +178,7 @@ function emailForm(popup, content) {
   form.append(email, label, submit);
   form.addEventListener('submit', safe(function (event) {
     event.preventDefault();
+    clicked(popup, 'submit');
     var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id};
     if (allowed && visitor) body.visitor_id = visitor;
     fetch(cfg.api + '/v1/leads', {method: 'POST', body: JSON.stringify(body), headers: {'Content-Type': 'text/plain'}, credentials: 'omit'})

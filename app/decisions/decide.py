@@ -15,12 +15,11 @@ from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
 from app.decisions.variables import block_vars
 from app.experiments.bucketing import in_global_holdout
+from app.experiments.holdout import holdout_percent
 from app.journey.segments import matches, profile_traits
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
 from app.recommender.serving.recommend import RecommendationRequest, recommend
-
-DEFAULT_HOLDOUT_PERCENT = 5.0
 
 
 @dataclass
@@ -60,8 +59,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
-        percent = float((shop.settings or {}).get("holdout_percent", DEFAULT_HOLDOUT_PERCENT))
-        held_out = in_global_holdout(unit, shop.public_key, percent)
+        held_out = in_global_holdout(unit, shop.public_key, holdout_percent(shop.settings))
         record_assignment(session, shop.id, GLOBAL_HOLDOUT, unit, profile, "holdout" if held_out else "personalized")
         if held_out:
             # The shop-wide holdout sees no personalization at all: the

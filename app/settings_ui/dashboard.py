@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import db
 from app.clock import utcnow
+from app.experiments.holdout import holdout_percent
 from app.models import Rule
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
@@ -132,5 +133,5 @@ def dashboard():
     return render_template(
         "settings/dashboard.html", errors={}, period={"from": first_day.isoformat(), "to": last_day.isoformat()},
         rows=rows, totals=overall_totals(rows), overall=report["overall"], charts=overall_charts(series, g.shop.currency or ""),
-        clv_bands=report["by_clv_band"], currency=g.shop.currency or "",
+        clv_bands=report["by_clv_band"], currency=g.shop.currency or "", holdout=holdout_percent(g.shop.settings),
     )

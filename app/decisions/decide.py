@@ -188,6 +188,8 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             product_id=request.product_id or (request.cart[-1] if request.cart else None),
             category=content.get("category"),
             limit=int(content.get("limit", 10)),
+            pins=list(content.get("pins") or []),
+            boost=dict(content.get("boost") or {}),
         ))
         if result.items:
             sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy, "items": result.items})

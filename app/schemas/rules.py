@@ -9,9 +9,10 @@ from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
 from app.models import RULE_KINDS
+from app.recommender.serving.recommend import OWN_HISTORY
 from app.recommender.serving.strategies import STRATEGY_NAMES
-from app.schemas.fields import utc_datetime
-from app.schemas.recommendations import MAX_LIMIT
+from app.schemas.fields import ExternalId, utc_datetime
+from app.schemas.recommendations import MAX_LIMIT, MAX_PINS, BoostSchema
 
 # What merchant HTML may contain: text formatting, links, images, simple layout.
 # No scripts, styles, forms, frames or event handlers; links get rel=noopener.
@@ -85,6 +86,14 @@ class SliderContentSchema(Schema):
     strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGY_NAMES))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
     category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    # This slider's own say: products shown first, in this order, and rank multipliers.
+    pins = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_PINS))
+    boost = fields.Nested(BoostSchema, load_default=lambda: BoostSchema().load({}))
+
+    @validates_schema
+    def _pins_fit_the_strategy(self, data, **kwargs):
+        if data.get("pins") and data.get("strategy") in OWN_HISTORY:
+            raise ValidationError("A slider of the shopper's own history (recently viewed, buy again) shows no pins.", "pins")
 
 
 CONTENT_SCHEMAS = {"block": BlockContentSchema, "popup": PopupContentSchema, "slider": SliderContentSchema}

@@ -15,7 +15,9 @@ from app.schemas.rules import RuleSchema
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import (
+    BOOST_KINDS,
     CHOICES,
+    MAX_BOOSTS,
     MAX_VARIANTS,
     MODE_LABELS,
     VARIANT_FIELDS,
@@ -136,8 +138,18 @@ def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = No
     return render_template(
         "settings/rule_edit.html", rule=rule, kind=kind, label=KIND_LABELS[kind], values=values, errors=errors or {},
         choices=CHOICES, mode_choices=list(MODE_LABELS.items()), segments=shop_segments, variant_fields=VARIANT_FIELDS[kind],
-        max_variants=MAX_VARIANTS, preview=preview,
+        max_variants=MAX_VARIANTS, preview=preview, max_boosts=MAX_BOOSTS, boost_kinds=BOOST_KINDS,
+        pinned=_pinned(values.get("content.pins")) if kind == "slider" else [],
     )
+
+
+def _pinned(pins) -> list[tuple[str, str | None]]:
+    """The pinned product ids with their titles, as the editor lists them."""
+    ids = [line.strip() for line in (pins if isinstance(pins, str) else "\n".join(pins or [])).splitlines() if line.strip()]
+    titles = dict(db.session().execute(
+        select(Product.external_id, Product.title).where(Product.shop_id == g.shop.id, Product.external_id.in_(ids))
+    ).all()) if ids else {}
+    return [(product_id, titles.get(product_id)) for product_id in ids]
 
 
 def _preview(rule: Rule | None, kind: str, draft: dict | None = None) -> dict:
@@ -187,7 +199,13 @@ def _starter(kind: str) -> dict:
 def _form_errors(errors: dict) -> dict[str, str]:
     """The resource's field messages as {input name: message}; the experiment's renamed to the variant rows."""
     rule_errors = {field: messages for field, messages in errors.items() if field != "experiment"}
-    return {**flat_errors(rule_errors), **_experiment_errors(flat_errors(errors.get("experiment") or {}))}
+    flat = flat_errors(rule_errors)
+    # Boosts are rows in the editor: their messages go above the rows.
+    boost = " ".join(message for name, message in flat.items() if name.startswith("content.boost"))
+    flat = {name: message for name, message in flat.items() if not name.startswith("content.boost")}
+    if boost:
+        flat["content.boost"] = boost
+    return {**flat, **_experiment_errors(flat_errors(errors.get("experiment") or {}))}
 
 
 def _experiment_errors(flat: dict[str, str]) -> dict[str, str]:

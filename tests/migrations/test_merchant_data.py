@@ -1,6 +1,8 @@
 """The merchant_ data migrations, on rows as older versions stored them."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import text
 
 from app import migrate
@@ -39,3 +41,37 @@ def test_placements_become_exclusive_and_slots_stop_replacing(tmp_path):
         ]
     finally:
         cleanup()
+
+
+def test_shop_wide_pins_and_boosts_move_onto_each_slider(tmp_path):
+    url, cleanup = empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "merchant_0009")
+        engine = make_engine(url)
+        stored = {"pins": ["P1", "P2"], "boost": {"tags": {"gift": 2.0}}, "exclude": {"products": ["X"]}}
+        with engine.begin() as connection:
+            connection.execute(text(SHOP), {"settings": json.dumps({"holdout_percent": 5, "recommendations": stored})})
+            for rule_id, kind, content in [
+                (1, "slider", {"strategy": "personalized"}),
+                (2, "slider", {"strategy": "recently_viewed"}),
+                (3, "slider", {"strategy": "similar", "pins": ["P9"]}),  # already its own
+                (4, "block", {"html": "<p>x</p>"}),
+            ]:
+                connection.execute(text(RULE), {"id": rule_id, "kind": kind, "slot": "s", "selector": None, "mode": "append",
+                                                "content": json.dumps(content)})
+        migrate.upgrade(url, "merchant_0010")
+        with engine.connect() as connection:
+            contents = {row[0]: _json(row[1]) for row in connection.execute(text("SELECT id, content FROM rules ORDER BY id"))}
+            settings = _json(connection.execute(text("SELECT settings FROM shops")).scalar())
+        engine.dispose()
+        assert contents[1] == {"strategy": "personalized", "pins": ["P1", "P2"], "boost": {"tags": {"gift": 2.0}}}
+        assert contents[2] == {"strategy": "recently_viewed", "boost": {"tags": {"gift": 2.0}}}, "pins never applied there"
+        assert contents[3] == {"strategy": "similar", "pins": ["P9"]}
+        assert contents[4] == {"html": "<p>x</p>"}
+        assert settings == {"holdout_percent": 5, "recommendations": {"exclude": {"products": ["X"]}}}
+    finally:
+        cleanup()
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value

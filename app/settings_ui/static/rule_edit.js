@@ -50,8 +50,40 @@
     apply();
   }
 
+  // Pins: find a product by title (the admin API, with this session) and add its id to the list.
+  function productFinder(form) {
+    var finder = form.querySelector('#product-finder'), results = form.querySelector('#product-finder-results');
+    var pins = form.querySelector('textarea[name="content.pins"]'), timer = 0;
+    if (!finder || !pins || !window.p13nSettings) return;
+    finder.addEventListener('input', function () {
+      var typed = finder.value.trim(), option = results.querySelector('option[value="' + CSS.escape(finder.value) + '"]');
+      if (option) {
+        var lines = pins.value.split('\n').map(function (line) { return line.trim(); }).filter(Boolean);
+        if (lines.indexOf(option.dataset.id) < 0) lines.push(option.dataset.id);
+        pins.value = lines.join('\n');
+        finder.value = '';
+        return;
+      }
+      clearTimeout(timer);
+      if (typed.length < 2) return;
+      timer = setTimeout(function () {
+        window.p13nSettings.fetchJSON('/admin/api/products?limit=20&q=' + encodeURIComponent(typed)).then(function (result) {
+          results.replaceChildren();
+          (result.body.products || []).forEach(function (product) {
+            var choice = document.createElement('option');
+            choice.value = product.external_id + ' \u2014 ' + product.title;
+            choice.dataset.id = product.external_id;
+            results.appendChild(choice);
+          });
+        });
+      }, 200);
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var form = document.getElementById('rule-form');
-    if (form) placement(form);
+    if (!form) return;
+    placement(form);
+    productFinder(form);
   });
 })();

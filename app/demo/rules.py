@@ -36,6 +36,14 @@ DEMO_RULES = [
         )},
     },
     {
+        "kind": "block", "name": "Welcome for won-back customers", "slot": "home-hero", "priority": 30,
+        "targeting": {"stages": ["won_back"], "page_kinds": ["home"]},
+        "content": {"min_height": 120, "html": (
+            "<h2>Good to have you back!</h2><p>Thank you for your order, {{first_name|friend}}. Here is what is new "
+            "since your last visit; members get <strong>free delivery</strong> this month.</p>"
+        )},
+    },
+    {
         "kind": "block", "name": "Delivery banner on collections", "slot": "collection-top",
         "targeting": {"page_kinds": ["collection", "search"]},
         "content": {"html": "<p><strong>Free UK delivery</strong> on orders over £50.</p>"},

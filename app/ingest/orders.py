@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.journey import traits
 from app.models import Order, OrderLine, Profile
 
-ORDER_TRAITS = ("order_count", "total_spend", "last_order_at", "first_order_at", "cart_count", "cart_value")
+ORDER_TRAITS = ("order_count", "total_spend", "last_order_at", "previous_order_at", "first_order_at", "cart_count", "cart_value")
 
 
 @dataclass

@@ -52,24 +52,26 @@ def stage_moves(session: Session, shop_id: int, now: datetime, days: int = 7,
     then = now - timedelta(days=days)
     profiles = session.execute(select(
         Profile.id, Profile.first_seen_at, Profile.session_count, Profile.order_count, Profile.total_spend,
-        Profile.last_order_at, Profile.cart_count,
+        Profile.last_order_at, Profile.cart_count, Profile.previous_order_at,
     ).where(Profile.shop_id == shop_id, Profile.merged_into_id.is_(None))).all()
     orders = _orders_before(session, shop_id, then)
     sessions_since = _sessions_started(session, shop_id, then, now)
     carts = _carts_at(session, shop_id, then, orders)
     result = StageMoves(then, now)
-    for profile_id, first_seen, sessions, order_count, spend, last_order, cart in profiles:
-        current = JourneyFacts(sessions or 0, order_count or 0, Decimal(str(spend or 0)), last_order, cart or 0)
+    for profile_id, first_seen, sessions, order_count, spend, last_order, cart, previous_order in profiles:
+        current = JourneyFacts(sessions or 0, order_count or 0, Decimal(str(spend or 0)), last_order, cart or 0, previous_order)
         after = stage_for(current, now, thresholds)
         before = None
         if first_seen is not None and first_seen < then:
             placed = orders.get(profile_id, [])
+            latest = sorted((at for at, _ in placed), reverse=True)
             past = JourneyFacts(
                 session_count=max((sessions or 0) - sessions_since.get(profile_id, 0), 0),
                 order_count=len(placed),
                 total_spend=sum((total for _, total in placed), Decimal(0)),
-                last_order_at=max((at for at, _ in placed), default=None),
+                last_order_at=latest[0] if latest else None,
                 cart_count=carts.get(profile_id, 0),
+                previous_order_at=latest[1] if len(latest) > 1 else None,
             )
             before = stage_for(past, then, thresholds)
         result.moves[before][after] += 1

@@ -75,3 +75,28 @@ def test_shop_wide_pins_and_boosts_move_onto_each_slider(tmp_path):
 
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_profiles_get_the_order_before_their_last(tmp_path):
+    url, cleanup = empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "merchant_0010")
+        engine = make_engine(url)
+        profile = ("INSERT INTO profiles (id, shop_id, first_seen_at, last_seen_at, session_count, order_count, total_spend, cart_count, "
+                   "cart_value, viewed_categories, last_order_at) VALUES (:id, 1, '2025-01-01', '2026-01-01', 1, :orders, 0, 0, 0, '{}', :last)")
+        order = ("INSERT INTO orders (id, shop_id, external_id, profile_id, placed_at, total, source, created_at) "
+                 "VALUES (:id, 1, :ext, :profile, :at, 10, 'import', '2026-01-01')")
+        with engine.begin() as connection:
+            connection.execute(text(SHOP), {"settings": "{}"})
+            connection.execute(text(profile), {"id": 1, "orders": 3, "last": "2026-06-01 00:00:00"})
+            connection.execute(text(profile), {"id": 2, "orders": 1, "last": "2026-05-01 00:00:00"})
+            for n, (profile_id, at) in enumerate([(1, "2025-01-01 00:00:00"), (1, "2025-10-01 00:00:00"), (1, "2026-06-01 00:00:00"),
+                                                  (2, "2026-05-01 00:00:00")]):
+                connection.execute(text(order), {"id": n + 1, "ext": f"O{n}", "profile": profile_id, "at": at})
+        migrate.upgrade(url, "merchant_0011")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, previous_order_at FROM profiles ORDER BY id")).all()
+        engine.dispose()
+        assert [(row[0], str(row[1])[:10] if row[1] else None) for row in rows] == [(1, "2025-10-01"), (2, None)]
+    finally:
+        cleanup()

@@ -24,7 +24,9 @@ OUTPUT = WIDGETS_DIR.parent / "static" / "p13n.js"
 CONFIG_TOKEN = "__P13N_CONFIG__"
 
 # Order matters: later files use what earlier ones define, and api.js runs the start-up.
-SOURCE_FILES = ["core.js", "transport.js", "track.js", "consent.js", "dom.js", "decide.js", "block.js", "slider.js", "popup.js", "api.js"]
+SOURCE_FILES = [
+    "core.js", "transport.js", "track.js", "consent.js", "dom.js", "layout.js", "decide.js", "block.js", "slider.js", "popup.js", "api.js",
+]
 
 BANNER = "/* p13n storefront script; built from widgets/src by widgets/build.py, do not edit */\n"
 # The outer try/catch is the last line of defence: even an error at start-up

@@ -157,7 +157,9 @@ def _placement(item: Chosen) -> dict:
 
 
 def _block(item: Chosen) -> dict:
-    return {**_placement(item), "html": item.content.get("html", ""), "min_height": item.content.get("min_height", 0)}
+    content = item.content
+    return {**_placement(item), "html": content.get("html", ""), "min_height": content.get("min_height", 0),
+            "min_height_mobile": content.get("min_height_mobile")}
 
 
 def _popup(item: Chosen) -> dict:

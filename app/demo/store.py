@@ -23,6 +23,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 from sqlalchemy import func, select
 
 from app import db
+from app.decisions.layout import reservation_css, reserved_space
 from app.demo.images import placeholder_svg
 from app.demo.seed import DATA_DIR, demo_shop
 from app.models import Order, OrderLine, Product
@@ -59,7 +60,16 @@ def _load_shop():
 
 @blueprint.context_processor
 def _template_helpers():
-    return {"shop": g.get("demo_shop"), "money": money, "cart_count": sum(_cart().values())}
+    shop = g.get("demo_shop")
+    return {"shop": shop, "money": money, "cart_count": sum(_cart().values()), "slot_css": _slot_css(shop)}
+
+
+def _slot_css(shop) -> str:
+    """The widgets' reserved space, as the Install page tells merchants to put it in their theme's CSS.
+
+    A real theme holds a copy; the demo renders it from the rules, so it follows every edit in the settings UI.
+    """
+    return reservation_css(reserved_space(db.session(), shop.id)) if shop is not None else ""
 
 
 def money(amount, currency: str | None = None) -> str:

@@ -58,7 +58,10 @@ class FrequencySchema(Schema):
 
 class BlockContentSchema(Schema):
     html = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    # Space kept before the block arrives, so the page does not move (app/decisions/layout.py).
     min_height = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2000))
+    # The same on phones (under 600 px wide), where text wraps more; left out: as min_height.
+    min_height_mobile = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2000))
 
 
 class TriggerSchema(Schema):

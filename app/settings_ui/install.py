@@ -5,6 +5,7 @@ from flask import current_app, g, jsonify, render_template, request
 from sqlalchemy import func, select
 
 from app import db
+from app.decisions.layout import reservation_css, reserved_space
 from app.models import Event, ShopifyInstall
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
@@ -39,7 +40,7 @@ def install():
     shopify = db.session().scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == g.shop.id))
     return render_template(
         "settings/install.html", tag=script_tag(g.shop), status=tag_status(g.shop.id), shopify=shopify,
-        embed=_embed_status(shopify),
+        embed=_embed_status(shopify), slot_css=reservation_css(reserved_space(db.session(), g.shop.id)),
     )
 
 

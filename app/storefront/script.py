@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 
 from app import db
+from app.decisions.layout import reserved_space
 from app.storefront.blueprint import blueprint
 from app.storefront.bundle import render_script
 from app.storefront.shops import shop_by_public_key
@@ -22,7 +23,7 @@ def storefront_script(public_key: str):
         response.cache_control.max_age = 60
         return response
 
-    rendered = render_script(shop, api_base(request))
+    rendered = render_script(shop, api_base(request), reserved_space(db.session(), shop.id))
     wants_gzip = request.accept_encodings["gzip"] > 0
     body, etag = (rendered.gzipped, rendered.etag + "-gz") if wants_gzip else (rendered.body, rendered.etag)
     response = Response(body, content_type=JS_MIMETYPE)

@@ -4,10 +4,11 @@
 // {{name|fallback}} shows the fallback where the value is empty.
 
 function renderBlock(block, vars) {
-  var root = mount(block), wrapper, parsed, walker, node;
+  var root = mount(block), wrapper, parsed, walker, node, height;
   if (!root) return;
   wrapper = el('div', 'b');
-  if (block.min_height) wrapper.style.minHeight = block.min_height + 'px'; // reserved before images load
+  height = onPhone() && block.min_height_mobile != null ? block.min_height_mobile : block.min_height;
+  if (height) wrapper.style.minHeight = height + 'px'; // as reserved before it came; images load inside it
   parsed = new DOMParser().parseFromString(block.html || '', 'text/html');
   while (parsed.body.firstChild) wrapper.appendChild(doc.adoptNode(parsed.body.firstChild));
   walker = doc.createTreeWalker(wrapper, NodeFilter.SHOW_TEXT);

@@ -13,7 +13,10 @@ var CSS = ':host{all:initial!important;display:block!important;font:15px/1.45 va
   '.s h2{font-size:1.2em}.t{display:flex;gap:14px;overflow-x:auto;scroll-snap-type:x mandatory;scroll-behavior:smooth;padding:4px 2px 10px;list-style:none;margin:0;scrollbar-width:thin}' +
   '.t li{flex:0 0 180px;scroll-snap-align:start}.t a{display:block;text-decoration:none;color:inherit}' +
   '.t img{display:block;width:180px;height:180px;object-fit:cover;border-radius:var(--r);background:#eee}' +
-  '.n{display:block;margin-top:6px;font-weight:600;line-height:1.3}.p{display:block;margin-top:2px}.w{display:block;font-size:.85em;opacity:.75}' +
+  // Card lines are clamped, so a slider is never taller than the space reserved for it (layout.js).
+  '.n{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;height:2.6em;margin-top:6px;font-weight:600;line-height:1.3}' +
+  '.p,.w{display:block;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.p{margin-top:2px}.w{font-size:.85em;opacity:.75}' +
+  '.z{display:flex;gap:14px;overflow:hidden;padding:44px 2px}.z i{flex:0 0 180px;height:180px;border-radius:var(--r);background:#eee}' +
   '.h{display:flex;justify-content:space-between;align-items:center}' +
   'button{font:inherit;cursor:pointer;border:1px solid currentColor;background:var(--b);color:inherit;border-radius:var(--r);padding:6px 12px}' +
   '.k{position:fixed;inset:0;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center;z-index:2147483647;padding:16px}' +

@@ -39,7 +39,15 @@ def from_environment() -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Header a CDN or proxy sets with the shopper's country (Cloudflare's by default).
         "COUNTRY_HEADER": env.get("COUNTRY_HEADER", "CF-IPCountry"),
-        # How often the embedded default retrains stale models (see `retrain-loop` for production).
+        # Redis, shared by every machine that serves: the task queue (and what else several machines
+        # must agree on). Unset: the embedded default, SQLite and memory alone.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Where background tasks wait (app/tasks.py): "" picks Redis with REDIS_URL, else a SQLite file
+        # beside the SQLite database; tests set "memory" (tasks wait until run) or "immediate".
+        "TASK_QUEUE": "",
+        # The queue's name in that storage (tests give each queue its own).
+        "TASK_QUEUE_NAME": "p13n",
+        # Age at which the workers' periodic task retrains a shop's model.
         "RETRAIN_INTERVAL_HOURS": _positive_float(env, "RETRAIN_INTERVAL_HOURS", 24.0),
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app: their
         # X-Forwarded-For/-Proto/-Host are then trusted, so the shopper's and merchant's own address

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import admin, commands, config, db, demo, errors, health, secret_key, settings_ui, shopify, storefront
+from app import admin, commands, config, db, demo, errors, health, secret_key, settings_ui, shopify, storefront, tasks
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         app.config["DATABASE_URL"] = config.normalize_database_url(app.config["DATABASE_URL"])
 
     db.init_app(app)
+    tasks.init_app(app)
     secret_key.init_app(app)
     errors.init_app(app)
     health.init_app(app)

@@ -1,93 +1,62 @@
-"""The workers: the table of job kinds, the loop that runs them, and the embedded default's threads.
+"""Running the task queue: the worker process's consumer, the demo's consumer thread, and draining it in place.
 
-The top floor, beside the commands: it imports the job functions of every
-domain package; nothing below imports it.
+The top floor, beside app/tasks.py and the commands; nothing below imports it.
 """
 from __future__ import annotations
 
-import logging
-import threading
-import time
+from datetime import datetime
 
-from flask import Flask
-from sqlalchemy.orm import Session
+from flask import Flask, current_app, has_app_context
+from huey.consumer import Consumer
+from huey.utils import utcnow as huey_utcnow
 
 from app import db
-from app.jobs import queue
-from app.jobs.queue import Handler, claim_next, run_job, worker_name
-from app.privacy.retention_job import run_purge, schedule_daily_purges
-from app.recommender.training.job import run_training
-from app.recommender.training.schedule import retrain_stale_shops
-from app.shopify.jobs import connect_web_pixel, register_webhooks, run_sync, run_webhook
+from app.tasks import task_queue
 
-log = logging.getLogger(__name__)
-
-JOB_HANDLERS: dict[str, Handler] = {
-    "train": run_training,
-    "purge_expired": run_purge,
-    "shopify_sync": run_sync,
-    "shopify_webhook": run_webhook,
-    "shopify_register_webhooks": register_webhooks,
-    "shopify_connect_pixel": connect_web_pixel,
-}
-
-# How often a worker looks for periodic work to queue (the daily retention purges).
-MAINTENANCE_EVERY = 15 * 60
+# With SQLite storage the consumer polls; a click on "Retrain" waits at most this long.
+MAX_POLL_SECONDS = 2.0
 
 
-def run_pending(session: Session, limit: int | None = None, kinds: list[str] | None = None) -> int:
-    """Run every runnable job now, in this process (tests and the CLI); the number run."""
-    return queue.run_pending(session, JOB_HANDLERS, limit, kinds)
+def run_consumer(app: Flask, workers: int = 1, periodic: bool = True) -> None:
+    """Run tasks (and, with ``periodic``, the periodic ones) until SIGINT (finish running tasks) or SIGTERM."""
+    consumer = task_queue(app).huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread",
+                                                    max_delay=MAX_POLL_SECONDS)
+    consumer.run()
 
 
-def work_forever(app: Flask, idle_seconds: float = 1.0, stop: threading.Event | None = None) -> None:
-    name = worker_name()
-    next_maintenance = 0.0
-    while stop is None or not stop.is_set():
-        with app.app_context():
-            session = db.session()
-            if time.monotonic() >= next_maintenance:
-                schedule_periodic_jobs(session)
-                next_maintenance = time.monotonic() + MAINTENANCE_EVERY
-            job = claim_next(session, name)
-            if job is not None:
-                run_job(session, job, JOB_HANDLERS)
-                continue
-        time.sleep(idle_seconds)
+class InProcessConsumer(Consumer):
+    """A consumer on threads of a process that owns its signals (the demo's server keeps its Ctrl+C)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
 
 
-def schedule_periodic_jobs(session: Session) -> None:
-    try:
-        schedule_daily_purges(session)
-    except Exception:  # noqa: BLE001 - maintenance must never stop the worker from running jobs
-        session.rollback()
-        log.exception("scheduling periodic jobs failed")
+def start_consumer_thread(app: Flask, periodic: bool = True) -> InProcessConsumer:
+    """The embedded default's worker: the consumer's threads inside the serving process; ``stop()`` ends them."""
+    consumer = InProcessConsumer(task_queue(app).huey, workers=1, periodic=periodic, worker_type="thread",
+                                 max_delay=MAX_POLL_SECONDS)
+    consumer.start()
+    return consumer
 
 
-def start_worker_thread(app: Flask, idle_seconds: float = 0.5) -> threading.Thread:
-    """The embedded default's worker: one daemon thread in the serving process."""
-    thread = threading.Thread(target=work_forever, args=(app, idle_seconds), name="p13n-worker", daemon=True)
-    thread.start()
-    return thread
+def run_pending(app: Flask | None = None, now: datetime | None = None) -> int:
+    """Run every waiting task in this process, as a consumer would, until none is left; how many ran.
 
-
-def start_background_retraining(app: Flask, hours: float) -> threading.Thread:
-    """The embedded default's scheduler: a daemon thread in the serving process.
-
-    Fine for one process on SQLite; with several workers run `retrain-loop`
-    (or `train --all --stale-hours H` from cron) in its own process instead.
+    ``now`` (naive UTC, huey's clock) also runs the retries due by then. For
+    tests and one-off use; the caller's session then sees what the tasks wrote.
     """
-
-    def loop() -> None:
-        while True:
-            time.sleep(min(hours * 3600, 600))
-            with app.app_context():
-                session = db.session()
-                try:
-                    retrain_stale_shops(session, app.config["MODEL_DIR"], hours)
-                finally:
-                    session.close()
-
-    thread = threading.Thread(target=loop, name="p13n-retrain", daemon=True)
-    thread.start()
-    return thread
+    app = app or current_app._get_current_object()
+    huey = task_queue(app).huey
+    ran = 0
+    while True:
+        timestamp = now or huey_utcnow()
+        for task in huey.read_schedule(timestamp):
+            huey.enqueue(task)
+        task = huey.dequeue()
+        if task is None:
+            break
+        huey.execute(task, timestamp)
+        ran += 1
+    if has_app_context() and current_app._get_current_object() is app:
+        db.session().expire_all()
+    return ran

@@ -1,5 +1,5 @@
 """Shopify webhooks are answered fast and processed after: POST /shopify/webhooks (verify HMAC, dedupe,
-store, enqueue) against a bare Flask endpoint that only reads the body, in the same run, and the time the
+store, enqueue on the task queue) against a bare Flask endpoint that only reads the body, in the same run, and the time the
 worker then spends on each delivery.
 
     .venv/bin/python benchmarks/webhooks.py [--requests 1000]
@@ -104,7 +104,7 @@ def main() -> None:
         with app.app_context():
             session = db.session()
             started = time.perf_counter()
-            processed = run_pending(session)
+            processed = run_pending(app)  # through the task queue (SQLite file beside the database), as a worker would
             work = time.perf_counter() - started
             stored = session.query(Product).count()
 

@@ -41,7 +41,10 @@ def _reset_postgres_schema(url: str) -> None:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists()})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+                      "DEMO_STORE": (Path(__file__).parents[1] / "app/demo/store.py").exists(),
+                      # Tasks wait in memory until a test runs them (app.runner.run_pending), as a worker would.
+                      "TASK_QUEUE": "memory"})
     yield app
     _empty_tables(app)
     trending.clear_cache()
@@ -84,6 +87,15 @@ def make_shop(db_session):
         return shop, secret_key
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis the tests may write to (CI starts redis-server); tests that need it skip without it."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/N (.ci/run starts redis-server)")
+    return url
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import http.cookiejar
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,7 +25,8 @@ def free_port() -> int:
 
 
 def start_demo(database: Path, port: int, log: Path) -> tuple[subprocess.Popen, dict]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "demo-test", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "demo-test", "PYTHONUNBUFFERED": "1",
+           "MODEL_DIR": str(database.parent / "models")}  # not the checkout's instance/models
     with log.open("w") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--port", str(port)],
@@ -47,8 +49,8 @@ def stop(process: subprocess.Popen) -> None:
     process.stdout.close()
 
 
-def assert_the_printed_sign_in_opens_the_settings(line: str, port: int) -> None:
-    """`settings: URL  (email E, password P; new each start)` signs in to the widgets page."""
+def assert_the_printed_sign_in_opens_the_settings(line: str, port: int) -> urllib.request.OpenerDirector:
+    """`settings: URL  (email E, password P; new each start)` signs in to the widgets page; the signed-in browser."""
     match = re.match(r"(\S+)\s+\(email (\S+), password (\S+);", line)
     assert match, line
     url, email, password = match.groups()
@@ -63,6 +65,20 @@ def assert_the_printed_sign_in_opens_the_settings(line: str, port: int) -> None:
     assert signed_in.url.endswith("/settings/dashboard"), signed_in.url
     widgets = browser.open(f"http://127.0.0.1:{port}/settings/rules", timeout=10).read().decode()
     assert "Exit offer for first-time visitors" in widgets
+    return browser
+
+
+def assert_background_jobs_run_in_the_demo(browser, port: int, database: Path) -> None:
+    """Saving a retention period queues a purge, which the demo's own task consumer runs."""
+    page = browser.open(f"http://127.0.0.1:{port}/settings/privacy", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"consent_mode": "opt_out", "retention_days": "3650", "csrf_token": token}).encode()
+    browser.open(f"http://127.0.0.1:{port}/settings/privacy/settings", data=form, timeout=10)
+    deadline = time.monotonic() + 120  # only so that a consumer that never runs fails instead of hanging
+    with sqlite3.connect(database) as connection:
+        while (status := connection.execute("SELECT status FROM jobs WHERE kind = 'purge_expired'").fetchone()) != ("done",):
+            assert time.monotonic() < deadline, f"the purge job is {status}, not run by the demo's consumer"
+            time.sleep(0.2)
 
 
 def wait_until_serving(url: str) -> bytes:
@@ -98,7 +114,8 @@ def test_demo_seeds_once_and_serves_the_store_with_the_tag(tmp_path):
         assert again["public_key"] == public_key, "a second run reuses the seeded shop"
         assert again["settings"] != printed["settings"], "a new password at each start"
         wait_until_serving(again["store"])
-        assert_the_printed_sign_in_opens_the_settings(again["settings"], port)
+        browser = assert_the_printed_sign_in_opens_the_settings(again["settings"], port)
+        assert_background_jobs_run_in_the_demo(browser, port, database)
         assert "importing" in (tmp_path / "first.log").read_text()
         assert "importing" not in (tmp_path / "second.log").read_text(), "a second run does not import again"
     finally:

@@ -103,5 +103,35 @@ def test_a_database_migrated_with_the_edited_0006_upgrades_cleanly(tmp_path):
         cleanup()
 
 
+def test_0008_keeps_the_old_queues_jobs_with_one_active_per_shop_and_kind(tmp_path):
+    """Jobs left queued or running by the hand-written queue survive the move to huey's records."""
+    url, cleanup = _empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "0007")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO shops (id, name, public_key, secret_key_hash, currency, locale, settings, created_at, updated_at) "
+                "VALUES (1, 'Shop', 'pk_1', 'hash', 'EUR', 'en', '{}', '2026-11-30 10:00:00', '2026-11-30 10:00:00')"))
+            for job_id, kind, status in ((1, "train", "queued"), (2, "train", "queued"), (3, "train", "done"),
+                                         (4, "shopify_webhook", "queued"), (5, "purge_expired", "running")):
+                connection.execute(text(
+                    "INSERT INTO jobs (id, shop_id, kind, payload, status, progress, attempts, max_attempts, run_after, "
+                    "locked_at, created_at) VALUES (:id, 1, :kind, '{}', :status, '{}', 0, 5, '2026-12-01 10:00:00', "
+                    ":locked_at, '2026-12-01 09:00:00')"),
+                    {"id": job_id, "kind": kind, "status": status,
+                     "locked_at": "2026-12-01 11:00:00" if status == "running" else None})
+        engine.dispose()
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, singleton_key, updated_at FROM jobs ORDER BY id")).all()
+        engine.dispose()
+        assert [(row[0], row[1]) for row in rows] == [(1, None), (2, "train:1"), (3, None), (4, None), (5, "purge_expired:1")]
+        assert str(rows[4][2]).startswith("2026-12-01 11:00") and str(rows[0][2]).startswith("2026-12-01 09:00")
+    finally:
+        cleanup()
+
+
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=MIGRATIONS.parents[1], capture_output=True, text=True, check=True).stdout

@@ -161,3 +161,13 @@ def latest_fit(session: Session, shop_id: int) -> ClvFit | None:
     return session.scalar(
         select(ClvFit).where(ClvFit.shop_id == shop_id).order_by(ClvFit.fitted_at.desc(), ClvFit.id.desc()).limit(1)
     )
+
+
+def refresh_after_training(session: Session, shop_id: int) -> None:
+    """Retraining refits lifetime value too; a CLV failure is logged, never a failed training."""
+    try:
+        refresh_shop_clv(session, shop_id)
+        session.commit()
+    except Exception:  # noqa: BLE001 - the recommender is published already; CLV must not undo that
+        session.rollback()
+        log.exception("CLV refresh of shop %s failed after training", shop_id)

@@ -24,7 +24,6 @@ COMMANDS = {
     "import-orders": "app.commands.imports:import_orders",
     "import-events": "app.commands.imports:import_events",
     "train": "app.commands.recommender:train",
-    "retrain-loop": "app.commands.recommender:retrain_loop",
     "evaluate": "app.commands.recommender:evaluate",
     "evaluate-clv": "app.commands.clv:evaluate_clv_command",
     "purge-expired": "app.commands.privacy:purge_expired_command",

@@ -6,13 +6,13 @@ from flask import current_app
 from werkzeug.serving import run_simple
 
 from app import db
+from app.clv.refresh import refresh_after_training
 from app.commands.recommender import train_with_progress
 from app.commands.schema import ensure_schema
 from app.demo.seed import demo_merchant_sign_in, seed_demo
 from app.factory import create_app
 from app.recommender.serving.loaded_model import active_version
-from app.recommender.training.schedule import refresh_lifetime_value
-from app.runner import start_background_retraining, start_worker_thread
+from app.runner import start_consumer_thread
 
 
 @click.command("demo")
@@ -32,9 +32,10 @@ def demo(host: str, port: int) -> None:
         if active_version(db.session(), result.shop.id) is None:
             click.echo("training the demo shop's recommender (about a minute, once) ...", err=True)
             train_with_progress(db.session(), result.shop)
-            refresh_lifetime_value(db.session(), result.shop.id)
-    start_background_retraining(app, app.config["RETRAIN_INTERVAL_HOURS"])
-    start_worker_thread(app)  # runs the settings UI's retrain button, syncs and webhooks
+            refresh_after_training(db.session(), result.shop.id)
+    # The task queue's consumer on threads of this process (SQLite storage beside the database): the
+    # Retrain button, Shopify syncs and webhooks, and the periodic retraining and retention purges.
+    start_consumer_thread(app)
     base = f"http://{host}:{port}"
     click.echo(f"store: {base}/store/")
     click.echo(f"settings: {base}/settings/login  (email {email}, password {password}; new each start)")
@@ -46,5 +47,5 @@ def demo(host: str, port: int) -> None:
 def _passed_config() -> dict:
     # The app the flask CLI built from wsgi.py carries the environment's
     # settings; the demo app gets the same ones.
-    keys = ("DATABASE_URL", "SECRET_KEY", "MODEL_DIR", "PUBLIC_BASE_URL", "COUNTRY_HEADER", "RETRAIN_INTERVAL_HOURS")
+    keys = ("DATABASE_URL", "SECRET_KEY", "MODEL_DIR", "PUBLIC_BASE_URL", "COUNTRY_HEADER", "RETRAIN_INTERVAL_HOURS", "REDIS_URL")
     return {key: current_app.config[key] for key in keys}

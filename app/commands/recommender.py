@@ -1,9 +1,8 @@
-"""Recommender commands: train, retrain-loop and the offline evaluate."""
+"""Recommender commands: train and the offline evaluate (the workers retrain stale models by themselves)."""
 from __future__ import annotations
 
 import json
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,18 +11,19 @@ from flask import current_app
 from sqlalchemy import select
 
 from app import db
+from app.clv.refresh import refresh_after_training
 from app.commands.schema import ensure_schema, resolve_shop
 from app.models import Shop
 from app.recommender.offline import evaluate as evaluation
 from app.recommender.training.lightfm_model import HyperParameters
 from app.recommender.training.pipeline import TrainingOptions
-from app.recommender.training.schedule import is_stale, refresh_lifetime_value, retrain_stale_shops
+from app.recommender.training.schedule import is_stale
 from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
 
 
 @click.command("train")
 @click.option("--shop", "shop_ref", help="Shop id or public key; default: the only shop.")
-@click.option("--all", "all_shops", is_flag=True, help="Train every shop (for cron).")
+@click.option("--all", "all_shops", is_flag=True, help="Train every shop.")
 @click.option("--stale-hours", type=click.FloatRange(min=0), help="With --all: skip shops whose active model is younger.")
 @click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="LightFM loss (default warp).")
 @click.option("--components", type=click.IntRange(min=1, max=512), help="Latent dimensions (default 48).")
@@ -47,7 +47,7 @@ def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None, **ov
             failures += not all_shops
             continue
         finally:
-            refresh_lifetime_value(session, shop.id)
+            refresh_after_training(session, shop.id)
         metrics = version.metrics.get("blend", {})
         click.echo(
             f"shop {shop.id}: version {version.version} active: {version.n_items} items, {version.n_users} users, "
@@ -73,21 +73,6 @@ def train_with_progress(session, shop: Shop, options: TrainingOptions | None = N
         return train_shop(
             session, shop.id, current_app.config["MODEL_DIR"], options, progress=lambda message: bar.update(1, message)
         )
-
-
-@click.command("retrain-loop")
-@click.option("--every", "hours", type=click.FloatRange(min=0.01), default=24.0, show_default=True, help="Hours between retrains.")
-def retrain_loop(hours: float) -> None:
-    """Retrain every shop whose model is older than --every, forever (a worker process for production)."""
-    ensure_schema()
-    while True:
-        session = db.session()
-        try:
-            for shop_id in retrain_stale_shops(session, current_app.config["MODEL_DIR"], hours):
-                click.echo(f"shop {shop_id}: retrained", err=True)
-        finally:
-            session.close()
-        time.sleep(min(hours * 3600, 600))
 
 
 def _progress(message: str) -> None:

@@ -194,5 +194,6 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             boost=dict(content.get("boost") or {}),
         ))
         if result.items:
-            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy, "items": result.items})
+            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy,
+                            "model_version": result.model_version, "items": result.items})
     return sliders

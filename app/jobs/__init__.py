@@ -1,8 +1,11 @@
-"""Background work behind a database-backed queue: training, Shopify sync, webhook processing.
+"""Background work: the durable record of each job, and running one with that record kept current.
 
-Web processes only enqueue; workers (app/runner.py, any number, on any
-machine) claim and run jobs with the table of job kinds assembled there.
+Web code enqueues a job record; once committed, it is handed to the task queue
+(huey, assembled with the table of job kinds in app/tasks.py), whose workers
+(app/runner.py, any number, on any machine) run each kind's handler, a plain
+function ``(session, job)`` in its domain package.
 """
-from app.jobs.queue import enqueue, latest_job, set_progress
+from app.jobs.records import active_job, describe, enqueue, enqueue_single, latest_job, set_progress, shop_job
+from app.jobs.running import PermanentFailure, RunLater
 
-__all__ = ["enqueue", "latest_job", "set_progress"]
+__all__ = ["PermanentFailure", "RunLater", "active_job", "describe", "enqueue", "enqueue_single", "latest_job", "set_progress", "shop_job"]

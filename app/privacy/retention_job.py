@@ -1,5 +1,5 @@
-"""Deleting events past a shop's retention period: the "purge_expired" job, queued daily by the workers
-(and at once when the merchant saves a period), and `flask purge-expired` for cron."""
+"""Deleting events past a shop's retention period: the "purge_expired" job, queued daily by the workers'
+periodic task (and at once when the merchant saves a period), and `flask purge-expired` for a one-off run."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.jobs.queue import enqueue, set_progress
+from app.jobs import enqueue_single, set_progress
+from app.jobs.kinds import PURGE_EXPIRED
 from app.models import Job, Shop
 from app.privacy.customer_data import purge_expired
 
@@ -29,8 +30,9 @@ def run_purge(session: Session, job: Job) -> None:
 def schedule_daily_purges(session: Session, now=None) -> int:
     """Enqueue a purge for every shop with a retention period whose last one is a day old; how many.
 
-    Workers call this now and then; the jobs table is the record of when
-    each shop was last purged, so any number of workers agree.
+    The workers' periodic task calls this every hour; the jobs table is the
+    record of when each shop was last purged, so any number of workers agree
+    and a worker that was down at some hour skips no day.
     """
     now = now or utcnow()
     queued = 0
@@ -38,10 +40,9 @@ def schedule_daily_purges(session: Session, now=None) -> int:
         if not retention_days(shop):
             continue
         recent = session.scalar(select(Job.id).where(
-            Job.shop_id == shop.id, Job.kind == "purge_expired", Job.created_at > now - timedelta(days=1)).limit(1))
+            Job.shop_id == shop.id, Job.kind == PURGE_EXPIRED, Job.created_at > now - timedelta(days=1)).limit(1))
         if recent is None:
-            enqueue(session, "purge_expired", {}, shop_id=shop.id, max_attempts=3)
-            queued += 1
+            queued += enqueue_single(session, PURGE_EXPIRED, shop.id)[1]
     session.commit()
     return queued
 

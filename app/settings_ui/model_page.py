@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import db
-from app.jobs import enqueue, latest_job
+from app.jobs import describe, enqueue_single, latest_job
+from app.jobs.kinds import TRAIN
 from app.models import Job, ModelVersion
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
@@ -49,25 +50,13 @@ def shop_versions(session: Session, shop_id: int, limit: int = SHOWN_VERSIONS) -
     ))
 
 
-def training_in_progress(session: Session, shop_id: int) -> Job | None:
-    return session.scalar(select(Job).where(
-        Job.shop_id == shop_id, Job.kind == "train", Job.status.in_(("queued", "running"))
-    ).order_by(Job.id.desc()).limit(1))
-
-
 def job_progress(job: Job | None) -> dict:
     """What the progress block shows (and polls for)."""
     if job is None:
         return {"status": "none"}
     progress = job.progress or {}
-    return {
-        "status": job.status,
-        "progress": {"done": progress.get("done", 0), "total": progress.get("total", 0), "message": progress.get("message", "")},
-        "error": job.error,
-        "attempts": job.attempts,
-        "created_at": job.created_at.isoformat() if job.created_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-    }
+    shown = {"done": progress.get("done", 0), "total": progress.get("total", 0), "message": progress.get("message", "")}
+    return {**describe(job), "progress": shown}
 
 
 @blueprint.get("/model")
@@ -78,7 +67,7 @@ def model():
     return render_template(
         "settings/model.html", versions=versions, comparisons={v.id: against_popularity(v.metrics) for v in versions},
         active=next((v for v in versions if v.status == "active"), None),
-        job=job_progress(latest_job(session, g.shop.id, "train")),
+        job=job_progress(latest_job(session, g.shop.id, TRAIN)),
     )
 
 
@@ -86,16 +75,16 @@ def model():
 @login_required
 def retrain():
     session = db.session()
-    if training_in_progress(session, g.shop.id) is not None:
-        flash("Training is already running; this page shows its progress.", "info")
-    else:
-        enqueue(session, "train", {}, shop_id=g.shop.id)
-        session.commit()
+    _job, created = enqueue_single(session, TRAIN, g.shop.id)
+    session.commit()
+    if created:
         flash("Retraining started. It runs in the background; you can leave this page.", "info")
+    else:
+        flash("Training is already running; this page shows its progress.", "info")
     return redirect(url_for("settings_ui.model"))
 
 
 @blueprint.get("/model/progress")
 @login_required
 def model_progress():
-    return jsonify(job_progress(latest_job(db.session(), g.shop.id, "train")))
+    return jsonify(job_progress(latest_job(db.session(), g.shop.id, TRAIN)))

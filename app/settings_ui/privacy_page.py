@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app import db
 from app.jobs import enqueue
+from app.jobs.kinds import PURGE_EXPIRED, SHOPIFY_WEBHOOK
 from app.models import Job
 from app.privacy import delete_customer, export_customer
 from app.schemas.privacy import CustomerRequestSchema, PrivacySettingsSchema
@@ -39,7 +40,7 @@ def privacy_settings():
                      "retention_days": data["retention_days"]}
     flag_modified(shop, "settings")
     if data["retention_days"]:
-        enqueue(db.session(), "purge_expired", {}, shop_id=shop.id, max_attempts=3)
+        enqueue(db.session(), PURGE_EXPIRED, shop_id=shop.id)
     db.session().commit()
     flash("Privacy settings saved." + (" Events older than the retention period are being deleted." if data["retention_days"] else ""), "info")
     return redirect(url_for("settings_ui.privacy"))
@@ -89,7 +90,7 @@ def privacy_data_request(job_id: int):
 def _data_requests(limit: int = 500) -> list[Job]:
     """Shopify's customers/data_request webhooks for this shop, newest first, with the export each produced."""
     found = db.session().scalars(
-        select(Job).where(Job.shop_id == g.shop.id, Job.kind == "shopify_webhook", Job.status == "done")
+        select(Job).where(Job.shop_id == g.shop.id, Job.kind == SHOPIFY_WEBHOOK, Job.status == "done")
         .order_by(Job.id.desc()).limit(limit)
     ).all()
     return [job for job in found if (job.progress or {}).get("topic") == "customers/data_request" and job.progress.get("export")]

@@ -3,23 +3,16 @@ from __future__ import annotations
 
 from flask import flash, g, jsonify, redirect, render_template, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import db
-from app.jobs import enqueue, latest_job
+from app.jobs import describe, enqueue_single, latest_job
+from app.jobs.kinds import SHOPIFY_SYNC
 from app.models import Job, ShopifyInstall
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.shopify.app_embed import app_embed_status
 
-SYNC_KIND = "shopify_sync"
 RESOURCE_LABELS = {"products": "Products", "collections": "Collections", "orders": "Orders", "customers": "Customers"}
-
-
-def sync_in_progress(session: Session, shop_id: int) -> Job | None:
-    return session.scalar(select(Job).where(
-        Job.shop_id == shop_id, Job.kind == SYNC_KIND, Job.status.in_(("queued", "running"))
-    ).order_by(Job.id.desc()).limit(1))
 
 
 def sync_progress(job: Job | None) -> dict:
@@ -27,14 +20,9 @@ def sync_progress(job: Job | None) -> dict:
     if job is None:
         return {"status": "none"}
     progress = job.progress or {}
-    return {
-        "status": job.status,
-        "progress": {"resource": progress.get("resource"), "done": progress.get("done", 0), "total": progress.get("total", 0),
-                     "message": progress.get("message", "")},
-        "error": job.error,
-        "created_at": job.created_at.isoformat() if job.created_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-    }
+    return {**describe(job),
+            "progress": {"resource": progress.get("resource"), "done": progress.get("done", 0), "total": progress.get("total", 0),
+                         "message": progress.get("message", "")}}
 
 
 def last_syncs(install: ShopifyInstall) -> list[dict]:
@@ -56,7 +44,7 @@ def shopify():
         embed = app_embed_status(install)
     return render_template(
         "settings/shopify.html", install=install, embed=embed, syncs=last_syncs(install) if install else [],
-        job=sync_progress(latest_job(session, g.shop.id, SYNC_KIND)),
+        job=sync_progress(latest_job(session, g.shop.id, SHOPIFY_SYNC)),
     )
 
 
@@ -67,16 +55,15 @@ def shopify_sync():
     install = session.scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == g.shop.id))
     if install is None or install.uninstalled_at is not None:
         flash("This shop is not connected to Shopify; install the app first.", "error")
-    elif sync_in_progress(session, g.shop.id) is not None:
-        flash("A sync is already queued or running; this page shows its progress.", "info")
-    else:
-        enqueue(session, SYNC_KIND, {}, shop_id=g.shop.id)
+    elif enqueue_single(session, SHOPIFY_SYNC, g.shop.id)[1]:
         session.commit()
         flash("Sync started. It runs in the background; you can leave this page.", "info")
+    else:
+        flash("A sync is already queued or running; this page shows its progress.", "info")
     return redirect(url_for("settings_ui.shopify"))
 
 
 @blueprint.get("/shopify/sync/progress")
 @login_required
 def shopify_sync_progress():
-    return jsonify(sync_progress(latest_job(db.session(), g.shop.id, SYNC_KIND)))
+    return jsonify(sync_progress(latest_job(db.session(), g.shop.id, SHOPIFY_SYNC)))

@@ -7,7 +7,7 @@ import time
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.jobs.queue import set_progress
+from app.jobs import set_progress
 from app.models import Job, Shop, WebhookDelivery
 from app.shopify import sync_schedule, webhook_subscriptions, webhook_topics
 from app.shopify.connection import NotConnected, admin_client
@@ -40,11 +40,8 @@ def run_sync(session: Session, job: Job) -> None:
         set_progress(session, job, message="Sync finished.", counts=result.counts, waiting_for_shopify=False)
         return
     # Shopify is still exporting: look again later (the bulk_operations/finish webhook makes it sooner).
-    poll = sync_schedule.next_poll((job.payload or {}).get("poll_seconds"))
     message = f"Shopify is exporting {result.waiting_for}; the import starts when it is done."
-    sync_schedule.schedule_check(session, job.shop_id, poll, message)
-    set_progress(session, job, message=message, counts=result.counts, waiting_for_shopify=True,
-                 bulk_operation=result.bulk_operation_id)
+    raise sync_schedule.look_again_later(session, job, message, counts=result.counts, bulk_operation=result.bulk_operation_id)
 
 
 def run_webhook(session: Session, job: Job) -> None:

@@ -18,6 +18,7 @@ from flask import current_app, redirect, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import db, jobs
+from app.jobs.kinds import SHOPIFY_CONNECT_PIXEL, SHOPIFY_REGISTER_WEBHOOKS, SHOPIFY_SYNC
 from app.merchant_auth.sessions import sign_in
 from app.shopify import settings, token_crypto
 from app.shopify.blueprint import blueprint
@@ -140,9 +141,9 @@ def callback():
     token = token_crypto.encrypt(current_app, granted["access_token"])
     shop, install = record_install(session, shop_domain, token, granted.get("scope"))
     base_url = settings.public_base_url()
-    jobs.enqueue(session, "shopify_register_webhooks", {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
-    jobs.enqueue(session, "shopify_connect_pixel", {"backend_url": base_url}, shop_id=shop.id)
-    jobs.enqueue(session, "shopify_sync", {}, shop_id=shop.id)
+    jobs.enqueue(session, SHOPIFY_REGISTER_WEBHOOKS, {"address": base_url + "/shopify/webhooks"}, shop_id=shop.id)
+    jobs.enqueue(session, SHOPIFY_CONNECT_PIXEL, {"backend_url": base_url}, shop_id=shop.id)
+    jobs.enqueue(session, SHOPIFY_SYNC, shop_id=shop.id)
     session.commit()
     sign_in(shop, None, via="shopify")
     response = redirect("/settings/install")

@@ -1,23 +1,20 @@
 """When the sync looks again at a bulk export Shopify is still running.
 
-The sync job does not sit in a worker waiting: it queues a follow-up
-`shopify_sync` job a little later (10 s, then doubling up to 5 minutes), and the
-`bulk_operations/finish` webhook moves that job to now, so the import starts as
-soon as Shopify is done. Polling alone still finishes the sync if the webhook
-never comes.
+The sync job does not sit in a worker waiting: it asks to run again a little
+later (``RunLater``: 10 s, then doubling up to 5 minutes), and the
+`bulk_operations/finish` webhook hands the waiting job to the queue at once, so
+the import starts as soon as Shopify is done. Polling alone still finishes the
+sync if the webhook never comes.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import utcnow
-from app.jobs import enqueue
+from app.jobs import RunLater, active_job, enqueue, set_progress
+from app.jobs.kinds import SHOPIFY_SYNC
+from app.jobs.records import dispatch_after_commit
 from app.models import Job
 
-SYNC_KIND = "shopify_sync"
 FIRST_POLL_SECONDS = 10
 MAX_POLL_SECONDS = 300
 
@@ -26,35 +23,27 @@ def next_poll(previous: float | None) -> float:
     return FIRST_POLL_SECONDS if not previous else min(previous * 2, MAX_POLL_SECONDS)
 
 
-def _queued(session: Session, shop_id: int) -> Job | None:
-    return session.scalar(select(Job).where(Job.shop_id == shop_id, Job.kind == SYNC_KIND, Job.status == "queued")
-                          .order_by(Job.id).limit(1))
-
-
-def schedule_check(session: Session, shop_id: int, poll_seconds: float, message: str) -> Job:
-    """A sync job `poll_seconds` from now (or the one already queued, if sooner). The caller commits."""
-    when = utcnow() + timedelta(seconds=poll_seconds)
-    job = _queued(session, shop_id)
-    if job is None:
-        job = enqueue(session, SYNC_KIND, {"poll_seconds": poll_seconds}, shop_id=shop_id, run_after=when)
-    elif job.run_after > when:
-        job.run_after = when
-    job.progress = {**(job.progress or {}), "message": message, "waiting_for_shopify": True}
-    return job
+def look_again_later(session: Session, job: Job, message: str, **progress) -> RunLater:
+    """Record that the sync waits for Shopify; the exception the job raises to run again after the next poll interval."""
+    poll = next_poll((job.payload or {}).get("poll_seconds"))
+    job.payload = {**(job.payload or {}), "poll_seconds": poll}
+    set_progress(session, job, message=message, waiting_for_shopify=True, **progress)
+    return RunLater(poll)
 
 
 def wake(session: Session, shop_id: int) -> bool:
-    """Run the shop's sync now: its queued follow-up moves to now, or a new one is queued.
+    """Run the shop's sync now: its waiting job goes to the queue at once, or a new one is queued.
 
     False when a sync is running at this moment: it reads the operation's status itself.
     """
-    job = _queued(session, shop_id)
-    if job is not None:
-        job.run_after = utcnow()
-        return True
-    running = session.scalar(select(Job.id).where(Job.shop_id == shop_id, Job.kind == SYNC_KIND,
-                                                  Job.status == "running").limit(1))
-    if running is not None:
+    job = active_job(session, shop_id, SHOPIFY_SYNC)
+    if job is not None and job.status == "running":
         return False
-    enqueue(session, SYNC_KIND, {}, shop_id=shop_id)
+    if job is None:
+        enqueue(session, SHOPIFY_SYNC, shop_id=shop_id)
+        return True
+    # The delayed hand-over still comes later; by then the job has run (a second delivery is skipped)
+    # or waits again, and one more look at Shopify costs nothing.
+    job.payload = {**(job.payload or {}), "poll_seconds": None}
+    dispatch_after_commit(session, job)
     return True

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app import db, jobs
 from app.clock import utcnow
 from app.db import insert_ignoring_conflicts
+from app.jobs.kinds import SHOPIFY_WEBHOOK
 from app.models import WebhookDelivery
 from app.shopify import settings
 from app.shopify.blueprint import blueprint
@@ -72,6 +73,6 @@ def accept_delivery(session: Session, event_id: str, topic: str, shop_domain: st
         return False
     # shop/redact deletes the shop with everything hanging off it; its job must outlive that.
     job_shop_id = None if topic == "shop/redact" else shop_id
-    jobs.enqueue(session, "shopify_webhook", {"delivery_id": inserted.id, "topic": topic}, shop_id=job_shop_id)
+    jobs.enqueue(session, SHOPIFY_WEBHOOK, {"delivery_id": inserted.id, "topic": topic}, shop_id=job_shop_id)
     session.commit()
     return True

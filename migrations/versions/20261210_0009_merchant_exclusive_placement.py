@@ -21,7 +21,7 @@ from alembic import op
 
 
 revision = 'merchant_0009'
-down_revision = 'clv_0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.clv import refresh
 from app.clv.refresh import latest_fit
 from app.jobs import enqueue
 from app.models import Job, ModelVersion
-from app.recommender.training import schedule
 from app.runner import run_pending
 from tests.helpers.recommender_shop import build_shop
 
@@ -14,7 +14,7 @@ from tests.helpers.recommender_shop import build_shop
 def train(db_session, shop) -> Job:
     job = enqueue(db_session, "train", shop_id=shop.id)
     db_session.commit()
-    assert run_pending(db_session, kinds=["train"]) == 1
+    assert run_pending() == 1
     db_session.expire_all()
     return db_session.get(Job, job.id)
 
@@ -37,7 +37,7 @@ def test_a_clv_failure_leaves_the_training_done(app, db_session, make_shop, tmp_
     def broken(session, shop_id, now=None):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(schedule, "refresh_shop_clv", broken)
+    monkeypatch.setattr(refresh, "refresh_shop_clv", broken)
     job = train(db_session, shop)
     assert job.status == "done" and job.error is None
     assert db_session.scalar(select(ModelVersion.status).where(ModelVersion.shop_id == shop.id)) == "active"

@@ -89,6 +89,21 @@ def test_a_new_visitor_with_two_views_gets_personal_results_unlike_trending(trai
     assert any(item["reason"].startswith("Because you viewed Brass Reading Lamp") for item in personal["items"])
 
 
+def test_every_answer_names_the_model_version_it_was_served_from(trained_shop, client, db_session):
+    shop, version = trained_shop
+    shop.settings = {"holdout_percent": 0}
+    db_session.commit()
+    make_rule(db_session, shop, "slider", slot="home-recommendations", content={"strategy": "personalized", "limit": 4})
+    make_rule(db_session, shop, "slider", slot="product-recommendations", content={"strategy": "similar", "limit": 4})
+    view(db_session, shop, "v-versions", "MUG-1")
+    answer = client.get("/v1/decide", query_string={"key": shop.public_key, "visitor_id": "v-versions", "product_id": "MUG-1"})
+    sliders = answer.get_json()["sliders"]
+    assert len(sliders) == 2 and [slider["model_version"] for slider in sliders] == [version.version] * 2
+    for strategy in ("personalized", "similar", "trending", "recently_viewed"):
+        body = recommendations(client, shop, strategy=strategy, visitor_id="v-versions", product_id="MUG-1")
+        assert body["model_version"] == version.version, strategy
+
+
 def test_a_known_customer_is_not_shown_what_they_bought_except_by_buy_again(trained_shop, client, db_session):
     shop, _ = trained_shop
     view(db_session, shop, "v-c0", "MUG-3")

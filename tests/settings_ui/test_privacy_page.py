@@ -50,7 +50,7 @@ def test_saving_a_retention_period_deletes_older_events(signed_in, db_session):
         row.occurred_at = old
     db_session.commit()
     signed_in.post("/settings/privacy/settings", {"consent_mode": "opt_out", "retention_days": "30"})
-    run_pending(db_session)
+    run_pending()
     assert db_session.scalars(select(Event.visitor_id)).all() == ["v-new"]
 
 

@@ -39,7 +39,7 @@ def test_register_webhooks_subscribes_every_topic_including_the_bulk_finish(inst
             responses.post(GRAPHQL_URL, json=created(topic.upper().replace("/", "_")))
     job = enqueue(db_session, "shopify_register_webhooks", {"address": ADDRESS}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
 
     job = db_session.get(Job, job.id)
     assert job.status == "done", job.error
@@ -59,7 +59,7 @@ def test_register_webhooks_fails_on_a_real_refusal(installed, db_session, no_sle
         "webhookSubscription": None, "userErrors": [{"field": ["webhookSubscription", "uri"], "message": "Address is invalid"}]}}))
     job = enqueue(db_session, "shopify_register_webhooks", {"address": "ftp://nope"}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
     job = db_session.get(Job, job.id)
     assert job.status == "queued" and "Address is invalid" in job.error  # retried later with backoff
 
@@ -73,7 +73,7 @@ def test_connect_pixel_creates_it_with_the_public_key_and_our_address(installed,
         "webPixel": {"id": "gid://shopify/WebPixel/1", "settings": "{}"}, "userErrors": []}}))
     job = enqueue(db_session, "shopify_connect_pixel", {"backend_url": "https://p13n.example/"}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
 
     job = db_session.get(Job, job.id)
     assert job.status == "done", job.error
@@ -93,7 +93,7 @@ def test_connect_pixel_updates_the_one_already_there(installed, db_session, no_s
         "webPixel": {"id": "gid://shopify/WebPixel/7", "settings": "{}"}, "userErrors": []}}))
     enqueue(db_session, "shopify_connect_pixel", {"backend_url": "https://p13n.example"}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
 
     job = db_session.scalar(select(Job).where(Job.kind == "shopify_connect_pixel"))
     assert job.status == "done", job.error

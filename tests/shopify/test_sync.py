@@ -6,14 +6,13 @@ GraphQL objects (tests/shopify/graphql_fixtures.py).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import responses
 from sqlalchemy import select
 
-from app.clock import utcnow
 from app.jobs import enqueue
 from app.models import Job, Order, Product, Profile, ShopifyInstall
 from app.runner import run_pending
@@ -25,13 +24,9 @@ from tests.shopify.fake_admin import FakeAdmin
 from tests.shopify.graphql_fixtures import recorded_store
 
 
-def run_due_jobs(db_session, fast_forward: bool = True) -> int:
-    """Run what is runnable; with fast_forward, queued follow-ups (polls) are made due first, as time would."""
-    if fast_forward:
-        for job in db_session.scalars(select(Job).where(Job.status == "queued")):
-            job.run_after = utcnow() - timedelta(seconds=1)
-        db_session.commit()
-    return run_pending(db_session)
+def run_due_jobs() -> int:
+    """Run what is runnable, the delayed looks at Shopify included, as an hour passing would."""
+    return run_pending(now=datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1))
 
 
 def assert_everything_stored(db_session, store):
@@ -61,12 +56,12 @@ def test_first_sync_by_bulk_operations_stores_every_object(installed, db_session
     job = enqueue(db_session, "shopify_sync", {}, shop_id=shop.id)
     db_session.commit()
 
-    run_pending(db_session)  # starts the products export, then waits for Shopify
+    run_pending()  # starts the products export, then waits for Shopify
     assert admin.bulk_calls() == ["products"]
-    follow_up = db_session.scalar(select(Job).where(Job.kind == "shopify_sync", Job.status == "queued"))
-    assert follow_up.run_after > utcnow() and follow_up.progress["waiting_for_shopify"] is True
-    assert db_session.get(Job, job.id).progress["bulk_operation"].startswith("gid://shopify/BulkOperation/")
-    assert run_pending(db_session) == 0  # not due yet: no busy polling
+    waiting = db_session.get(Job, job.id)
+    assert waiting.status == "queued" and waiting.progress["waiting_for_shopify"] is True
+    assert waiting.progress["bulk_operation"].startswith("gid://shopify/BulkOperation/")
+    assert run_pending() == 0  # not due yet: no busy polling
 
     # Shopify says it is done (bulk_operations/finish): the waiting sync runs at once.
     operation_id = next(iter(admin.operations))
@@ -74,12 +69,12 @@ def test_first_sync_by_bulk_operations_stores_every_object(installed, db_session
     finish = {"admin_graphql_api_id": operation_id, "completed_at": "2026-11-30T12:05:00Z",
               "created_at": "2026-11-30T12:00:00Z", "error_code": None, "status": "completed", "type": "query"}
     assert post_webhook(client, "bulk_operations/finish", json.dumps(finish).encode(), event_id="finish-1").status_code == 200
-    run_pending(db_session)  # the webhook job wakes the sync, which imports products and starts orders
+    run_pending()  # the webhook job wakes the sync, which imports products and starts orders
     assert admin.bulk_calls() == ["products", "orders"]
     assert len(db_session.scalars(select(Product)).all()) == len(store.products)
 
     for _ in range(6):  # orders and customers by polling alone
-        run_due_jobs(db_session)
+        run_due_jobs()
     assert admin.bulk_calls() == ["products", "orders", "customers"]
     assert_everything_stored(db_session, store)
     state = db_session.scalar(select(ShopifyInstall)).sync_state
@@ -106,7 +101,7 @@ def test_incremental_sync_of_every_recorded_object(installed, db_session, fixtur
     enqueue(db_session, "shopify_sync", {}, shop_id=shop.id)
     db_session.commit()
 
-    run_pending(db_session)
+    run_pending()
 
     assert admin.bulk_calls() == []
     assert_everything_stored(db_session, store)
@@ -209,7 +204,7 @@ def test_finish_webhook_of_an_unknown_operation_changes_nothing(installed, db_se
     for body in (b'{"admin_graphql_api_id": "gid://shopify/BulkOperation/999", "status": "completed"}',
                  b'{"admin_graphql_api_id": ["not", "a", "string"]}', b"[]", b'"text"'):
         assert post_webhook(client, "bulk_operations/finish", body, event_id=f"e-{len(body)}").status_code == 200
-    run_pending(db_session, kinds=["shopify_webhook"])
+    run_pending()
     results = [job.progress for job in db_session.scalars(select(Job).where(Job.kind == "shopify_webhook"))]
     assert all(job.status == "done" for job in db_session.scalars(select(Job).where(Job.kind == "shopify_webhook")))
     assert all("ignored" in result for result in results)
@@ -222,7 +217,7 @@ def test_sync_of_an_uninstalled_shop_does_nothing(installed, db_session):
     install.access_token_encrypted = None
     enqueue(db_session, "shopify_sync", {}, shop_id=shop.id)
     db_session.commit()
-    run_pending(db_session)
+    run_pending()
     job = db_session.scalar(select(Job))
     assert job.status == "done" and "not connected" in job.progress["message"]
     assert len(responses.calls) == 0

@@ -41,7 +41,7 @@ def test_same_event_eight_times_is_processed_once(client, installed, db_session,
         assert response.status_code == 200
     assert count(db_session, WebhookDelivery) == 1
     assert count(db_session, Job) == 1
-    assert run_pending(db_session) == 1
+    assert run_pending() == 1
     products = db_session.scalars(select(Product)).all()
     assert len(products) == 1
     product = products[0]
@@ -60,7 +60,7 @@ def test_unknown_shop_is_acknowledged_and_ignored(client, shopify_app, db_sessio
 
 def test_unknown_topic_is_acknowledged_and_ignored(client, installed, db_session):
     assert post_webhook(client, "themes/publish", b'{"id": 1}').status_code == 200
-    run_pending(db_session)
+    run_pending()
     job = db_session.scalar(select(Job))
     assert job.status == "done" and "unhandled topic" in job.progress["ignored"]
 
@@ -70,7 +70,7 @@ def test_orders_create_stores_the_order_once(client, installed, db_session, fixt
     raw = json.dumps(load_fixture(fixtures_dir, "order.json")["order"]).encode()
     assert post_webhook(client, "orders/create", raw, event_id="o-1").status_code == 200
     assert post_webhook(client, "orders/paid", raw, event_id="o-2").status_code == 200
-    run_pending(db_session)
+    run_pending()
     orders = db_session.scalars(select(Order)).all()
     assert len(orders) == 1
     order = orders[0]
@@ -84,7 +84,7 @@ def test_products_delete_marks_out_of_stock_and_keeps_history(client, installed,
     product = load_fixture(fixtures_dir, "product.json")["product"]
     post_webhook(client, "products/create", json.dumps(product).encode(), event_id="p-1")
     post_webhook(client, "products/delete", json.dumps({"id": product["id"]}).encode(), event_id="p-2")
-    run_pending(db_session)
+    run_pending()
     stored = db_session.scalar(select(Product))
     assert stored is not None and stored.in_stock is False
 
@@ -92,7 +92,7 @@ def test_products_delete_marks_out_of_stock_and_keeps_history(client, installed,
 def test_customers_create_makes_a_profile(client, installed, db_session, fixtures_dir):
     customer = load_fixture(fixtures_dir, "customers.json")["customer"]
     post_webhook(client, "customers/create", json.dumps(customer).encode())
-    run_pending(db_session)
+    run_pending()
     profile = db_session.scalar(select(Profile).where(Profile.customer_id == "207119551"))
     assert profile.order_count == 1 and str(profile.total_spend) == "41.94"
 
@@ -103,7 +103,7 @@ def test_app_uninstalled_drops_the_token(client, installed, db_session):
     db_session.commit()
     assert public_config(shop, "https://p13n.example")["tracking"] == "pixel"
     post_webhook(client, "app/uninstalled", json.dumps({"id": 1, "domain": DOMAIN}).encode())
-    run_pending(db_session)
+    run_pending()
     db_session.expire_all()
     install = db_session.scalar(select(ShopifyInstall))
     assert install.access_token_encrypted is None and install.uninstalled_at is not None
@@ -116,7 +116,7 @@ def test_customers_redact_deletes_the_customers_data(client, installed, db_sessi
     shop, _ = installed
     raw = json.dumps(load_fixture(fixtures_dir, "order.json")["order"]).encode()
     post_webhook(client, "orders/create", raw, event_id="o-1")
-    run_pending(db_session)
+    run_pending()
     profile = db_session.scalar(select(Profile).where(Profile.customer_id == "207119551"))
     other = Profile(shop_id=shop.id, customer_id="999", session_count=0)
     db_session.add(other)
@@ -129,7 +129,7 @@ def test_customers_redact_deletes_the_customers_data(client, installed, db_sessi
     body = {"shop_id": 1, "shop_domain": DOMAIN, "customer": {"id": 207119551, "email": "bob.norman@hostmail.com"},
             "orders_to_redact": [450789469]}
     assert post_webhook(client, "customers/redact", json.dumps(body).encode(), event_id="r-1").status_code == 200
-    run_pending(db_session)
+    run_pending()
     db_session.expire_all()
     assert db_session.scalar(select(Profile).where(Profile.customer_id == "207119551")) is None
     assert count(db_session, Order) == 0
@@ -143,7 +143,7 @@ def test_customers_data_request_keeps_the_export_in_the_job(client, installed, d
     body = {"shop_domain": DOMAIN, "customer": {"id": 207119551, "email": "bob.norman@hostmail.com"},
             "orders_requested": [450789469], "data_request": {"id": 9999}}
     post_webhook(client, "customers/data_request", json.dumps(body).encode(), event_id="d-1")
-    run_pending(db_session)
+    run_pending()
     job = db_session.scalars(select(Job).where(Job.kind == "shopify_webhook").order_by(Job.id.desc())).first()
     export = job.progress["export"]
     assert export["shopify_data_request"] == 9999
@@ -154,10 +154,10 @@ def test_customers_data_request_keeps_the_export_in_the_job(client, installed, d
 def test_shop_redact_deletes_the_shop(client, installed, db_session, fixtures_dir):
     raw = json.dumps(load_fixture(fixtures_dir, "order.json")["order"]).encode()
     post_webhook(client, "orders/create", raw, event_id="o-1")
-    run_pending(db_session)
+    run_pending()
     body = {"shop_id": 954889, "shop_domain": DOMAIN}
     assert post_webhook(client, "shop/redact", json.dumps(body).encode(), event_id="s-1").status_code == 200
-    run_pending(db_session)
+    run_pending()
     db_session.expire_all()
     assert count(db_session, Shop) == 0
     assert count(db_session, ShopifyInstall) == 0 and count(db_session, Order) == 0 and count(db_session, Profile) == 0

@@ -1,12 +1,12 @@
-"""The "train" job: the settings UI's retrain button, run by a worker with progress."""
+"""The "train" job: the Retrain button, the admin API and the periodic retraining, run by a worker with progress."""
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.jobs.queue import PermanentFailure, set_progress
+from app.clv.refresh import refresh_after_training
+from app.jobs import PermanentFailure, set_progress
 from app.models import Job
-from app.recommender.training.schedule import refresh_lifetime_value
 from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, train_shop
 
 
@@ -21,7 +21,7 @@ def run_training(session: Session, job: Job) -> None:
     try:
         version = train_shop(session, job.shop_id, current_app.config["MODEL_DIR"], progress=progress)
     except NotEnoughData as error:
-        refresh_lifetime_value(session, job.shop_id)
+        refresh_after_training(session, job.shop_id)
         raise PermanentFailure(str(error)) from error  # retrying cannot help until more data arrives
-    refresh_lifetime_value(session, job.shop_id)
+    refresh_after_training(session, job.shop_id)
     set_progress(session, job, done=TRAINING_STEPS, total=TRAINING_STEPS, message=f"version {version.version} active")

@@ -1,20 +1,20 @@
-"""Which shops need a new model, and retraining them: the recommender, then lifetime value (the periodic work)."""
+"""Which shops need a new model: the periodic retraining the workers run (app/tasks.py), and `train --stale-hours`.
+
+Light on purpose: it queues training jobs and never imports the training code,
+so the process that assembles the task queue does not load LightFM.
+"""
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.clv.refresh import refresh_shop_clv
-from app.models import Shop
+from app.jobs import enqueue
+from app.jobs.kinds import TRAIN
+from app.models import Event, Job, ModelVersion, Order, Shop
 from app.recommender.serving.loaded_model import active_version
-from app.recommender.training.train_shop import NotEnoughData, train_shop
-
-log = logging.getLogger(__name__)
 
 
 def is_stale(session: Session, shop_id: int, hours: float) -> bool:
@@ -22,28 +22,24 @@ def is_stale(session: Session, shop_id: int, hours: float) -> bool:
     return version is None or version.activated_at is None or utcnow() - version.activated_at >= timedelta(hours=hours)
 
 
-def retrain_stale_shops(session: Session, model_dir: Path | str, hours: float) -> list[int]:
-    """Retrain every shop whose active model is older than ``hours``; the ids retrained."""
-    retrained = []
-    for shop in session.scalars(select(Shop).order_by(Shop.id)).all():
-        if not is_stale(session, shop.id, hours):
-            continue
-        try:
-            train_shop(session, shop.id, model_dir)
-            retrained.append(shop.id)
-        except NotEnoughData:
-            pass
-        except Exception:  # noqa: BLE001 - one shop's failure must not stop the others
-            log.exception("shop %s: training failed", shop.id)
-        refresh_lifetime_value(session, shop.id)
-    return retrained
+def shops_due_for_training(session: Session, hours: float, now: datetime | None = None) -> list[int]:
+    """Shops with history whose active model is ``hours`` old (or missing) and that no training tried since.
+
+    One attempt per interval, whether a merchant or the schedule started it:
+    a shop whose training fails is not retried every few minutes.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(hours=hours)
+    fresh = select(ModelVersion.shop_id).where(ModelVersion.status == "active", ModelVersion.activated_at > cutoff)
+    tried = select(Job.shop_id).where(Job.kind == TRAIN, Job.created_at > cutoff, Job.shop_id.is_not(None))
+    has_history = exists().where(Event.shop_id == Shop.id) | exists().where(Order.shop_id == Shop.id)
+    return list(session.scalars(
+        select(Shop.id).where(Shop.id.not_in(fresh), Shop.id.not_in(tried), has_history).order_by(Shop.id)
+    ))
 
 
-def refresh_lifetime_value(session: Session, shop_id: int) -> None:
-    """Retraining refits lifetime value too; a CLV failure is logged, never a failed training."""
-    try:
-        refresh_shop_clv(session, shop_id)
-        session.commit()
-    except Exception:  # noqa: BLE001 - the recommender is published already; CLV must not undo that
-        session.rollback()
-        log.exception("CLV refresh of shop %s failed after training", shop_id)
+def queue_due_trainings(session: Session, hours: float, now: datetime | None = None) -> list[Job]:
+    """Queue a training job for every shop due (see shops_due_for_training); the jobs, committed."""
+    jobs = [enqueue(session, TRAIN, shop_id=shop_id) for shop_id in shops_due_for_training(session, hours, now)]
+    session.commit()
+    return jobs

@@ -1,7 +1,7 @@
 """merchant: a widget has one placement, and only an explicit "replace" removes merchant content
 
 Revision ID: merchant_0009
-Revises: 0009
+Revises: clv_0008
 Create Date: 2026-12-10 09:00:00
 
 Data only. Rules saved with both a slot and a selector (the editor
@@ -21,7 +21,7 @@ from alembic import op
 
 
 revision = 'merchant_0009'
-down_revision = '0009'
+down_revision = 'clv_0008'
 branch_labels = None
 depends_on = None
 

@@ -24,19 +24,24 @@ def layout_shifts(page) -> list[dict]:
     return page.evaluate("window.__layoutShifts")
 
 
-# Resolves once every image the shopper can see (on the page and in our widgets' open shadow roots; lazy ones below
-# the fold never load) has loaded or failed, two frames later: by then whatever was going to move the page has.
-SETTLED = """
-async () => {
+# True once every image the shopper can see (on the page and in our widgets' open shadow roots) has loaded or failed;
+# lazy images out of view (below the fold, or further along a slider's track) never load, and do not count.
+IMAGES_IN_VIEW_LOADED = """
+() => {
   const images = [...document.images];
   document.querySelectorAll('[data-p13n-widget]').forEach((host) => host.shadowRoot && images.push(...host.shadowRoot.querySelectorAll('img')));
-  const seen = images.filter((image) => image.loading !== 'lazy' || image.getBoundingClientRect().top < innerHeight);
-  await Promise.all(seen.map((image) => image.complete ? null : new Promise((done) => { image.onload = image.onerror = done; })));
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return images.every((image) => {
+    const box = image.getBoundingClientRect();
+    const inView = box.bottom > 0 && box.right > 0 && box.top < innerHeight && box.left < innerWidth;
+    return image.complete || (image.loading === 'lazy' && !inView);
+  });
 }
 """
+TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def wait_until_settled(page) -> None:
+    """Loaded, every image in view in, and two frames laid out since: whatever was going to move the page has."""
     page.wait_for_load_state("load")
-    page.evaluate(SETTLED)
+    page.wait_for_function(IMAGES_IN_VIEW_LOADED)
+    page.evaluate(TWO_FRAMES)

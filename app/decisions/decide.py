@@ -13,6 +13,7 @@ from app.decisions.caps import allowed_by_caps, widget_history
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
+from app.decisions.templates import TemplateContext, template_fields
 from app.decisions.variables import block_vars
 from app.experiments.bucketing import in_global_holdout
 from app.experiments.holdout import holdout_percent
@@ -39,6 +40,7 @@ class Chosen:
     rule: Rule
     content: dict
     variant: str | None = None
+    extra: dict = field(default_factory=dict)  # a template's data (app/decisions/templates.py)
 
 
 def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
@@ -88,6 +90,8 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         resolved = arms.resolve(session, rule, unit, profile)
         if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
+    templates = TemplateContext(session, shop, profile, request.product_id, now)
+    chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
     decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
@@ -108,7 +112,9 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
         return decision
     item = Chosen(rule, dict(rule.content or {}))
     if rule.kind == "block":
-        decision["blocks"] = [_block(item)]
+        # The template's real data; where it has nothing true to say, the merchant sees that as an empty preview.
+        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow())
+        decision["blocks"] = [_block(item)] if _with_template(item, templates) else []
     elif rule.kind == "popup":
         # A preview opens at once and ignores caps: the merchant should not have to act out an exit.
         decision["popups"] = [{**_popup(item), "trigger": {"open_now": True}, "cap": {"stop_after_conversion": False}}]
@@ -156,10 +162,18 @@ def _placement(item: Chosen) -> dict:
     return {"rule_id": rule.id, "variant": item.variant, "slot": rule.slot, "selector": rule.selector, "mode": rule.mode}
 
 
+def _with_template(item: Chosen, context: TemplateContext) -> bool:
+    extra = template_fields(item.rule, item.content, context)
+    if extra is None:
+        return False
+    item.extra = extra
+    return True
+
+
 def _block(item: Chosen) -> dict:
     content = item.content
     return {**_placement(item), "html": content.get("html", ""), "min_height": content.get("min_height", 0),
-            "min_height_mobile": content.get("min_height_mobile")}
+            "min_height_mobile": content.get("min_height_mobile"), **item.extra}
 
 
 def _popup(item: Chosen) -> dict:
@@ -194,6 +208,7 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             boost=dict(content.get("boost") or {}),
         ))
         if result.items:
-            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy,
+            sliders.append({**_placement(item), "title": content.get("title", ""), "quick_add": bool(content.get("quick_add")),
+                            "strategy": result.strategy,
                             "model_version": result.model_version, "items": result.items})
     return sliders

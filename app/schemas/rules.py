@@ -4,6 +4,7 @@ from __future__ import annotations
 import nh3
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from app.decisions.templates import DEFAULT_MIN_COUNT, TEMPLATES
 from app.decisions.vocabulary import MODES, PAGE_KINDS, SLOT_MODES, default_mode
 from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
@@ -62,6 +63,10 @@ class BlockContentSchema(Schema):
     min_height = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2000))
     # The same on phones (under 600 px wide), where text wraps more; left out: as min_height.
     min_height_mobile = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2000))
+    # A template filled from the shop's data (app/decisions/templates.py); "html" is the merchant's HTML alone.
+    template = fields.String(load_default="html", validate=validate.OneOf(TEMPLATES))
+    reached_html = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))  # free shipping reached
+    min_count = fields.Integer(load_default=DEFAULT_MIN_COUNT, validate=validate.Range(min=1, max=10_000))  # social proof
 
 
 class TriggerSchema(Schema):
@@ -92,6 +97,8 @@ class SliderContentSchema(Schema):
     # This slider's own say: products shown first, in this order, and rank multipliers.
     pins = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_PINS))
     boost = fields.Nested(BoostSchema, load_default=lambda: BoostSchema().load({}))
+    # An "Add to cart" button on each card: Shopify's /cart/add.js, elsewhere the p13n:add-to-cart event (widgets/README.md).
+    quick_add = fields.Boolean(load_default=False)
 
     @validates_schema
     def _pins_fit_the_strategy(self, data, **kwargs):
@@ -132,12 +139,17 @@ class RuleSchema(Schema):
             raise ValidationError(error.messages, "content") from None
         if kind in ("block", "slider"):
             _placement(data)
+        if kind == "block" and (data.get("content") or {}).get("template") == "countdown" \
+                and not (data.get("targeting") or {}).get("ends_at"):
+            raise ValidationError({"template": ["A countdown counts down to the rule's end: set its end date and time."]}, "content")
 
     @post_load
     def _normalise(self, data, **kwargs):
         content = CONTENT_SCHEMAS[data["kind"]]().load(data["content"])
         if data["kind"] == "block":
             content["html"] = sanitize_html(content["html"])
+            if content.get("reached_html"):
+                content["reached_html"] = sanitize_html(content["reached_html"])
         data["content"] = _jsonable(content)
         if data["kind"] == "popup":  # a pop-up opens over the page: it has no place in it
             data["slot"] = data["selector"] = None

@@ -5,7 +5,9 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from sqlalchemy import select
 
 from app import db
+from app.clock import utcnow
 from app.decisions.preview import preview_token, save_draft
+from app.decisions.templates import SOCIAL_PROOF_WINDOW, best_seller_since
 from app.models import RULE_KINDS, Product, Rule
 from app.resources import experiments, rule_with_experiment, rules, segments
 from app.resources.errors import Invalid
@@ -153,7 +155,7 @@ def _pinned(pins) -> list[tuple[str, str | None]]:
 
 
 def _preview(rule: Rule | None, kind: str, draft: dict | None = None) -> dict:
-    shown = rule if draft is None else Rule(kind=kind, slot=draft.get("slot"))
+    shown = rule if draft is None else Rule(kind=kind, slot=draft.get("slot"), content=draft.get("content"))
     page = request.values.get("preview_page") or _default_preview_page(shown)
     if not page or not page.startswith(("http://", "https://")):
         return {"page": page, "url": None, "draft": draft is not None}
@@ -175,6 +177,10 @@ def _default_preview_page(rule: Rule) -> str | None:
 
 def _demo_page(rule: Rule) -> str:
     slot = rule.slot or ""
+    if (rule.content or {}).get("template") == "social_proof":  # on the product bought most today: real figures
+        product = best_seller_since(db.session(), g.shop.id, utcnow() - SOCIAL_PROOF_WINDOW)
+        if product:
+            return f"/store/products/{product}"
     if slot.startswith("product"):
         product = db.session().scalar(select(Product.external_id).where(Product.shop_id == g.shop.id).order_by(Product.id).limit(1))
         return f"/store/products/{product}" if product else "/store/"

@@ -24,7 +24,8 @@ var CSS = ':host{all:initial!important;display:block!important;font:15px/1.45 va
   '.x{position:absolute;top:8px;right:8px;border:0;font-size:22px;line-height:1;padding:4px 8px}' +
   '.c{display:flex;gap:8px;align-items:center;margin:10px 0}.c code{font-size:1.2em;font-weight:700;letter-spacing:.06em;padding:4px 10px;border:2px dashed var(--a);border-radius:var(--r)}' +
   '.m{background:var(--a);color:#fff;border-color:var(--a)}input[type=email]{font:inherit;width:100%;padding:8px;border:1px solid #999;border-radius:var(--r);margin:8px 0}' +
-  'label{display:flex;gap:8px;align-items:flex-start;font-size:.9em;margin-bottom:10px}';
+  'label{display:flex;gap:8px;align-items:flex-start;font-size:.9em;margin-bottom:10px}' +
+  'progress{display:block;width:100%;height:8px;accent-color:var(--a)}.q{width:100%;margin-top:6px}';
 var sheet = null;
 
 function el(tag, className, text) {

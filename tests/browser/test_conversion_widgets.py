@@ -115,7 +115,7 @@ def test_quick_add_puts_a_slider_item_in_the_cart_through_the_documented_hook(br
     product_id = first_card.locator("a").get_attribute("href").rsplit("/", 1)[1]
     first_card.locator("button.q").click()
     first_card.locator("button.q:has-text('Added')").wait_for()
-    assert page.locator("[data-cart-count]").inner_text() == "1"
+    assert page.locator("[data-cart-count]").inner_text() == "Cart (1)"
     snap(page, "widget-quick-add", slider)
     page.goto(f"{live_server}/store/cart")
     assert page.locator(f"[data-p13n-remove-from-cart='{product_id}']").count() == 1

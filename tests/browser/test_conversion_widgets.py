@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.clock import utcnow
+from app.decisions.layout import slider_height
 from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.merchant_auth.accounts import create_user
@@ -18,6 +19,7 @@ from app.models import Event, Shop
 from tests.browser.demo_store import build_demo_store
 from tests.helpers.browser import merchant_signs_in, visitor_page, wait_for
 from tests.helpers.events import event
+from tests.helpers.layout_shift import OBSERVE, cumulative_layout_shift, wait_until_settled
 from tests.helpers.rules import make_rule
 
 pytestmark = pytest.mark.browser
@@ -108,10 +110,15 @@ def test_social_proof_counts_todays_purchases_from_the_minimum_on(browser, live_
 
 def test_quick_add_puts_a_slider_item_in_the_cart_through_the_documented_hook(browser, live_server, shop, db_session):
     make_rule(db_session, shop, "slider", content={"strategy": "trending", "title": "Trending", "quick_add": True})
-    context, page = visitor_page(browser, "quick")
+    context, page = visitor_page(browser, "quick", init=OBSERVE)
     page.goto(f"{live_server}/store/")
     slider = widget(page, "[data-p13n-slot=home-recommendations]")
     first_card = slider.locator(".t li").first
+    first_card.wait_for()
+    wait_until_settled(page)
+    # The buttons fit in the space the slot reserved for a quick-add slider: nothing moved.
+    assert slider.evaluate("el => el.getBoundingClientRect().height") <= slider_height({"quick_add": True})
+    assert cumulative_layout_shift(page) == 0
     product_id = first_card.locator("a").get_attribute("href").rsplit("/", 1)[1]
     first_card.locator("button.q").click()
     first_card.locator("button.q:has-text('Added')").wait_for()

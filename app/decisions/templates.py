@@ -20,6 +20,8 @@ from app.models import Order, OrderLine, Profile, Rule, Shop
 TEMPLATES = ("html", "free_shipping", "countdown", "social_proof")
 SOCIAL_PROOF_WINDOW = timedelta(hours=24)
 DEFAULT_MIN_COUNT = 5
+# The space a template's block takes (one or two lines of text, the bar), reserved where the merchant set none.
+TEMPLATE_MIN_HEIGHTS = {"free_shipping": 80, "countdown": 64, "social_proof": 64}
 
 
 @dataclass

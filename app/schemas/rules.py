@@ -4,7 +4,7 @@ from __future__ import annotations
 import nh3
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from app.decisions.templates import DEFAULT_MIN_COUNT, TEMPLATES
+from app.decisions.templates import DEFAULT_MIN_COUNT, TEMPLATE_MIN_HEIGHTS, TEMPLATES
 from app.decisions.vocabulary import MODES, PAGE_KINDS, SLOT_MODES, default_mode
 from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
@@ -148,6 +148,8 @@ class RuleSchema(Schema):
         content = CONTENT_SCHEMAS[data["kind"]]().load(data["content"])
         if data["kind"] == "block":
             content["html"] = sanitize_html(content["html"])
+            if not content.get("min_height"):
+                content["min_height"] = TEMPLATE_MIN_HEIGHTS.get(content.get("template"), 0)
             if content.get("reached_html"):
                 content["reached_html"] = sanitize_html(content["reached_html"])
         data["content"] = _jsonable(content)

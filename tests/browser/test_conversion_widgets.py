@@ -52,10 +52,12 @@ def test_the_free_shipping_bar_shows_what_is_left_of_the_shops_threshold(browser
     ingest_batch(db_session, shop.id, [event(visitor_id="carted"), event("add_to_cart", "carted", product_id="P01", value=20)],
                  sent_at=None, received_at=utcnow())
     db_session.commit()
-    context, page = visitor_page(browser, "carted")
+    context, page = visitor_page(browser, "carted", init=OBSERVE)
     page.goto(f"{live_server}/store/")
     bar = widget(page, "[data-p13n-slot=home-hero]")
     bar.locator("progress").wait_for()
+    wait_until_settled(page)
+    assert cumulative_layout_shift(page) == 0, "the template's default height was reserved"
     assert bar.locator("p").inner_text() == "Spend £30.00 more for free delivery."
     assert bar.locator("progress").evaluate("p => [p.value, p.max]") == [20, 50]
     snap(page, "widget-free-shipping", bar)

@@ -70,3 +70,4 @@ def test_the_reached_text_is_sanitized_like_the_html():
     loaded = RuleSchema().load({"kind": "block", "name": "Bar", "slot": "hero", "content": {
         "template": "free_shipping", "html": "<p>x</p>", "reached_html": "<p onclick='x()'>Free!</p><script>alert(1)</script>"}})
     assert loaded["content"]["reached_html"] == "<p>Free!</p>"
+    assert loaded["content"]["min_height"] == 80, "a template reserves its space where the merchant set none"

@@ -6,14 +6,11 @@ script may add at most 0.01 of Cumulative Layout Shift.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select, update
 
 from app.decisions.layout import SLIDER_HEIGHT
 from app.models import Product, Rule
-from app.storefront import decide as decide_endpoint
 from tests.browser.demo_store import build_demo_store
 from tests.helpers.layout_shift import OBSERVE, cumulative_layout_shift, layout_shifts, wait_until_settled
 from tests.helpers.rules import make_rule
@@ -28,9 +25,12 @@ def shop(db_session):
     return build_demo_store(db_session)
 
 
-def open_page(browser, live_server, path: str, viewport: dict, with_script: bool = True):
+def open_page(browser, live_server, path: str, viewport: dict, with_script: bool = True, held: list | None = None):
+    """``held``: /v1/decide requests are kept there, unanswered, until the test lets them go."""
     context = browser.new_context(viewport=viewport)
     context.add_init_script(OBSERVE)
+    if held is not None:
+        context.route("**/v1/decide?*", lambda route: held.append(route))
     page = context.new_page()
     page.set_default_timeout(10_000)
     if not with_script:
@@ -67,14 +67,19 @@ def test_the_script_adds_no_layout_shift(browser, live_server, shop, path, viewp
     assert added <= MAX_ADDED_CLS, f"CLS {figures[True][0]:.4f} with the script, {figures[False][0]:.4f} without: {figures[True][1]}"
 
 
-def test_a_slow_decision_shows_a_skeleton_in_the_reserved_space_and_nothing_moves(browser, live_server, shop, monkeypatch):
-    slowly = decide_endpoint.decide
-    monkeypatch.setattr(decide_endpoint, "decide", lambda *args: (time.sleep(1.5), slowly(*args))[1])  # the live server is in this process
-    context, page = open_page(browser, live_server, "/store/", DESKTOP)
+def test_a_slow_decision_shows_a_skeleton_in_the_reserved_space_and_nothing_moves(browser, live_server, shop):
+    held = []
+    context, page = open_page(browser, live_server, "/store/", DESKTOP, held=held)
     slot = page.locator("[data-p13n-slot=home-recommendations]")
     slot.locator("[data-p13n-skeleton]").wait_for(state="attached")
     reserved = slot.evaluate("el => el.getBoundingClientRect().height")
     assert reserved == SLIDER_HEIGHT
+    for _ in range(500):  # the decision is asked once the document is parsed (within 10 s)
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert slot.locator("[data-p13n-widget]").count() == 0, "the decision is still out: only the skeleton is there"
+    held[0].continue_()
     slot.locator("[data-p13n-widget] .t li").first.wait_for()
     assert slot.locator("[data-p13n-skeleton]").count() == 0
     assert slot.evaluate("el => el.getBoundingClientRect().height") == reserved

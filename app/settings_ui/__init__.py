@@ -11,6 +11,7 @@ from app.settings_ui import (  # noqa: F401 - the pages
     privacy_page,
     rules_pages,
     segments_pages,
+    shop_page,
     shopify_page,
     survey_section,
 )

@@ -23,7 +23,8 @@ function decideNow() {
       clearTimeout(timer);
       if (answer) render(answer, product || {});
     }))
-    .catch(function () {});
+    .catch(function () {})
+    .then(safe(settleLayout)); // whatever happened, slots left empty give their space back when unseen
 }
 
 function render(answer, product) {

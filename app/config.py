@@ -8,7 +8,7 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 # The Shopify app's access, kept minimal (docs/shopify.md says why each is needed):
 # read the catalog, customers and orders for the sync, the theme to see whether the
 # app embed is on, and the Web Pixel's two (create our pixel, receive customer events).
-SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"
+SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events,write_discounts"
 # The newest stable GraphQL Admin API version (Shopify releases one each quarter).
 SHOPIFY_DEFAULT_API_VERSION = "2026-10"
 
@@ -65,6 +65,17 @@ def from_environment() -> dict:
         "SHOPIFY_API_KEY": env.get("SHOPIFY_API_KEY", ""), "SHOPIFY_API_SECRET": env.get("SHOPIFY_API_SECRET", ""),
         "SHOPIFY_SCOPES": env.get("SHOPIFY_SCOPES") or SHOPIFY_DEFAULT_SCOPES,
         "SHOPIFY_API_VERSION": env.get("SHOPIFY_API_VERSION") or SHOPIFY_DEFAULT_API_VERSION,
+        # Emails we send (double opt-in confirmations; app/leads/mail.py): SMTP, or a webhook that
+        # hands them to a mail service; MAIL_BACKEND "" picks the one configured ("outbox": kept in memory).
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", ""),
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": _count(env, "SMTP_PORT", 587),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "MAIL_WEBHOOK_URL": env.get("MAIL_WEBHOOK_URL", ""),
+        "MAIL_WEBHOOK_SECRET": env.get("MAIL_WEBHOOK_SECRET", ""),
     }
 
 

@@ -9,6 +9,7 @@ from app.models import Rule, Segment
 from app.resources import ownership
 from app.resources.errors import Invalid
 from app.schemas.rules import RuleSchema
+from app.shopify.installs import install_of_shop
 
 FIELDS = ("kind", "name", "enabled", "priority", "slot", "selector", "mode", "content", "targeting", "frequency")
 INVALID = "Invalid rule; nothing was changed."
@@ -41,7 +42,16 @@ def validate(session: Session, shop_id: int, payload: dict) -> dict:
     unknown = unknown_segments(session, shop_id, data["targeting"].get("segments", []))
     if unknown:
         raise Invalid(INVALID, {"targeting": {"segments": [f"No such segment: {', '.join(map(str, unknown))}."]}})
+    unique_code = data["content"].get("unique_code") if data["kind"] == "popup" else None
+    if unique_code and unique_code["source"] == "shopify" and not _on_shopify(session, shop_id):
+        raise Invalid(INVALID, {"content": {"unique_code": {"source": [
+            "This shop is not connected to Shopify: upload a code pool and draw from it instead."]}}})
     return data
+
+
+def _on_shopify(session: Session, shop_id: int) -> bool:
+    install = install_of_shop(session, shop_id)
+    return install is not None and install.uninstalled_at is None
 
 
 def unknown_segments(session: Session, shop_id: int, segment_ids: list[int]) -> list[int]:

@@ -11,6 +11,7 @@ from app.journey.traffic_class import TRAFFIC_CLASSES
 from app.models import RULE_KINDS
 from app.recommender.serving.strategies import STRATEGY_NAMES
 from app.schemas.fields import utc_datetime
+from app.schemas.leads import POOL_NAME
 from app.schemas.recommendations import MAX_LIMIT
 
 # What merchant HTML may contain: text formatting, links, images, simple layout.
@@ -69,6 +70,27 @@ class TriggerSchema(Schema):
     idle_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=5, max=3600))
 
 
+class UniqueCodeSchema(Schema):
+    """A unique, single-use code per lead, shown once the email is sent (app/leads/codes.py)."""
+
+    source = fields.String(required=True, validate=validate.OneOf(("shopify", "pool")))
+    pool = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(POOL_NAME))
+    kind = fields.String(load_default="percentage", validate=validate.OneOf(("percentage", "amount")))
+    value = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0.01, max=100_000))
+    valid_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+    prefix = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Z0-9]{1,20}$"))
+
+    @validates_schema
+    def _by_source(self, data, **kwargs):
+        if data.get("source") == "pool" and not data.get("pool"):
+            raise ValidationError("Name the code pool to draw from.", "pool")
+        if data.get("source") == "shopify":
+            if data.get("value") is None:
+                raise ValidationError("How much the code takes off.", "value")
+            if data.get("kind") == "percentage" and data["value"] > 100:
+                raise ValidationError("A percentage is at most 100.", "value")
+
+
 class PopupContentSchema(Schema):
     headline = fields.String(required=True, validate=validate.Length(min=1, max=200))
     body = fields.String(load_default="", validate=validate.Length(max=2000))
@@ -78,6 +100,15 @@ class PopupContentSchema(Schema):
     consent_label = fields.String(load_default="Email me offers. I can unsubscribe any time.", validate=validate.Length(max=300))
     button = fields.String(load_default="Send", validate=validate.Length(min=1, max=60))
     trigger = fields.Nested(TriggerSchema, load_default=lambda: TriggerSchema().load({}))
+    unique_code = fields.Nested(UniqueCodeSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _code_after_email(self, data, **kwargs):
+        if data.get("unique_code"):
+            if not data.get("email_capture"):
+                raise ValidationError("A unique code is given for an email: turn on the email field.", "unique_code")
+            if data.get("coupon"):
+                raise ValidationError("Either one shared coupon or unique codes, not both.", "coupon")
 
 
 class SliderContentSchema(Schema):

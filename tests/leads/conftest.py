@@ -4,7 +4,10 @@ import json
 
 import pytest
 
+from app.models import ShopifyInstall
+from app.shopify import token_crypto
 from tests.helpers.receiver import start_receiver
+from tests.helpers.shopify import API_KEY, API_SECRET, API_VERSION, DOMAIN, TOKEN
 
 
 @pytest.fixture
@@ -35,3 +38,14 @@ def admin(client):
         return client.open(url, method=method, json=body, headers={"Authorization": f"Bearer {secret_key}"})
 
     return call
+
+
+@pytest.fixture
+def on_shopify(app, make_shop, db_session):
+    """(shop, secret key) of a shop with the Shopify app installed and a working token."""
+    app.config.update(SHOPIFY_API_KEY=API_KEY, SHOPIFY_API_SECRET=API_SECRET, SHOPIFY_API_VERSION=API_VERSION)
+    shop, secret_key = make_shop("Demo store", DOMAIN, settings={"holdout_percent": 0})
+    db_session.add(ShopifyInstall(shop_id=shop.id, shop_domain=DOMAIN, scopes="write_discounts", sync_state={},
+                                  access_token_encrypted=token_crypto.encrypt(app, TOKEN)))
+    db_session.commit()
+    return shop, secret_key

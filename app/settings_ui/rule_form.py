@@ -48,6 +48,9 @@ def rule_payload(form, kind: str) -> dict:
     for name in LIST_FIELDS:  # nothing ticked still means "no restriction"
         if not _has(payload, name):
             _set(payload, name, [])
+    content = payload.get("content")
+    if isinstance(content, dict) and isinstance(content.get("unique_code"), dict) and not content["unique_code"].get("source"):
+        del content["unique_code"]  # "No" unique code: its other inputs (pre-filled defaults) mean nothing
     return payload
 
 

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from app.models import DiscountCode, Shop
+from app.models import DiscountCode, Rule, Shop
 
 
 def test_the_webhook_is_saved_with_a_generated_secret_shown_once(signed_in, db_session):
@@ -38,3 +38,18 @@ def test_codes_are_uploaded_counted_and_unused_ones_removed(signed_in, db_sessio
     assert "Pool:" in bad.get_data(as_text=True)
     signed_in.post("/settings/leads/codes/welcome10/delete-unused")
     assert db_session.scalars(select(DiscountCode)).all() == []
+
+
+EDITOR = {"name": "Sign-up code", "enabled": "true", "content.headline": "Your own code", "content.email_capture": "true",
+          "content.unique_code.kind": "percentage", "content.unique_code.pool": "welcome10"}
+
+
+def test_the_pop_up_editor_sets_unique_codes_and_no_means_none(signed_in, db_session):
+    shown = signed_in.get("/settings/rules/new/popup").get_data(as_text=True)
+    assert 'name="content.unique_code.source"' in shown
+    assert signed_in.post("/settings/rules/new/popup", {**EDITOR, "content.unique_code.source": "pool"}).status_code == 302
+    assert signed_in.post("/settings/rules/new/popup", {**EDITOR, "content.unique_code.source": ""}).status_code == 302
+    with_codes, without = db_session.scalars(select(Rule).order_by(Rule.id)).all()
+    assert with_codes.content["unique_code"]["pool"] == "welcome10" and without.content["unique_code"] is None
+    refused = signed_in.post("/settings/rules/new/popup", {**EDITOR, "content.unique_code.source": "shopify", "content.unique_code.value": "10"})
+    assert refused.status_code == 400 and "not connected to Shopify" in refused.get_data(as_text=True)

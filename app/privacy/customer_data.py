@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.models import Assignment, Event, Lead, Order, OrderLine, Profile, Shop, VisitorId
+from app.models import Assignment, Event, Lead, LeadConsent, Order, OrderLine, Profile, Shop, VisitorId
 
 CHUNK = 500  # SQLite caps the number of bound parameters per statement
 
@@ -148,8 +148,12 @@ def export_customer(session: Session, shop_id: int, customer_id: str | None = No
         ]
     condition = _leads_condition(person)
     if condition is not None:
-        export["leads"] = [_row(lead) for lead in session.scalars(
-            select(Lead).where(Lead.shop_id == shop_id, condition).order_by(Lead.id))]
+        # Each lead with its consent record: every answer and confirmation, with when it was given.
+        export["leads"] = [
+            {**_row(lead), "consents": [_row(answer, skip=("lead_id",)) for answer in session.scalars(
+                select(LeadConsent).where(LeadConsent.lead_id == lead.id).order_by(LeadConsent.id))]}
+            for lead in session.scalars(select(Lead).where(Lead.shop_id == shop_id, condition).order_by(Lead.id))
+        ]
     condition = _assignments_condition(person)
     if condition is not None:
         export["assignments"] = [_row(a) for a in session.scalars(

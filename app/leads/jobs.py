@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.leads import confirmation, mail, outgoing
 from app.models import Job, Lead, Shop
+from app.secret_key import app_secret
 
 OUTBOX = "p13n.outbox"  # app.extensions key: the list MAIL_BACKEND=outbox appends to
 
@@ -17,7 +18,7 @@ def send_confirmation(session: Session, job: Job) -> None:
         return
     app = current_app._get_current_object()
     shop = session.get(Shop, lead.shop_id)
-    url = confirmation.confirmation_url(job.payload["base_url"], confirmation.make_token(app.secret_key, lead))
+    url = confirmation.confirmation_url(job.payload["base_url"], confirmation.make_token(app_secret(app), lead))
     subject, text = confirmation.email_text(shop, url)
     mail.send(app.config, mail.Message(to=lead.email, subject=subject, text=text), app.extensions.setdefault(OUTBOX, []))
     job.progress = {"sent_to": lead.email}

@@ -10,6 +10,7 @@ from app import db
 from app.leads import outgoing
 from app.leads.confirmation import LinkInvalid, confirm, lead_for_token
 from app.models import Shop
+from app.secret_key import app_secret
 from app.storefront.blueprint import blueprint
 
 PAGE = """<!doctype html>
@@ -37,7 +38,7 @@ def lead_confirmation_page():
     session = db.session()
     token = request.args.get("token", "")
     try:
-        lead = lead_for_token(session, current_app.secret_key, token)
+        lead = lead_for_token(session, app_secret(current_app), token)
     except LinkInvalid as error:
         return _page("Link not valid", str(error), 400)
     shop = session.get(Shop, lead.shop_id)
@@ -49,7 +50,7 @@ def lead_confirmation_page():
 def confirm_lead():
     session = db.session()
     try:
-        lead = lead_for_token(session, current_app.secret_key, request.form.get("token", ""))
+        lead = lead_for_token(session, app_secret(current_app), request.form.get("token", ""))
         confirmed = confirm(session, lead)
     except LinkInvalid as error:
         return _page("Link not valid", str(error), 400)

@@ -77,3 +77,18 @@ def test_without_double_opt_in_a_yes_counts_at_once_and_no_email_goes_out(app, s
     app.config["MAIL_BACKEND"] = "outbox"
     assert post_lead(shop, "ann@example.com", True).get_json() == {"ok": True, "consent": True}
     assert run_pending(app) == 0 and not app.extensions.get(OUTBOX)
+
+
+def test_a_worker_that_never_served_a_request_signs_links_with_the_instance_key(app, client, shop, admin, post_lead,
+                                                                                tmp_path, monkeypatch):
+    """The embedded default loads its key per request; the worker sending the email has none loaded yet."""
+    shop, secret_key = shop
+    _turn_on(app, admin, secret_key)
+    post_lead(shop, "ann@example.com", True)
+    monkeypatch.setattr("app.secret_key.INSTANCE_DIR", tmp_path)
+    app.secret_key = None
+    app.config["SECRET_KEY"] = ""
+    assert run_pending(app) == 1 and app.extensions[OUTBOX]
+    app.secret_key = (tmp_path / "secret_key").read_text().strip()  # what the web process loads
+    token = _link(app).split("token=", 1)[1]
+    assert client.post("/v1/leads/confirm", data={"token": token}).status_code == 200

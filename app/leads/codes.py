@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -112,6 +113,6 @@ def _from_shopify(session: Session, shop: Shop, lead: Lead, rule: Rule, settings
             except UserErrors as error:
                 if attempt or error.code != "TAKEN":
                     raise
-    except (NotConnected, ShopifyAPIError) as error:
+    except (NotConnected, ShopifyAPIError, InvalidToken) as error:  # InvalidToken: the stored token's key changed
         log.warning("shop %s: could not create a Shopify discount code for lead %s: %s", shop.id, lead.id, error)
     return Issued(None, NOT_CREATED)

@@ -90,3 +90,15 @@ def test_concurrent_draws_never_give_one_code_twice(app, shop, admin, db_session
     assert sorted(given) == codes and drawn.count(None) == 8
     rows = db_session.scalars(select(DiscountCode)).all()
     assert len({row.lead_id for row in rows}) == 40 and all(row.assigned_at for row in rows)
+
+
+def test_pools_and_lead_settings_are_the_shops_own(client, shop, make_shop, admin):
+    shop, secret_key = shop
+    other, other_key = make_shop("Other", settings={"holdout_percent": 0})
+    _upload(admin, secret_key, ["AAA111"])
+    assert admin("GET", "/admin/api/discount-codes", other_key).get_json() == {"pools": []}
+    assert admin("DELETE", "/admin/api/discount-codes/welcome10", other_key).status_code == 404
+    assert _upload(admin, other_key, ["AAA111"]).get_json()["added"] == 1  # codes are per shop
+    for method, url in (("GET", "/admin/api/discount-codes"), ("GET", "/admin/api/leads/settings"),
+                        ("PUT", "/admin/api/leads/settings"), ("GET", "/admin/api/leads/webhook-deliveries")):
+        assert client.open(url, method=method, json={}).status_code == 401

@@ -13,6 +13,7 @@ from app.jobs.kinds import LEAD_WEBHOOK
 from app.leads import mail
 from app.models import Job
 from app.resources import discount_codes, lead_settings
+from app.secret_key import app_secret
 
 RECENT_DELIVERIES = 50
 
@@ -28,7 +29,7 @@ def get_lead_settings():
 def put_lead_settings():
     """Change what the body names; a webhook URL without a secret gets one, returned this once."""
     data = lead_settings.validate(json_object("a JSON object of lead settings"), mail.is_configured(current_app.config))
-    generated = lead_settings.save(current_shop(), data)
+    generated = lead_settings.save(current_shop(), data, app_secret(current_app))
     db.session().commit()
     body = lead_settings.shown(current_shop())
     if generated:
@@ -39,7 +40,7 @@ def put_lead_settings():
 @blueprint.post("/leads/settings/webhook-secret")
 @shop_required
 def rotate_webhook_secret():
-    secret = lead_settings.new_secret(current_shop())
+    secret = lead_settings.new_secret(current_shop(), app_secret(current_app))
     db.session().commit()
     return jsonify({**lead_settings.shown(current_shop()), "webhook_secret": secret})
 

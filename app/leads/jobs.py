@@ -25,4 +25,4 @@ def send_confirmation(session: Session, job: Job) -> None:
 
 
 def deliver_webhook(session: Session, job: Job) -> None:
-    outgoing.deliver(session, job)
+    outgoing.deliver(session, job, app_secret(current_app._get_current_object()))

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.jobs import enqueue
 from app.jobs.kinds import LEAD_WEBHOOK
+from app.jobs.running import PermanentFailure
 from app.leads.records import describe
+from app.leads.sealing import Unreadable
 from app.leads.signing import HEADER, signature_header
 from app.models import Job, Lead, Shop
 from app.resources import lead_settings
@@ -31,7 +33,7 @@ class DeliveryFailed(Exception):
 
 def queue_event(session: Session, shop: Shop, lead: Lead, event: str) -> Job | None:
     """Queue the event for the shop's webhook (None when it has none); sent once the caller commits."""
-    if lead_settings.webhook(shop) is None:
+    if not lead_settings.has_webhook(shop):
         return None
     payload = {"type": event, "shop_id": shop.id, "occurred_at": utcnow().isoformat(), "lead": describe(lead)}
     return enqueue(session, LEAD_WEBHOOK, payload, shop_id=shop.id)
@@ -42,9 +44,12 @@ def body_of(job: Job) -> bytes:
     return json.dumps({"id": f"evt_{job.id}", **job.payload}, separators=(",", ":"), sort_keys=True).encode()
 
 
-def deliver(session: Session, job: Job, http: requests.Session | None = None) -> None:
+def deliver(session: Session, job: Job, secret_key: str, http: requests.Session | None = None) -> None:
     shop = session.get(Shop, job.shop_id)
-    target = lead_settings.webhook(shop) if shop is not None else None
+    try:
+        target = lead_settings.webhook(shop, secret_key) if shop is not None else None
+    except Unreadable as error:
+        raise PermanentFailure(str(error)) from None
     if target is None:
         job.progress = {"skipped": "the shop has no lead webhook any more"}
         return

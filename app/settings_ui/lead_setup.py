@@ -15,6 +15,7 @@ from app.leads import mail
 from app.models import Job, Shop
 from app.resources import discount_codes, lead_settings
 from app.resources.errors import ResourceError
+from app.secret_key import app_secret
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import flat_errors
@@ -46,7 +47,7 @@ def lead_settings_save():
         for message in flat_errors(error.errors or {}).values():
             flash(message, "error")
         return redirect(url_for("settings_ui.leads"))
-    generated = lead_settings.save(g.shop, data)
+    generated = lead_settings.save(g.shop, data, app_secret(current_app))
     db.session().commit()
     flash("Lead settings saved.", "info")
     if generated:
@@ -57,7 +58,7 @@ def lead_settings_save():
 @blueprint.post("/leads/settings/webhook-secret")
 @login_required
 def lead_webhook_secret():
-    secret = lead_settings.new_secret(g.shop)
+    secret = lead_settings.new_secret(g.shop, app_secret(current_app))
     db.session().commit()
     flash(f"New webhook secret (shown this once): {secret}", "info")
     return redirect(url_for("settings_ui.leads"))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.jobs.kinds import LEAD_WEBHOOK
 from app.leads.signing import verify
-from app.models import Job
+from app.models import Job, Shop
 from app.runner import run_pending
 
 
@@ -74,3 +74,15 @@ def test_no_webhook_means_no_delivery_jobs(app, shop, post_lead, db_session):
     shop, _ = shop
     post_lead(shop, "ann@example.com", True)
     assert db_session.scalars(select(Job).where(Job.kind == LEAD_WEBHOOK)).all() == []
+
+
+def test_the_secret_is_stored_sealed_and_a_changed_server_key_fails_clearly(app, shop, admin, post_lead, receiver, db_session):
+    shop, secret_key = shop
+    _set_webhook(admin, secret_key, receiver.url)
+    db_session.expire_all()
+    assert "s3cret-for-the-email-tool" not in str(db_session.get(Shop, shop.id).settings)
+    app.secret_key = app.config["SECRET_KEY"] = "a-different-server-key"
+    post_lead(shop, "ann@example.com", True)
+    run_pending(app)
+    job = db_session.scalars(select(Job).where(Job.kind == LEAD_WEBHOOK)).one()
+    assert job.status == "failed" and "SECRET_KEY changed" in job.error and receiver.requests == []

@@ -204,6 +204,8 @@ def _block(item: Chosen) -> dict:
 def _popup(item: Chosen) -> dict:
     content = dict(item.content)
     trigger = content.pop("trigger", {})
+    # How unique codes are made is the server's business; the code itself comes only with the lead's answer.
+    content.pop("unique_code", None)
     frequency = item.rule.frequency or {}
     return {
         "rule_id": item.rule.id,

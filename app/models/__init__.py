@@ -4,7 +4,7 @@ from app.models.clv_fit import CLV_FIT_STATUSES, ClvFit
 from app.models.event import EVENT_TYPES, Event, RejectedEvent
 from app.models.experiment import GLOBAL_HOLDOUT, Assignment, Experiment
 from app.models.job import JOB_STATUSES, Job
-from app.models.lead import Lead
+from app.models.lead import DiscountCode, Lead, LeadConsent
 from app.models.model_version import MODEL_STATUSES, ModelVersion
 from app.models.order import Order, OrderLine
 from app.models.profile import Profile, VisitorId
@@ -25,7 +25,9 @@ __all__ = [
     "GLOBAL_HOLDOUT",
     "JOB_STATUSES",
     "Job",
+    "DiscountCode",
     "Lead",
+    "LeadConsent",
     "LoginThrottle",
     "RULE_KINDS",
     "Rule",

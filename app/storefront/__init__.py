@@ -2,7 +2,7 @@
 from flask import Flask
 from flask_cors import CORS
 
-from app.storefront import decide, events, leads, limits, recommendations, script, surveys  # noqa: F401 - the routes
+from app.storefront import decide, events, lead_confirmation, leads, limits, recommendations, script, surveys  # noqa: F401 - the routes
 from app.storefront.blueprint import blueprint
 
 

@@ -16,8 +16,10 @@ from app.decisions.targeting import PageContext, eligible, page_kind
 from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits
 from app.journey.stages import StageThresholds
-from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
+from app.models import GLOBAL_HOLDOUT, Rule, Shop
 from app.recommender.serving.recommend import RecommendationRequest, recommend
+from app.recommender.serving.visitor import VisitorContext, visitor_context
+from app.shop_state import ShopSnapshot, shop_snapshot
 
 DEFAULT_HOLDOUT_PERCENT = 5.0
 
@@ -43,10 +45,13 @@ class Chosen:
 
 def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
     now = utcnow()
-    profile = _profile(session, shop.id, request.visitor_id)
-    traits = profile_traits(
-        profile, now, StageThresholds.from_settings(shop.settings), cart_count=len(request.cart) if request.cart else None
-    )
+    # The shop's rules, segments and experiments from memory (keyed by its config version);
+    # the visitor's profile and history in one read, shared with the sliders.
+    state = shop_snapshot(session, shop.public_key)
+    visitor = visitor_context(session, shop.id, request.visitor_id)
+    profile = visitor.profile
+    thresholds = state.memo("stage_thresholds", lambda: StageThresholds.from_settings(state.shop.settings))
+    traits = profile_traits(profile, now, thresholds, cart_count=len(request.cart) if request.cart else None)
     decision = {
         "decision_id": "dc_" + secrets.token_hex(6),
         "stage": traits["stage"],
@@ -59,7 +64,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
-        percent = float((shop.settings or {}).get("holdout_percent", DEFAULT_HOLDOUT_PERCENT))
+        percent = float((state.shop.settings or {}).get("holdout_percent", DEFAULT_HOLDOUT_PERCENT))
         held_out = in_global_holdout(unit, shop.public_key, percent)
         record_assignment(session, shop.id, GLOBAL_HOLDOUT, unit, profile, "holdout" if held_out else "personalized")
         if held_out:
@@ -68,9 +73,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
             decision["holdout"] = True
             return decision
 
-    rules = session.scalars(
-        select(Rule).where(Rule.shop_id == shop.id, Rule.enabled.is_(True)).order_by(Rule.priority.desc(), Rule.id)
-    ).all()
+    rules = state.rules
     context = PageContext(
         stage=traits["stage"],
         page_kind=page_kind(request.url),
@@ -78,10 +81,10 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
         device=request.device or traits.get("device"),
         traffic_class=traits["traffic_class"],
         now=now,
-        segments=_matching_segments(session, shop.id, rules, traits, now),
+        segments=_matching_segments(state, traits, now),
     )
-    history = widget_history(session, profile)
-    arms = ExperimentArms.load(session, shop.id)
+    history = widget_history(visitor)
+    arms = ExperimentArms(state.experiments)
     chosen = []
     for rule in rules:
         if not eligible(rule.targeting or {}, context) or not allowed_by_caps(rule.id, rule.frequency or {}, history, now):
@@ -91,7 +94,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest) -> dict:
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
-    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
+    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request, visitor)
     return decision
 
 
@@ -118,22 +121,12 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     return decision
 
 
-def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile | None:
-    if not visitor_id:
-        return None
-    return session.scalar(
-        select(Profile).join(VisitorId, VisitorId.profile_id == Profile.id).where(
-            VisitorId.shop_id == shop_id, VisitorId.visitor_id == visitor_id
-        )
-    )
-
-
-def _matching_segments(session: Session, shop_id: int, rules: list[Rule], traits: dict, now) -> frozenset[int]:
+def _matching_segments(state: ShopSnapshot, traits: dict, now) -> frozenset[int]:
     """Evaluate only the segments some rule targets."""
-    wanted = {segment for rule in rules for segment in (rule.targeting or {}).get("segments", [])}
-    if not wanted:
-        return frozenset()
-    segments = session.scalars(select(Segment).where(Segment.shop_id == shop_id, Segment.id.in_(wanted))).all()
+    wanted = state.memo("targeted_segments", lambda: frozenset(
+        segment for rule in state.rules for segment in (rule.targeting or {}).get("segments", [])
+    ))
+    segments = [state.segments[segment] for segment in wanted if segment in state.segments]
     return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
 
 
@@ -178,7 +171,9 @@ def _popup(item: Chosen) -> dict:
     }
 
 
-def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest) -> list[dict]:
+def _sliders(
+    session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest, visitor: VisitorContext | None = None
+) -> list[dict]:
     sliders = []
     for item in chosen:
         content = item.content
@@ -188,7 +183,7 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             product_id=request.product_id or (request.cart[-1] if request.cart else None),
             category=content.get("category"),
             limit=int(content.get("limit", 10)),
-        ))
+        ), visitor)
         if result.items:
             sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy,
                             "model_version": result.model_version, "items": result.items})

@@ -13,6 +13,7 @@ from app.models.segment import Segment
 from app.models.shop import Shop, hash_secret_key
 from app.models.shop_user import LoginFailure, ShopUser
 from app.models.shopify import ShopifyInstall, WebhookDelivery
+from app.models.versions import bump as bump_shop_versions
 
 __all__ = [
     "CLV_FIT_STATUSES",
@@ -43,4 +44,5 @@ __all__ = [
     "WebhookDelivery",
     "VisitorId",
     "hash_secret_key",
+    "bump_shop_versions",
 ]

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -34,6 +34,10 @@ class Shop(TimestampMixin, Base):
     secret_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Keys of the web workers' in-process caches (app/shop_state): bumped on every change to the
+    # shop's settings, rules, segments, experiments or active model, and to its products.
+    config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def new_public_key() -> str:

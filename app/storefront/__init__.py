@@ -2,12 +2,18 @@
 from flask import Flask
 from flask_cors import CORS
 
+from app import db
+from app.decisions import assignment_writer
 from app.storefront import decide, events, leads, recommendations, script  # noqa: F401 - the routes
 from app.storefront.blueprint import blueprint
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
+    # Page views record experiment exposure in the background, never holding a write lock;
+    # tests (and ASSIGNMENTS_WRITE_BEHIND=0) write it before the answer instead.
+    write_behind = app.config.get("ASSIGNMENTS_WRITE_BEHIND", not app.testing)
+    assignment_writer.configure(db.database(app).engine, write_behind=str(write_behind).lower() not in ("0", "false", "no"))
     # Any origin, never credentials: these endpoints are keyed by a public key,
     # not by cookies, so a shop's pages on any domain may call them.
     CORS(

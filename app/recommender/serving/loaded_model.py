@@ -44,6 +44,13 @@ def active_model(session: Session, shop_id: int) -> LoadedModel | None:
     return _load(row.version, row.artifact_path)
 
 
+def loaded(version: str | None, artifact_path: str | None) -> LoadedModel | None:
+    """A version known to be active (from the shop's in-memory state), loaded once per process."""
+    if version is None or not artifact_path:
+        return None
+    return _load(version, artifact_path)
+
+
 def active_version(session: Session, shop_id: int) -> ModelVersion | None:
     return session.scalar(select(ModelVersion).where(ModelVersion.shop_id == shop_id, ModelVersion.status == "active"))
 

@@ -1,13 +1,14 @@
-"""What we know about the visitor asking for recommendations, read from the store (read-only)."""
+"""What we know about the visitor asking for a page or recommendations, read from the store (read-only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, String, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Event, Order, OrderLine, Profile, VisitorId
+from app.models.types import UTCDateTime
 
 RECENT_VIEWS = 20
 
@@ -18,9 +19,15 @@ class VisitorContext:
     recent_views: list[str] = field(default_factory=list)  # newest first, distinct
     purchases: dict[str, datetime] = field(default_factory=dict)  # product id -> last bought
     order_count: int = 0
+    # (rule id, event type) -> latest: what widgets this visitor was shown or converted on (frequency caps).
+    widget_events: dict[tuple[int, str], datetime] = field(default_factory=dict)
+
+
+WIDGET_EVENTS = ("widget_impression", "popup_submit")
 
 
 def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> VisitorContext:
+    """The visitor's profile, then everything a page view needs of their history in one indexed read."""
     if not visitor_id:
         return VisitorContext()
     profile = session.scalar(
@@ -30,25 +37,41 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     )
     if profile is None:
         return VisitorContext()
-    views = session.execute(
-        select(Event.product_id, func.max(Event.occurred_at).label("last"))
-        .where(Event.shop_id == shop_id, Event.profile_id == profile.id, Event.type == "product_view", Event.product_id.is_not(None))
-        .group_by(Event.product_id)
-        .order_by(func.max(Event.occurred_at).desc())
-        .limit(RECENT_VIEWS)
-    ).all()
-    bought = session.execute(
-        select(OrderLine.product_id, func.max(Order.placed_at))
+    context = VisitorContext(profile=profile)
+    views: dict[str, datetime] = {}
+    for kind, product_id, rule_id, at in session.execute(_activity(shop_id, profile.id)):
+        if kind == "product_view" and product_id is not None:
+            views[product_id] = max(at, views.get(product_id, at))
+        elif kind == "purchase":
+            context.purchases[product_id] = at
+        elif kind == "orders":
+            context.order_count = rule_id or 0
+        elif rule_id is not None:
+            key = (rule_id, kind)
+            context.widget_events[key] = max(at, context.widget_events.get(key, at))
+    context.recent_views = sorted(views, key=lambda product: views[product], reverse=True)[:RECENT_VIEWS]
+    return context
+
+
+def _activity(shop_id: int, profile_id: int):
+    """Latest view per product, impression/conversion per widget, purchase per product and the order count: one UNION ALL.
+
+    Both halves use the (shop, profile, time) indexes of events and orders.
+    """
+    rule_id = Event.props["rule_id"].as_integer()
+    events = (
+        select(Event.type, Event.product_id, rule_id, func.max(Event.occurred_at))
+        .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(("product_view", *WIDGET_EVENTS)))
+        .group_by(Event.type, Event.product_id, rule_id)
+    )
+    bought = (
+        select(literal("purchase"), OrderLine.product_id, literal(None, Integer), func.max(Order.placed_at))
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.shop_id == shop_id, Order.profile_id == profile.id)
+        .where(Order.shop_id == shop_id, Order.profile_id == profile_id)
         .group_by(OrderLine.product_id)
-    ).all()
-    order_count = session.scalar(
-        select(func.count()).select_from(Order).where(Order.shop_id == shop_id, Order.profile_id == profile.id)
     )
-    return VisitorContext(
-        profile=profile,
-        recent_views=[product_id for product_id, _ in views],
-        purchases={product_id: at for product_id, at in bought},
-        order_count=order_count or 0,
+    # The stored orders, as training counts them (Shopify's own count on the profile may be higher).
+    orders = select(literal("orders"), literal(None, String), func.count(), literal(None, UTCDateTime)).where(
+        Order.shop_id == shop_id, Order.profile_id == profile_id
     )
+    return union_all(events, bought, orders)

@@ -107,9 +107,15 @@ def _choose(catalog: CatalogArrays, candidates: list[Candidate], excluded: set, 
     """Filter to products that exist, are in stock and allowed; apply boosts; keep the best ``limit``."""
     products: dict[str, CatalogItem] = {}
     ranked = []
+    # Without boosts the order is the candidates' own: the first ``limit`` that pass are the answer.
+    stop_early = not rules.has_boosts()
     for rank, (item, _score, reason) in enumerate(candidates):
+        if stop_early and len(ranked) >= limit:
+            break
+        if item in excluded:
+            continue
         product = catalog.product(item)
-        if product is None or item in excluded or not product.in_stock or rules.excludes(product):
+        if product is None or not product.in_stock or rules.excludes(product):
             continue
         pinned = reason[0] == "pinned"
         # Boosts act on rank, not raw score: scores of different strategies are not comparable.

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, String, func, literal, select, union_all
+from sqlalchemy import Integer, String, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Event, Order, OrderLine, Profile, VisitorId
@@ -30,16 +30,12 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     """The visitor's profile, then everything a page view needs of their history in one indexed read."""
     if not visitor_id:
         return VisitorContext()
-    profile = session.scalar(
-        select(Profile).join(VisitorId, VisitorId.profile_id == Profile.id).where(
-            VisitorId.shop_id == shop_id, VisitorId.visitor_id == visitor_id
-        )
-    )
+    profile = session.scalar(_PROFILE, {"shop_id": shop_id, "visitor_id": visitor_id})
     if profile is None:
         return VisitorContext()
     context = VisitorContext(profile=profile)
     views: dict[str, datetime] = {}
-    for kind, product_id, rule_id, at in session.execute(_activity(shop_id, profile.id)):
+    for kind, product_id, rule_id, at in session.execute(_ACTIVITY, {"shop_id": shop_id, "profile_id": profile.id}):
         if kind == "product_view" and product_id is not None:
             views[product_id] = max(at, views.get(product_id, at))
         elif kind == "purchase":
@@ -53,11 +49,13 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     return context
 
 
-def _activity(shop_id: int, profile_id: int):
+def _activity_statement():
     """Latest view per product, impression/conversion per widget, purchase per product and the order count: one UNION ALL.
 
-    Both halves use the (shop, profile, time) indexes of events and orders.
+    Both halves use the (shop, profile, time) indexes of events and orders. Built once: constructing
+    a statement of this size cost more than running it.
     """
+    shop_id, profile_id = bindparam("shop_id"), bindparam("profile_id")
     rule_id = Event.props["rule_id"].as_integer()
     events = (
         select(Event.type, Event.product_id, rule_id, func.max(Event.occurred_at))
@@ -75,3 +73,13 @@ def _activity(shop_id: int, profile_id: int):
         Order.shop_id == shop_id, Order.profile_id == profile_id
     )
     return union_all(events, bought, orders)
+
+
+def _profile_statement():
+    return select(Profile).join(VisitorId, VisitorId.profile_id == Profile.id).where(
+        VisitorId.shop_id == bindparam("shop_id"), VisitorId.visitor_id == bindparam("visitor_id")
+    )
+
+
+_ACTIVITY = _activity_statement()
+_PROFILE = _profile_statement()

@@ -73,7 +73,8 @@ def test_every_config_and_catalog_change_bumps_the_shops_version(db_session, mak
     assert versions(db_session, shop) == (config + 5, catalog + 2)
 
 
-def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, db_session, make_shop):
+def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, db_session, make_shop, monkeypatch):
+    monkeypatch.setattr(shop_state, "VERSION_CHECK_SECONDS", 3600)  # a slow machine must not make the check due
     shop, _ = make_shop(settings={"holdout_percent": 50})
     make_rule(db_session, shop, "block", content={"html": "<p>hi</p>"})
     make_rule(db_session, shop, "slider", slot="home-recs", content={"title": "For you", "strategy": "personalized", "limit": 4})
@@ -100,7 +101,8 @@ def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, 
     )
 
 
-def test_the_warm_script_reads_no_database(app, client, make_shop):
+def test_the_warm_script_reads_no_database(app, client, make_shop, monkeypatch):
+    monkeypatch.setattr(shop_state, "VERSION_CHECK_SECONDS", 3600)
     shop, _ = make_shop()
     assert client.get(f"/s/{shop.public_key}.js").status_code == 200
     with statements(app) as seen:

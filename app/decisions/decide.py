@@ -18,9 +18,11 @@ from app.experiments.bucketing import in_global_holdout
 from app.experiments.holdout import holdout_percent
 from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
-from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
+from app.models import GLOBAL_HOLDOUT, Profile, Rule, Shop, VisitorId
 from app.models.types import MAX_RECORD_ID
 from app.recommender.serving.recommend import RecommendationRequest, recommend
+from app.recommender.serving.visitor import VisitorContext, visitor_context
+from app.shop_state import ShopSnapshot, shop_snapshot
 
 
 @dataclass
@@ -46,10 +48,13 @@ class Chosen:
 def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     """The page's widgets; its ``decision_id`` is what the widgets' events must carry to count."""
     now = utcnow()
-    profile = _profile(session, shop.id, request.visitor_id)
-    traits = profile_traits(
-        profile, now, StageThresholds.from_settings(shop.settings), cart_count=len(request.cart) if request.cart else None
-    )
+    # The shop's rules, segments and experiments from memory (keyed by its config version);
+    # the visitor's profile and history in one read, shared with the sliders.
+    state = shop_snapshot(session, shop.public_key)
+    visitor = visitor_context(session, shop.id, request.visitor_id)
+    profile = visitor.profile
+    thresholds = state.memo("stage_thresholds", lambda: StageThresholds.from_settings(state.shop.settings))
+    traits = profile_traits(profile, now, thresholds, cart_count=len(request.cart) if request.cart else None)
     decision = {
         "decision_id": decision_ids.issue(shop.id, request.visitor_id, now),
         "stage": traits["stage"],
@@ -62,7 +67,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
         return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
-        held_out = in_global_holdout(unit, shop.public_key, holdout_percent(shop.settings))
+        held_out = in_global_holdout(unit, shop.public_key, holdout_percent(state.shop.settings))
         record_assignment(session, shop.id, GLOBAL_HOLDOUT, unit, profile, "holdout" if held_out else "personalized")
         if held_out:
             # The shop-wide holdout sees no personalization at all: the
@@ -70,9 +75,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
             decision["holdout"] = True
             return decision
 
-    rules = session.scalars(
-        select(Rule).where(Rule.shop_id == shop.id, Rule.enabled.is_(True)).order_by(Rule.priority.desc(), Rule.id)
-    ).all()
+    rules = state.rules
     context = PageContext(
         stage=traits["stage"],
         page_kind=page_kind(request.url),
@@ -80,10 +83,10 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
         device=request.device or traits.get("device"),
         traffic_class=traits["traffic_class"],
         now=now,
-        segments=_matching_segments(session, shop, profile, rules, traits, now),
+        segments=_matching_segments(session, state, profile, traits, now),
     )
-    history = widget_history(session, profile)
-    arms = ExperimentArms.load(session, shop.id)
+    history = widget_history(visitor)
+    arms = ExperimentArms(state.experiments)
     chosen = []
     for rule in rules:
         if not eligible(rule.targeting or {}, context) or not allowed_by_caps(rule.id, rule.frequency or {}, history, now):
@@ -95,7 +98,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
     chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
-    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
+    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request, visitor)
     return decision
 
 
@@ -148,14 +151,14 @@ def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile 
     )
 
 
-def _matching_segments(session: Session, shop: Shop, profile: Profile | None, rules: list[Rule], traits: dict, now) -> frozenset[int]:
+def _matching_segments(session: Session, state: ShopSnapshot, profile: Profile | None, traits: dict, now) -> frozenset[int]:
     """Evaluate only the segments some rule targets (with the past stages they look back to, if any)."""
-    wanted = {segment for rule in rules for segment in _segment_ids(rule.targeting)}
-    if not wanted:
-        return frozenset()
-    segments = session.scalars(select(Segment).where(Segment.shop_id == shop.id, Segment.id.in_(wanted))).all()
+    wanted = state.memo("targeted_segments", lambda: frozenset(
+        segment for rule in state.rules for segment in _segment_ids(rule.targeting)
+    ))
+    segments = [state.segments[segment] for segment in wanted if segment in state.segments]
     looked_up = [condition for segment in segments if isinstance(segment.conditions, list) for condition in segment.conditions]
-    traits = with_history(session, shop, profile, traits, looked_up, now)
+    traits = with_history(session, state.shop, profile, traits, looked_up, now)
     return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
 
 
@@ -221,7 +224,9 @@ def _popup(item: Chosen) -> dict:
     }
 
 
-def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest) -> list[dict]:
+def _sliders(
+    session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest, visitor: VisitorContext | None = None
+) -> list[dict]:
     sliders = []
     for item in chosen:
         content = item.content
@@ -233,7 +238,7 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             limit=int(content.get("limit", 10)),
             pins=list(content.get("pins") or []),
             boost=dict(content.get("boost") or {}),
-        ))
+        ), visitor)
         if result.items:
             sliders.append({**_placement(item), "title": content.get("title", ""), "quick_add": bool(content.get("quick_add")),
                             "strategy": result.strategy,

@@ -14,6 +14,7 @@ from app.models.shop import Shop, hash_secret_key
 from app.models.shop_user import LoginThrottle, ShopUser
 from app.models.shopify import ShopifyInstall, WebhookDelivery
 from app.models.survey import SurveyAnswer, SurveyAnswerSegment
+from app.models.versions import bump as bump_shop_versions
 
 __all__ = [
     "CLV_FIT_STATUSES",
@@ -48,4 +49,5 @@ __all__ = [
     "WebhookDelivery",
     "VisitorId",
     "hash_secret_key",
+    "bump_shop_versions",
 ]

@@ -87,11 +87,11 @@ def test_an_expired_token_bounces_once_then_says_why(iframe):
 
 
 @pytest.mark.parametrize("token", [
-    session_token(audience="another-apps-client-id"), session_token(secret="shpss_ffffffffffffffffffffffffffffffff"),
-    session_token(not_before=10**10), "garbage.token.here",
+    lambda: session_token(audience="another-apps-client-id"), lambda: session_token(secret="shpss_ffffffffffffffffffffffffffffffff"),
+    lambda: session_token(not_before=10**10), lambda: "garbage.token.here",
 ], ids=["wrong audience", "wrong secret", "nbf in the future", "malformed"])
 def test_an_invalid_token_shows_why_and_no_data(iframe, token):
-    page = iframe.get("/settings/dashboard", query_string=embedded_query(token))
+    page = iframe.get("/settings/dashboard", query_string=embedded_query(token()))  # made now, not at collection
     html = page.get_data(as_text=True)
     assert page.status_code == 401 and "Not signed in" in html and "Demo store" not in html
     assert 'name="p13n-reload"' not in html  # a new token would not help: no loop

@@ -36,23 +36,24 @@ def test_a_few_seconds_of_clock_skew_are_forgiven():
 
 
 @pytest.mark.parametrize(("token", "reason"), [
-    (session_token(audience="another-apps-client-id"), "another app"),
-    (session_token(secret="shpss_ffffffffffffffffffffffffffffffff"), "signature"),
-    (session_token(not_before=int(time.time()) + 120), "not valid yet"),
-    (session_token(dest="https://evil.example"), "dest"),
-    (session_token(dest=f"https://{DOMAIN}.evil.example"), "dest"),
-    (session_token(iss="https://other-store.myshopify.com/admin"), "different shops"),
-    (session_token(dest=None), "dest"),
-    (session_token(exp=None), "exp"),
-    ("not-a-jwt", "malformed"),
-    ("eyJhbGciOiJIUzI1NiJ9.!!!.x", "malformed"),
-    ("e30.e30.c2ln", "malformed"),  # base64 of {} . {} . "sig": shaped like a JWT, no algorithm
-    (jwt.encode({"dest": f"https://{DOMAIN}"}, API_SECRET * 2, algorithm="HS512"), "malformed"),
+    (lambda: session_token(audience="another-apps-client-id"), "another app"),
+    (lambda: session_token(secret="shpss_ffffffffffffffffffffffffffffffff"), "signature"),
+    (lambda: session_token(not_before=int(time.time()) + 120), "not valid yet"),
+    (lambda: session_token(dest="https://evil.example"), "dest"),
+    (lambda: session_token(dest=f"https://{DOMAIN}.evil.example"), "dest"),
+    (lambda: session_token(iss="https://other-store.myshopify.com/admin"), "different shops"),
+    (lambda: session_token(dest=None), "dest"),
+    (lambda: session_token(exp=None), "exp"),
+    (lambda: "not-a-jwt", "malformed"),
+    (lambda: "eyJhbGciOiJIUzI1NiJ9.!!!.x", "malformed"),
+    (lambda: "e30.e30.c2ln", "malformed"),  # base64 of {} . {} . "sig": shaped like a JWT, no algorithm
+    (lambda: jwt.encode({"dest": f"https://{DOMAIN}"}, API_SECRET * 2, algorithm="HS512"), "malformed"),
 ], ids=["wrong audience", "wrong secret", "nbf in the future", "dest not a shop", "dest lookalike", "iss of another shop",
         "no dest", "no exp", "not a JWT", "bad base64", "no algorithm", "another algorithm"])
 def test_invalid_tokens_are_refused(token, reason):
+    # Made when the test runs, not at collection: a 60-second token made then may have expired by now.
     with pytest.raises(InvalidSessionToken) as refused:
-        verify(token)
+        verify(token())
     assert reason in refused.value.message and not refused.value.retry
 
 
@@ -92,15 +93,15 @@ def test_the_admin_api_accepts_a_valid_session_token_for_its_shop_only(client, i
 
 
 @pytest.mark.parametrize(("token", "retry"), [
-    (session_token(lifetime=-60), True),
-    (session_token(audience="another-apps-client-id"), False),
-    (session_token(secret="shpss_ffffffffffffffffffffffffffffffff"), False),
-    (session_token(shop="not-installed.myshopify.com"), False),
-    (session_token(not_before=int(time.time()) + 120), False),
-    ("eyJhbGciOiJIUzI1NiJ9.e30.bm9wZQ", False),
+    (lambda: session_token(lifetime=-60), True),
+    (lambda: session_token(audience="another-apps-client-id"), False),
+    (lambda: session_token(secret="shpss_ffffffffffffffffffffffffffffffff"), False),
+    (lambda: session_token(shop="not-installed.myshopify.com"), False),
+    (lambda: session_token(not_before=int(time.time()) + 120), False),
+    (lambda: "eyJhbGciOiJIUzI1NiJ9.e30.bm9wZQ", False),
 ], ids=["expired", "wrong audience", "wrong secret", "unknown shop", "nbf in the future", "malformed"])
 def test_the_admin_api_refuses_bad_session_tokens(client, installed, another_shop, token, retry):
-    response = client.get("/admin/api/segments", headers=bearer(token))
+    response = client.get("/admin/api/segments", headers=bearer(token()))  # made now, not at collection
     assert response.status_code == 401 and response.get_json()["error"]
     # App Bridge fetches a new token and tries once more only when that can help.
     assert (response.headers.get("X-Shopify-Retry-Invalid-Session-Request") == "1") is retry

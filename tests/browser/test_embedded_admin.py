@@ -156,5 +156,12 @@ def test_another_site_cannot_frame_the_embedded_settings(admin):
     page, seen, problems = admin
     page.goto("https://evil.example/", wait_until="load")
     assert [request["path"] for request in seen] == ["/settings/dashboard"]  # our server answered, with its CSP
-    assert app_frame(page).url == "chrome-error://chromewebdata/"  # and Chromium refused to show it there
+    # And Chromium refused to show it there: the frame holds its error page (named or not, once it gets there).
+    frame = page.locator("#app").element_handle().content_frame()
+    for _ in range(100):
+        if frame is not None and frame.url == "chrome-error://chromewebdata/":
+            break
+        page.wait_for_timeout(100)
+        frame = page.locator("#app").element_handle().content_frame()
+    assert frame is not None and frame.url == "chrome-error://chromewebdata/", frame and frame.url
     assert page.frame_locator("#app").locator("main h1").count() == 0

@@ -62,7 +62,7 @@ _QUANTITY = {
 
 
 def stage_case(*, orders, spend, last_order_at, cart_items, sessions, moment: datetime,
-               thresholds: StageThresholds, previous_order_at=None, dialect: str = "sqlite") -> ColumnElement:
+               thresholds: StageThresholds, previous_order_at=None, dialect: str | None = None) -> ColumnElement:
     """``stages.stage_for`` as SQL, over columns that hold the facts at ``moment``.
 
     ``previous_order_at`` (the order before the last one) tells a won-back customer: the last order
@@ -74,6 +74,8 @@ def stage_case(*, orders, spend, last_order_at, cart_items, sessions, moment: da
         loyal = or_(loyal, spend >= thresholds.loyal_spend)
     won_back = []
     if previous_order_at is not None:
+        if dialect is None:
+            raise ValueError("the won-back test compares two columns: give the session's dialect")
         ended_a_lapse = _longer_than(dialect, previous_order_at, last_order_at, lapse)
         won_back = [(and_(orders > 0, previous_order_at.is_not(None), last_order_at.is_not(None), ended_a_lapse), "won_back")]
     return case(
@@ -88,7 +90,7 @@ def stage_case(*, orders, spend, last_order_at, cart_items, sessions, moment: da
     )
 
 
-def current_stage(now: datetime, thresholds: StageThresholds, dialect: str = "sqlite") -> ColumnElement:
+def current_stage(now: datetime, thresholds: StageThresholds, dialect: str) -> ColumnElement:
     """The stage from the traits kept on each profile, as decisions and segments see it now."""
     return stage_case(
         orders=func.coalesce(Profile.order_count, 0), spend=func.coalesce(Profile.total_spend, 0),

@@ -142,7 +142,7 @@ def test_the_current_stage_in_sql_is_the_one_decisions_use(db_session, make_shop
     shop, _ = make_shop()
     random_history(db_session, shop, random.Random(42), visitors=20)
     thresholds = StageThresholds()
-    from_sql = dict(db_session.execute(select(Profile.id, current_stage(NOW, thresholds)).where(Profile.shop_id == shop.id)).all())
+    from_sql = dict(db_session.execute(select(Profile.id, current_stage(NOW, thresholds, dialect_of(db_session))).where(Profile.shop_id == shop.id)).all())
     profiles = db_session.scalars(select(Profile).where(Profile.shop_id == shop.id)).all()
     assert from_sql == {
         profile.id: stage_for(JourneyFacts(profile.session_count, profile.order_count, profile.total_spend, profile.last_order_at, profile.cart_count,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, Numeric, String, bindparam, func, literal, select, union_all
+from sqlalchemy import Integer, Numeric, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -96,7 +96,8 @@ def _activity_statement():
     conversion per widget (frequency caps). Built once: constructing it cost more than running it.
     """
     shop_id, profile_id, since = bindparam("shop_id"), bindparam("profile_id"), bindparam("since", type_=UTCDateTime)
-    no_number, no_quantity = literal(None, Integer), literal(None, Numeric)
+    # Typed NULLs: PostgreSQL reads a bare NULL parameter as text, which a UNION cannot match with numbers.
+    no_number, no_quantity = cast(null(), Integer), cast(null(), Numeric)
     taste = (
         select(Event.type.label("kind"), Event.product_id, no_number.label("number"), Event.occurred_at.label("at"), no_quantity.label("quantity"))
         .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(TASTE_EVENTS),
@@ -115,12 +116,12 @@ def _activity_statement():
         .subquery("lines")
     )
     # The stored orders, as training counts them (Shopify's own count on the profile may be higher).
-    orders = select(literal("orders"), literal(None, String), func.count(), literal(None, UTCDateTime), no_quantity).where(
+    orders = select(literal("orders"), cast(null(), String), func.count(), cast(null(), UTCDateTime), no_quantity).where(
         Order.shop_id == shop_id, Order.profile_id == profile_id
     )
     rule_id = Event.props["rule_id"].as_integer()
     widgets = (
-        select(Event.type, literal(None, String), rule_id, func.max(Event.occurred_at), no_quantity)
+        select(Event.type, cast(null(), String), rule_id, func.max(Event.occurred_at), no_quantity)
         .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(WIDGET_EVENTS))
         .group_by(Event.type, rule_id)
     )

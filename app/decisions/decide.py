@@ -13,11 +13,13 @@ from app.decisions.decision_ids import DecisionIds
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind
+from app.decisions.wording import with_wording
 from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
 from app.recommender.serving.recommend import RecommendationRequest, recommend
+from app.texts import texts_for
 
 DEFAULT_HOLDOUT_PERCENT = 5.0
 
@@ -30,6 +32,7 @@ class DecisionRequest:
     cart: list[str] = field(default_factory=list)
     device: str | None = None
     preview: Preview | None = None  # from a verified preview token: show this rule (or draft), record nothing
+    lang: str | None = None  # the page's <html lang>: its language where we have a catalog, else the shop's
 
 
 @dataclass
@@ -43,6 +46,10 @@ class Chosen:
 
 def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     """The page's widgets; its ``decision_id`` is what the widgets' events must carry to count."""
+    return with_wording(_decide(session, shop, request, decision_ids), texts_for(shop, request.lang), shop)
+
+
+def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     now = utcnow()
     profile = _profile(session, shop.id, request.visitor_id)
     traits = profile_traits(
@@ -204,6 +211,7 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             product_id=request.product_id or (request.cart[-1] if request.cart else None),
             category=content.get("category"),
             limit=int(content.get("limit", 10)),
+            lang=request.lang,
         ))
         if result.items:
             sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy,

@@ -20,6 +20,7 @@ class DecideQuerySchema(Schema):
     cart = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_CART_ITEMS))
     device = fields.String(load_default=None, validate=validate.OneOf(DEVICES))
     preview = fields.String(load_default=None, validate=validate.Length(max=500))
+    lang = fields.String(load_default=None, validate=validate.Length(max=35))  # the page's <html lang> (app/texts)
 
     @pre_load
     def _split_cart(self, data, **kwargs):

@@ -19,6 +19,7 @@ class RecommendationQuerySchema(Schema):
     product_id = ExternalId(load_default=None)
     category = fields.String(load_default=None, validate=validate.Length(min=1, max=255))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
+    lang = fields.String(load_default=None, validate=validate.Length(max=35))  # the reasons' language (app/texts)
 
 
 _Boosts = lambda: fields.Dict(  # noqa: E731

@@ -99,8 +99,9 @@ class PopupContentSchema(Schema):
     image = fields.Url(load_default=None, allow_none=True, require_tld=False, schemes={"http", "https"})
     coupon = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     email_capture = fields.Boolean(load_default=False)
-    consent_label = fields.String(load_default="Email me offers. I can unsubscribe any time.", validate=validate.Length(max=300))
-    button = fields.String(load_default="Send", validate=validate.Length(min=1, max=60))
+    # Left out or blank: the catalog's wording in the shopper's language, applied when shown (app/decisions/wording.py).
+    consent_label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    button = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     trigger = fields.Nested(TriggerSchema, load_default=lambda: TriggerSchema().load({}))
     survey = fields.Nested(SurveySchema, allow_none=True)  # absent or None: an offer pop-up, no question
 

@@ -6,13 +6,13 @@ function renderSlider(slider) {
   var root = mount(slider), box, head, track, prev, next;
   if (!root || !slider.items || !slider.items.length) return;
   box = el('section', 's');
-  box.setAttribute('aria-label', slider.title || 'Recommendations');
+  box.setAttribute('aria-label', slider.title || T.recommendations);
   head = el('div', 'h');
   head.appendChild(el('h2', null, slider.title || ''));
   prev = el('button', null, '\u2039');
   next = el('button', null, '\u203a');
-  prev.setAttribute('aria-label', 'Previous');
-  next.setAttribute('aria-label', 'Next');
+  prev.setAttribute('aria-label', T.previous);
+  next.setAttribute('aria-label', T.next);
   head.appendChild(el('span')).append(prev, ' ', next);
   track = el('ul', 't');
   track.tabIndex = 0;

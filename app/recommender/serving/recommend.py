@@ -16,6 +16,7 @@ from app.recommender.serving.loaded_model import active_model
 from app.recommender.serving.merchant_rules import MerchantRules
 from app.recommender.serving.strategies import STRATEGIES, Candidate, StrategyInput
 from app.recommender.serving.visitor import visitor_context
+from app.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +26,8 @@ OWN_HISTORY = {"recently_viewed", "buy_again"}
 SHOW_PURCHASES = {"buy_again", "personalized"}
 OVERSAMPLE = 4
 
-REASONS = {
-    "viewed": "Because you viewed {title}",
-    "bought": "Because you bought {title}",
-    "similar": "Similar to {title}",
-    "bought_with": "Often bought with {title}",
-    "restock": "Time to restock {title}",
-    "trending": "Trending now",
-    "trending_in": "Trending in {subject}",
-    "for_you": "Picked for you",
-    "pinned": "Staff pick",
-}
+# Reasons in words come from the catalogs (app/texts, keys "reason.<kind>"), in the page's or the shop's language.
+REASON_KINDS = ("viewed", "bought", "similar", "bought_with", "restock", "trending", "trending_in", "for_you", "pinned")
 
 
 @dataclass
@@ -45,6 +37,7 @@ class RecommendationRequest:
     product_id: str | None = None
     category: str | None = None
     limit: int = 10
+    lang: str | None = None  # the page's language; the shop's when we have no catalog for it
 
 
 @dataclass
@@ -85,11 +78,11 @@ def _recommend(session: Session, shop: Shop, request: RecommendationRequest, str
     excluded = {request.product_id} if request.product_id else set()
     if strategy not in SHOW_PURCHASES:
         excluded |= set(visitor.purchases)
-    items = _choose(session, shop, candidates, excluded, rules, request.limit)
+    items = _choose(session, shop, candidates, excluded, rules, request.limit, texts_for(shop, request.lang))
     return Recommendations(strategy, loaded.version if loaded else None, items)
 
 
-def _choose(session, shop, candidates: list[Candidate], excluded: set, rules: MerchantRules, limit: int) -> list[dict]:
+def _choose(session, shop, candidates: list[Candidate], excluded: set, rules: MerchantRules, limit: int, texts: Texts) -> list[dict]:
     """Filter to products that exist, are in stock and allowed; apply boosts; keep the best ``limit``."""
     wanted = [item for item, _, _ in candidates if item not in excluded]
     subjects = [subject for _, _, (kind, subject) in candidates if subject and kind not in ("trending_in",)]
@@ -106,7 +99,7 @@ def _choose(session, shop, candidates: list[Candidate], excluded: set, rules: Me
         excluded = excluded | {item}
     ranked.sort()
     titles = {item: product.title for item, product in products.items()}
-    return [_item(products[item], reason, titles) for *_, item, reason in ranked[:limit]]
+    return [_item(products[item], reason, titles, texts) for *_, item, reason in ranked[:limit]]
 
 
 def _products(session: Session, shop_id: int, ids: list[str]) -> dict[str, Product]:
@@ -120,7 +113,7 @@ def _products(session: Session, shop_id: int, ids: list[str]) -> dict[str, Produ
     return found
 
 
-def _item(product: Product, reason: tuple[str, str | None], titles: dict[str, str]) -> dict:
+def _item(product: Product, reason: tuple[str, str | None], titles: dict[str, str], texts: Texts) -> dict:
     kind, subject = reason
     return {
         "id": product.external_id,
@@ -129,11 +122,11 @@ def _item(product: Product, reason: tuple[str, str | None], titles: dict[str, st
         "image": product.image_url,
         "price": str(product.price) if product.price is not None else None,
         "currency": product.currency,
-        "reason": _reason_text(kind, subject, titles),
+        "reason": _reason_text(kind, subject, titles, texts),
     }
 
 
-def _reason_text(kind: str, subject: str | None, titles: dict[str, str]) -> str:
-    template = REASONS.get(kind, REASONS["for_you"])
-    title = titles.get(subject, "this") if subject else ""
-    return template.format(title=title, subject=subject or "")
+def _reason_text(kind: str, subject: str | None, titles: dict[str, str], texts: Texts) -> str:
+    key = f"reason.{kind}" if kind in REASON_KINDS else "reason.for_you"
+    title = titles.get(subject) or texts("reason.this") if subject else ""
+    return texts(key, title=title, subject=subject or "")

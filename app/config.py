@@ -91,6 +91,12 @@ def from_environment() -> dict:
         "DATABASE_POOL_TIMEOUT": _positive_float(env, "DATABASE_POOL_TIMEOUT", 2.0),
         # Longest statement, in seconds (0: none). Set it on web processes; workers run long statements.
         "DATABASE_STATEMENT_TIMEOUT": _count(env, "DATABASE_STATEMENT_TIMEOUT", 0),
+        # The largest request body any endpoint reads (413 beyond it, before it is read); the
+        # storefront's own endpoints and the Shopify webhooks accept less (see their modules).
+        "MAX_CONTENT_LENGTH": _count(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Shopify's webhook bodies are a few KB (an order with many lines, some tens); the cap
+        # is checked before the signature, so an unsigned flood is never read whole.
+        "SHOPIFY_WEBHOOK_MAX_BYTES": _count(env, "SHOPIFY_WEBHOOK_MAX_BYTES", 512 * 1024),
     }
 
 

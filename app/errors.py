@@ -41,8 +41,13 @@ def api_error_response(error: ApiError):
     return jsonify(body), error.status, error.headers
 
 
+def is_api_request() -> bool:
+    """Whether the caller reads JSON errors (the public and admin APIs)."""
+    return request.path.startswith(API_PREFIXES)
+
+
 def _http_error(error: HTTPException):
-    if request.path.startswith(API_PREFIXES):
+    if is_api_request():
         return jsonify(error=error.description), error.code
     return error
 

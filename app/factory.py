@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import admin, commands, config, db, demo, errors, health, secret_key, settings_ui, shopify, storefront, tasks
+from app import admin, commands, config, db, demo, errors, health, request_guards, secret_key, settings_ui, shopify, storefront, tasks
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     tasks.init_app(app)
     secret_key.init_app(app)
     errors.init_app(app)
+    request_guards.init_app(app)  # before the blueprints: their routes use its <id:...> converter
     health.init_app(app)
     storefront.init_app(app)
     admin.init_app(app)

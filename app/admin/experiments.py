@@ -37,13 +37,13 @@ def create_experiment():
     return jsonify(_schema.dump(experiment)), 201
 
 
-@blueprint.get("/experiments/<int:experiment_id>")
+@blueprint.get("/experiments/<id:experiment_id>")
 @shop_required
 def get_experiment(experiment_id: int):
     return jsonify(_schema.dump(experiments.own(db.session(), current_shop().id, experiment_id)))
 
 
-@blueprint.put("/experiments/<int:experiment_id>")
+@blueprint.put("/experiments/<id:experiment_id>")
 @shop_required
 def replace_experiment(experiment_id: int):
     session = db.session()
@@ -54,7 +54,7 @@ def replace_experiment(experiment_id: int):
     return jsonify(_schema.dump(experiment))
 
 
-@blueprint.delete("/experiments/<int:experiment_id>")
+@blueprint.delete("/experiments/<id:experiment_id>")
 @shop_required
 def delete_experiment(experiment_id: int):
     session = db.session()

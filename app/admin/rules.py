@@ -37,13 +37,13 @@ def create_rule():
     return jsonify(_schema.dump(rule)), 201
 
 
-@blueprint.get("/rules/<int:rule_id>")
+@blueprint.get("/rules/<id:rule_id>")
 @shop_required
 def get_rule(rule_id: int):
     return jsonify(_schema.dump(rules.own(db.session(), current_shop().id, rule_id)))
 
 
-@blueprint.put("/rules/<int:rule_id>")
+@blueprint.put("/rules/<id:rule_id>")
 @shop_required
 def replace_rule(rule_id: int):
     rule = rules.own(db.session(), current_shop().id, rule_id)
@@ -51,7 +51,7 @@ def replace_rule(rule_id: int):
     return jsonify(_schema.dump(_save(rule, payload, payload.get("experiment", KEEP))))
 
 
-@blueprint.patch("/rules/<int:rule_id>")
+@blueprint.patch("/rules/<id:rule_id>")
 @shop_required
 def update_rule(rule_id: int):
     """Change some fields (say, ``{"enabled": false}``); the result is validated whole."""
@@ -60,7 +60,7 @@ def update_rule(rule_id: int):
     return jsonify(_schema.dump(_save(rule, rules.with_changes(rule, changes), changes.get("experiment", KEEP))))
 
 
-@blueprint.get("/rules/<int:rule_id>/preview")
+@blueprint.get("/rules/<id:rule_id>/preview")
 @shop_required
 def preview_link(rule_id: int):
     """A link that shows this rule on a store page (``?url=``, default the shop's home) for an hour."""
@@ -75,7 +75,7 @@ def preview_link(rule_id: int):
     return jsonify(url=link, token=token, expires_in=PREVIEW_MAX_AGE)
 
 
-@blueprint.delete("/rules/<int:rule_id>")
+@blueprint.delete("/rules/<id:rule_id>")
 @shop_required
 def delete_rule(rule_id: int):
     session = db.session()

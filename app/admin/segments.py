@@ -39,7 +39,7 @@ def count_unsaved_segment():
     return jsonify(count=count_matching(db.session(), current_shop(), data["match"], data["conditions"], utcnow()))
 
 
-@blueprint.get("/segments/<int:segment_id>")
+@blueprint.get("/segments/<id:segment_id>")
 @shop_required
 def get_segment(segment_id: int):
     segment = segments.own(db.session(), current_shop().id, segment_id)
@@ -47,7 +47,7 @@ def get_segment(segment_id: int):
     return jsonify({**_schema.dump(segment), "count": count})
 
 
-@blueprint.put("/segments/<int:segment_id>")
+@blueprint.put("/segments/<id:segment_id>")
 @shop_required
 def replace_segment(segment_id: int):
     session = db.session()
@@ -57,7 +57,7 @@ def replace_segment(segment_id: int):
     return jsonify(_schema.dump(segment))
 
 
-@blueprint.delete("/segments/<int:segment_id>")
+@blueprint.delete("/segments/<id:segment_id>")
 @shop_required
 def delete_segment(segment_id: int):
     """Refused (409) while a rule targets the segment."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from werkzeug.serving import run_simple
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from app import db, identity_secrets
 from app.clv.refresh import refresh_after_training
@@ -44,8 +44,25 @@ def demo(host: str, port: int) -> None:
     click.echo(f"store: {base}/store/")
     click.echo(f"settings: {base}/settings/login  (email {email}, password {password}; new each start)")
     click.echo(f"public_key: {public_key}", nl=True)
-    # run_simple, not app.run: Flask ignores app.run() inside its own CLI.
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # Our own server rather than app.run (Flask ignores it inside its own CLI) or run_simple: see QuietRequestHandler.
+    make_demo_server(app, host, port).serve_forever()
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler, minus its ``Server: Werkzeug/3.x Python/3.x`` header (a map of what to attack).
+
+    The server writes that header itself, so no app or middleware can remove it;
+    under gunicorn (production) the header is a plain ``gunicorn``.
+    """
+
+    server_version = "p13n"
+
+    def version_string(self) -> str:
+        return self.server_version
+
+
+def make_demo_server(app, host: str, port: int) -> BaseWSGIServer:
+    return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
 
 
 def _passed_config() -> dict:

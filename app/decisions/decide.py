@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,12 +11,13 @@ from app.decisions.caps import allowed_by_caps, widget_history
 from app.decisions.decision_ids import DecisionIds
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
-from app.decisions.targeting import PageContext, eligible, page_kind
+from app.decisions.targeting import PageContext, eligible, page_kind, url_path
 from app.decisions.wording import with_wording
 from app.experiments.bucketing import in_global_holdout
 from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
+from app.models.types import MAX_RECORD_ID
 from app.recommender.serving.recommend import RecommendationRequest, recommend
 from app.texts import texts_for
 
@@ -82,7 +82,7 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
     context = PageContext(
         stage=traits["stage"],
         page_kind=page_kind(request.url),
-        path=urlsplit(request.url or "").path or "/",
+        path=url_path(request.url),
         device=request.device or traits.get("device"),
         traffic_class=traits["traffic_class"],
         now=now,
@@ -152,12 +152,20 @@ def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile 
 
 def _matching_segments(session: Session, shop: Shop, profile: Profile | None, rules: list[Rule], traits: dict, now) -> frozenset[int]:
     """Evaluate only the segments some rule targets (with the past stages they look back to, if any)."""
-    wanted = {segment for rule in rules for segment in (rule.targeting or {}).get("segments", [])}
+    wanted = {segment for rule in rules for segment in _segment_ids(rule.targeting)}
     if not wanted:
         return frozenset()
     segments = session.scalars(select(Segment).where(Segment.shop_id == shop.id, Segment.id.in_(wanted))).all()
     traits = with_history(session, shop, profile, traits, [condition for segment in segments for condition in segment.conditions], now)
     return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
+
+
+def _segment_ids(targeting) -> list[int]:
+    """The segment ids a stored targeting names (a malformed one names none; eligible() then refuses the rule)."""
+    segments = targeting.get("segments") if isinstance(targeting, dict) else None
+    if not isinstance(segments, list):
+        return []
+    return [segment for segment in segments if isinstance(segment, int) and not isinstance(segment, bool) and 0 < segment <= MAX_RECORD_ID]
 
 
 def _one_per_placement(chosen: list[Chosen], kind: str) -> list[Chosen]:

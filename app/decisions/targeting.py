@@ -1,10 +1,13 @@
 """Whether a rule's targeting admits a visitor on a page: a plain function of plain facts."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,10 @@ def page_kind(url: str | None) -> str:
     """home, product, collection, cart, order, search or other, from the usual storefront URL shapes."""
     if not url:
         return "other"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket: no page we know
+        return "other"
     path = parts.path.rstrip("/").lower()
     segments = [segment for segment in path.split("/") if segment]
     if not segments or segments in (["store"], ["index.html"]):
@@ -44,8 +50,31 @@ def page_kind(url: str | None) -> str:
     return "other"
 
 
-def eligible(targeting: dict, context: PageContext) -> bool:
-    """Every condition given must hold; an empty list means "any"."""
+def url_path(url: str | None) -> str:
+    """The path of a page URL, "/" when there is none or it cannot be parsed."""
+    try:
+        return urlsplit(url or "").path or "/"
+    except ValueError:
+        return "/"
+
+
+def eligible(targeting: dict | None, context: PageContext) -> bool:
+    """Every condition given must hold; an empty list means "any".
+
+    Total: a targeting that cannot be read (stored before a check existed, or
+    written by hand) admits no one and never raises, so one broken rule cannot
+    take the shop's other widgets down.
+    """
+    if targeting is None:
+        return True
+    try:
+        return _eligible(targeting, context)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        log.warning("rule targeting %r cannot be evaluated; the rule is not shown", targeting)
+        return False
+
+
+def _eligible(targeting: dict, context: PageContext) -> bool:
     checks = (
         ("stages", context.stage),
         ("page_kinds", context.page_kind),
@@ -53,13 +82,13 @@ def eligible(targeting: dict, context: PageContext) -> bool:
         ("sources", context.traffic_class),
     )
     for field, value in checks:
-        allowed = targeting.get(field) or []
+        allowed = _list(targeting.get(field))
         if allowed and value not in allowed:
             return False
-    wanted_segments = targeting.get("segments") or []
+    wanted_segments = _list(targeting.get("segments"))
     if wanted_segments and not context.segments.intersection(wanted_segments):
         return False
-    patterns = targeting.get("url_patterns") or []
+    patterns = _list(targeting.get("url_patterns"))
     if patterns and not any(fnmatchcase(context.path, pattern) for pattern in patterns):
         return False
     starts, ends = _when(targeting.get("starts_at")), _when(targeting.get("ends_at"))
@@ -70,7 +99,17 @@ def eligible(targeting: dict, context: PageContext) -> bool:
     return True
 
 
+def _list(value) -> list:
+    """A stored list of names or ids; anything else is not a targeting we can read."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
 def _when(value) -> datetime | None:
     if not value:
         return None
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

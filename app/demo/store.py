@@ -27,6 +27,7 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from sqlalchemy import func, select
 
 from app import db, identity_secrets
+from app.catalog.links import web_link_or_none
 from app.demo.images import placeholder_svg
 from app.demo.seed import DATA_DIR, demo_shop
 from app.models import Order, OrderLine, Product
@@ -64,7 +65,7 @@ def _load_shop():
 
 @blueprint.context_processor
 def _template_helpers():
-    return {"shop": g.get("demo_shop"), "money": money, "cart_count": sum(_cart().values()), "customer_sig": customer_sig}
+    return {"shop": g.get("demo_shop"), "money": money, "cart_count": sum(_cart().values()), "customer_sig": customer_sig, "image_src_of": _image_src}
 
 
 def customer_sig(customer_id: str) -> str:
@@ -123,7 +124,7 @@ def product(external_id: str):
         "title": item.title,
         "price": float(item.price) if item.price is not None else None,
         "currency": item.currency or g.demo_shop.currency,
-        "url": urljoin(request.url_root, item.url or url_for(".product", external_id=item.external_id)),
+        "url": urljoin(request.url_root, web_link_or_none(item.url) or url_for(".product", external_id=item.external_id)),
         "image_url": urljoin(request.url_root, _image_src(item)),
     }
     return render_template(
@@ -249,7 +250,8 @@ def _product(external_id: str) -> Product | None:
 
 
 def _image_src(item: Product) -> str:
-    return item.image_url or url_for(".image", external_id=item.external_id)
+    """The catalog's image when a page may load it (http(s) or relative), else our placeholder."""
+    return web_link_or_none(item.image_url) or url_for(".image", external_id=item.external_id)
 
 
 def _int_or_none(value: str) -> int | None:

@@ -24,7 +24,10 @@ def skew(sent_at: datetime | None, received_at: datetime) -> timedelta:
 def corrected_time(client_ts: datetime | None, clock_skew: timedelta, received_at: datetime) -> datetime:
     if client_ts is None:
         return received_at
-    corrected = client_ts + clock_skew
+    try:
+        corrected = client_ts + clock_skew
+    except OverflowError:  # a skew that would leave the calendar is no clock we can correct
+        return received_at
     if corrected > received_at or received_at - corrected > MAX_EVENT_AGE:
         return received_at
     return corrected

@@ -26,13 +26,17 @@ from app.ingest import clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
-from app.schemas.events import EventSchema
+from app.schemas.events import MAX_PRICE, MAX_QUANTITY, EventSchema
+from app.schemas.json_values import nesting_exceeds, unstorable_text
 
 # A visit ends after this long without activity (the usual web-analytics rule).
 SESSION_GAP = timedelta(minutes=30)
 # What the shop's widgets report: counted in its stats, so they must come from a real decision.
 WIDGET_EVENTS = frozenset({"widget_impression", "widget_click", "popup_submit"})
 NOT_OUR_DECISION = "Not a decision this server made for this visitor (or older than 7 days)."
+# A rejected payload nested deeper than this is kept as text (see _storable).
+DEAD_LETTER_MAX_DEPTH = 64
+DEAD_LETTER_MAX_TEXT = 16 * 1024
 
 _event_schema = EventSchema()
 
@@ -131,10 +135,18 @@ def ingest_batch(
 
 
 def _storable(raw) -> dict | list | str | None:
-    """Dead letters keep what was sent, as long as it is JSON we can store."""
+    """Dead letters keep what was sent, as long as it is JSON we can store.
+
+    Nested past what a JSON column's serialiser can recurse into, it is kept
+    as the start of its text instead (the errors say why it was refused).
+    """
+    if isinstance(raw, (dict, list)) and nesting_exceeds(raw, DEAD_LETTER_MAX_DEPTH):
+        return repr(raw)[:DEAD_LETTER_MAX_TEXT]
+    if unstorable_text(raw, DEAD_LETTER_MAX_DEPTH):  # NaN, Infinity, NUL or a lone surrogate: PostgreSQL's JSON refuses them
+        return repr(raw)[:DEAD_LETTER_MAX_TEXT]
     if isinstance(raw, (dict, list, str)) or raw is None:
         return raw
-    return repr(raw)
+    return repr(raw)[:DEAD_LETTER_MAX_TEXT]
 
 
 def _drop_duplicates(session: Session, shop_id: int, events: list[dict]) -> list[dict]:
@@ -286,8 +298,8 @@ def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str,
 
 def _quantity(props: dict) -> int:
     try:
-        return max(int(props.get("quantity", 1)), 1)
-    except (TypeError, ValueError):
+        return min(max(int(props.get("quantity", 1)), 1), MAX_QUANTITY)
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 
@@ -329,9 +341,9 @@ def _order_lines(raw_lines) -> list[OrderLineData]:
         try:
             quantity = int(raw.get("quantity", 1))
             price = Decimal(str(raw.get("price", 0))).quantize(Decimal("0.01"))
-        except (TypeError, ValueError, InvalidOperation):
+        except (TypeError, ValueError, OverflowError, InvalidOperation):
             continue
-        if quantity <= 0 or not price.is_finite():
+        if not 0 < quantity <= MAX_QUANTITY or not price.is_finite() or not 0 <= price <= MAX_PRICE:
             continue
         lines.append(OrderLineData(product_id=str(raw["product_id"])[:128], quantity=quantity, price=price))
     return lines

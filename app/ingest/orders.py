@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.journey import traits
 from app.models import Order, OrderLine, Profile
+from app.models.types import MAX_MONEY
 
 ORDER_TRAITS = ("order_count", "total_spend", "last_order_at", "first_order_at", "cart_count", "cart_value")
 AUTHORITATIVE_SOURCES = frozenset({"import", "shopify"})
@@ -42,7 +43,8 @@ class OrderData:
     def computed_total(self) -> Decimal:
         if self.total is not None:
             return self.total
-        return sum((line.price * line.quantity for line in self.lines), Decimal("0"))
+        # Capped at what the column holds: a page may report any lines, and a failed write would lose the batch.
+        return min(sum((line.price * line.quantity for line in self.lines), Decimal("0")), MAX_MONEY)
 
 
 def existing_order_ids(session: Session, shop_id: int, external_ids: set[str]) -> set[str]:

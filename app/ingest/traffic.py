@@ -22,7 +22,7 @@ def traffic_source(url: str | None, referrer: str | None, props: dict) -> Traffi
     """First-touch source: utm parameters win, then the referring site, else direct."""
     utm = {k: v for k, v in props.items() if k.startswith("utm_") and isinstance(v, str)}
     if not utm and url:
-        query = parse_qs(urlsplit(url).query)
+        query = parse_qs(_query(url))
         utm = {k: v[0] for k, v in query.items() if k.startswith("utm_") and v}
     if utm.get("utm_source"):
         return TrafficSource(
@@ -56,6 +56,13 @@ def country_code(header_value: str | None, props: dict) -> str | None:
             if code not in ("XX", "T1"):  # Cloudflare's "unknown" and "Tor"
                 return code
     return None
+
+
+def _query(url: str) -> str:
+    try:
+        return urlsplit(url).query
+    except ValueError:  # an unclosed IPv6 bracket: no parameters we can read
+        return ""
 
 
 def _host(url: str | None) -> str | None:

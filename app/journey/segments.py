@@ -7,6 +7,7 @@ first-time buyers now" is a segment like any other.
 """
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -18,6 +19,8 @@ from app.journey.stages import StageThresholds, stage_for
 from app.journey.traffic_class import traffic_class
 from app.journey.traits import top_categories
 from app.models import Profile
+
+log = logging.getLogger(__name__)
 
 # Field -> type; the type decides which operators apply.
 FIELDS = {
@@ -79,9 +82,17 @@ def profile_traits(
 
 
 def matches(match: str, conditions: list[dict], traits: dict, now: datetime) -> bool:
-    results = (_holds(condition, traits, now) for condition in conditions)
+    """Whether the traits meet all (or any) of the conditions.
+
+    Total: a condition that cannot be evaluated (a segment stored before its
+    values were checked, or written by hand) does not hold, and never raises,
+    so one bad segment cannot take a shop's widgets down with a 500.
+    """
     if not conditions:
         return True
+    if not isinstance(conditions, list):
+        return False
+    results = (_holds_safely(condition, traits, now) for condition in conditions)
     return any(results) if match == "any" else all(results)
 
 
@@ -128,8 +139,18 @@ def with_history(session, shop, profile, traits: dict, conditions: list[dict], n
     return {**traits, **{key: stages.get(profile.id) for key, stages in found.items()}}
 
 
+def _holds_safely(condition, traits: dict, now: datetime) -> bool:
+    try:
+        return _holds(condition, traits, now)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+        log.warning("segment condition %r cannot be evaluated; it does not hold", condition)
+        return False
+
+
 def _holds(condition: dict, traits: dict, now: datetime) -> bool:
     op, expected = condition["op"], condition.get("value")
+    if condition["field"] not in FIELDS:
+        return False
     actual = traits.get(condition_key(condition))
     if op == "is_set":
         return actual not in (None, "", [])

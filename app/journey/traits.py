@@ -5,17 +5,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from app.models.types import MAX_COUNT, MAX_MONEY
+
 MAX_CATEGORIES = 20
 
 
 def apply_event(traits: dict, event_type: str, value: Decimal | None, quantity: int, category: str | None) -> None:
     """Fold one storefront event into ``traits`` (cart_count, cart_value, viewed_categories)."""
     if event_type == "add_to_cart":
-        traits["cart_count"] = (traits.get("cart_count") or 0) + max(quantity, 1)
-        traits["cart_value"] = (traits.get("cart_value") or Decimal(0)) + (value or Decimal(0))
+        traits["cart_count"] = _count((traits.get("cart_count") or 0) + max(quantity, 1))
+        traits["cart_value"] = _money((traits.get("cart_value") or Decimal(0)) + (value or Decimal(0)))
     elif event_type == "remove_from_cart":
-        traits["cart_count"] = max((traits.get("cart_count") or 0) - max(quantity, 1), 0)
-        traits["cart_value"] = max((traits.get("cart_value") or Decimal(0)) - (value or Decimal(0)), Decimal(0))
+        traits["cart_count"] = _count((traits.get("cart_count") or 0) - max(quantity, 1))
+        traits["cart_value"] = _money((traits.get("cart_value") or Decimal(0)) - (value or Decimal(0)))
         if traits["cart_count"] == 0:
             traits["cart_value"] = Decimal(0)
     elif event_type == "product_view" and category:
@@ -29,8 +31,8 @@ def apply_event(traits: dict, event_type: str, value: Decimal | None, quantity: 
 def apply_orders(traits: dict, orders: Iterable[tuple[datetime, Decimal]]) -> None:
     """Fold new orders in; an order empties the cart."""
     for placed_at, total in orders:
-        traits["order_count"] = (traits.get("order_count") or 0) + 1
-        traits["total_spend"] = (traits.get("total_spend") or Decimal(0)) + (total or Decimal(0))
+        traits["order_count"] = _count((traits.get("order_count") or 0) + 1)
+        traits["total_spend"] = _money((traits.get("total_spend") or Decimal(0)) + (total or Decimal(0)))
         last, first = traits.get("last_order_at"), traits.get("first_order_at")
         traits["last_order_at"] = placed_at if last is None or placed_at > last else last
         traits["first_order_at"] = placed_at if first is None or placed_at < first else first
@@ -41,9 +43,9 @@ def merge(target: dict, source: dict) -> dict:
     """Traits of two profiles of one person, folded together."""
     merged = dict(target)
     for field in ("order_count", "cart_count"):
-        merged[field] = (target.get(field) or 0) + (source.get(field) or 0)
+        merged[field] = _count((target.get(field) or 0) + (source.get(field) or 0))
     for field in ("total_spend", "cart_value"):
-        merged[field] = (target.get(field) or Decimal(0)) + (source.get(field) or Decimal(0))
+        merged[field] = _money((target.get(field) or Decimal(0)) + (source.get(field) or Decimal(0)))
     lasts = [moment for moment in (target.get("last_order_at"), source.get("last_order_at")) if moment is not None]
     merged["last_order_at"] = max(lasts) if lasts else None
     firsts = [moment for moment in (target.get("first_order_at"), source.get("first_order_at")) if moment is not None]
@@ -53,6 +55,16 @@ def merge(target: dict, source: dict) -> dict:
         categories[category] = categories.get(category, 0) + count
     merged["viewed_categories"] = categories
     return merged
+
+
+def _count(value: int) -> int:
+    """Counts stop at what their column holds (a flood of forged carts must not fail every later write)."""
+    return min(max(value, 0), MAX_COUNT)
+
+
+def _money(value: Decimal) -> Decimal:
+    """Amounts likewise, never below zero."""
+    return min(max(Decimal(value), Decimal(0)), MAX_MONEY)
 
 
 def top_categories(viewed: dict | None, n: int = 3) -> list[str]:

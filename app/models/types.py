@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
+
+# What the columns hold on PostgreSQL (which refuses more; SQLite would store it), so that
+# input is bounded at the edge and running totals saturate instead of failing a write.
+MAX_RECORD_ID = 2**31 - 1  # an INTEGER primary key
+MAX_COUNT = 2**31 - 1  # an INTEGER counter
+MAX_MONEY = Decimal("999999999999.99")  # NUMERIC(14, 2)
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")

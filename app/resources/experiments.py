@@ -46,7 +46,7 @@ def validate_for_rule(payload: dict, kind: str | None, content: dict | None) -> 
 
     With ``kind`` None (the rule itself is invalid) only the experiment's own fields are checked.
     """
-    data = _load({**payload, "rule_id": 0})
+    data = _load({key: value for key, value in payload.items() if key != "rule_id"}, partial=("rule_id",))
     if kind is not None:
         _check_variants(kind, content, data)
     return data
@@ -98,9 +98,9 @@ def variant_content_errors(kind: str, content: dict | None, variants: list[dict]
     return errors
 
 
-def _load(payload: dict) -> dict:
+def _load(payload: dict, partial: tuple[str, ...] = ()) -> dict:
     try:
-        return _schema.load(payload)
+        return _schema.load(payload, partial=partial)
     except ValidationError as error:
         raise Invalid(INVALID, error.normalized_messages()) from None
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.catalog.upsert import PRODUCT_FIELDS, UpsertCounts, upsert_products
 from app.models import Product
+from app.models.types import MAX_RECORD_ID
 from app.resources.errors import Invalid
 from app.schemas.products import ProductBatchSchema
 
@@ -39,9 +40,9 @@ def upsert(session: Session, shop_id: int, products: list[dict]) -> UpsertCounts
 
 
 def page(session: Session, shop_id: int, limit: int, offset: int) -> ProductPage:
-    """One page of the shop's products, oldest first (``limit`` kept within 1..MAX_PAGE_SIZE)."""
+    """One page of the shop's products, oldest first (``limit`` kept within 1..MAX_PAGE_SIZE, ``offset`` within what SQL takes)."""
     limit = min(max(limit, 1), MAX_PAGE_SIZE)
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), MAX_RECORD_ID)
     total = session.scalar(select(func.count()).select_from(Product).where(Product.shop_id == shop_id))
     found = session.scalars(select(Product).where(Product.shop_id == shop_id).order_by(Product.id).limit(limit).offset(offset))
     return ProductPage(total, list(found), limit, offset)

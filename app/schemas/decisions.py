@@ -1,21 +1,22 @@
 """The decision request (public) and leads from pop-ups."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import EXCLUDE, fields, pre_load, validate
 
 from app.ingest.traffic import DEVICES
-from app.schemas.fields import ExternalId
+from app.schemas.base import EdgeSchema
+from app.schemas.fields import ExternalId, PageUrl, RecordId
 
 MAX_CART_ITEMS = 100
 
 
-class DecideQuerySchema(Schema):
+class DecideQuerySchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
     key = fields.String(required=True, validate=validate.Length(min=1, max=64))
     visitor_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
-    url = fields.String(load_default=None, validate=validate.Length(max=2048))
+    url = PageUrl(load_default=None)
     product_id = ExternalId(load_default=None)
     cart = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_CART_ITEMS))
     device = fields.String(load_default=None, validate=validate.OneOf(DEVICES))
@@ -31,7 +32,7 @@ class DecideQuerySchema(Schema):
         return data
 
 
-class LeadSchema(Schema):
+class LeadSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -39,7 +40,7 @@ class LeadSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=320))
     consent = fields.Boolean(required=True)
     visitor_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
-    rule_id = fields.Integer(load_default=None, allow_none=True)
+    rule_id = RecordId(load_default=None, allow_none=True)
     decision_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 

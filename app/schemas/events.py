@@ -1,19 +1,62 @@
 """The event batch the storefront script (or an import) sends."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, INCLUDE, ValidationError, fields, validate, validates_schema
 
 from app.models import EVENT_TYPES
-from app.schemas.fields import BoundedDict, CurrencyCode, CustomerTraits, ExternalId, utc_datetime
+from app.schemas.base import EdgeSchema
+from app.schemas.fields import BoundedDict, CurrencyCode, CustomerTraits, ExternalId, PageUrl, utc_datetime
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_BATCH_BYTES = 256 * 1024
 
 # Types that mean nothing without the product they are about.
 _NEEDS_PRODUCT = {"product_view", "add_to_cart", "remove_from_cart"}
+# One cart line or order line: more than anyone buys, and what an INTEGER column holds many times over.
+MAX_QUANTITY = 10**6
+MAX_PRICE = 10**9
 
 
-class EventSchema(Schema):
+class _OrderLineProps(EdgeSchema):
+    """A line of a purchase's ``props.lines`` as the page reports it; a line without a product is skipped later."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    product_id = ExternalId(load_default=None, allow_none=True)
+    quantity = fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    price = fields.Decimal(allow_nan=False, validate=validate.Range(min=0, max=MAX_PRICE))
+
+
+class _KnownProps(EdgeSchema):
+    """The props the server reads (the rest are kept as they are): a cart quantity and an order's lines."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    # A number, as typed in the page's quantity box: 2.5 counts as 2.
+    quantity = fields.Float(allow_nan=False, validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY))
+    lines = fields.List(fields.Nested(_OrderLineProps))
+
+
+class EventProps(BoundedDict):
+    """``props``: any small JSON object, with the props the server reads checked (errors under their names)."""
+
+    def __init__(self, **kw):
+        super().__init__(max_bytes=8 * 1024, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        props = super()._deserialize(value, attr, data, **kwargs)
+        errors = _known_props.validate(props)
+        if errors:
+            raise ValidationError(errors)
+        return props
+
+
+_known_props = _KnownProps()
+
+
+class EventSchema(EdgeSchema):
     class Meta:
         # A newer script may send fields this server does not know yet; that
         # must not cost the whole event.
@@ -43,10 +86,10 @@ class EventSchema(Schema):
         validate=validate.Range(min=-(10**11), max=10**11, error="Out of range."),
     )
     currency = CurrencyCode(load_default=None)
-    url = fields.String(load_default=None, validate=validate.Length(max=2048))
-    referrer = fields.String(load_default=None, validate=validate.Length(max=2048))
+    url = PageUrl(load_default=None)
+    referrer = PageUrl(load_default=None)
     ts = utc_datetime(load_default=None)
-    props = BoundedDict(max_bytes=8 * 1024, load_default=dict)
+    props = EventProps(load_default=dict)
 
     @validates_schema
     def _required_by_type(self, data, **kwargs):
@@ -57,8 +100,10 @@ class EventSchema(Schema):
             raise ValidationError("Required for identify events.", "customer_id")
 
 
-class BatchSchema(Schema):
+class BatchSchema(EdgeSchema):
     """The envelope; its events are validated one by one with EventSchema."""
+
+    checked_item_by_item = ("events",)
 
     class Meta:
         unknown = EXCLUDE

@@ -1,23 +1,24 @@
 """Experiments and stats queries as the admin API takes them."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
-from app.schemas.fields import utc_datetime
+from app.schemas.base import EdgeSchema
+from app.schemas.fields import RecordId, utc_datetime
 
 
-class VariantSchema(Schema):
+class VariantSchema(EdgeSchema):
     name = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="Letters, digits, - and _ only."))
     weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1000))
     content = fields.Dict(load_default=dict)  # overrides of the rule's content
 
 
-class ExperimentSchema(Schema):
+class ExperimentSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
     id = fields.Integer(dump_only=True)
-    rule_id = fields.Integer(required=True)
+    rule_id = RecordId(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     status = fields.String(load_default="running", validate=validate.OneOf(("running", "stopped")))
     variants = fields.List(fields.Nested(VariantSchema), required=True, validate=validate.Length(min=1, max=10))
@@ -36,13 +37,13 @@ class ExperimentSchema(Schema):
             raise ValidationError("At least one variant needs a weight above 0.", "variants")
 
 
-class StatsQuerySchema(Schema):
+class StatsQuerySchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
     start = utc_datetime(data_key="from", load_default=None)
     end = utc_datetime(data_key="to", load_default=None)
-    rule = fields.Integer(load_default=None)
+    rule = RecordId(load_default=None)
 
     @validates_schema
     def _order(self, data, **kwargs):

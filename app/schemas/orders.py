@@ -1,12 +1,13 @@
 """Orders as imported from files: one order with its lines."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
+from app.schemas.base import EdgeSchema
 from app.schemas.fields import CurrencyCode, ExternalId, utc_datetime
 
 
-class OrderLineSchema(Schema):
+class OrderLineSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -17,7 +18,7 @@ class OrderLineSchema(Schema):
     )
 
 
-class OrderSchema(Schema):
+class OrderSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -25,7 +26,10 @@ class OrderSchema(Schema):
     customer_id = ExternalId(load_default=None, allow_none=True)
     placed_at = utc_datetime(required=True)
     currency = CurrencyCode(load_default=None, allow_none=True)
-    total = fields.Decimal(places=2, allow_nan=False, load_default=None, allow_none=True)
+    total = fields.Decimal(
+        places=2, allow_nan=False, load_default=None, allow_none=True,
+        validate=validate.Range(min=-(10**11), max=10**11, error="Out of range."),
+    )
     country = fields.String(
         load_default=None,
         allow_none=True,

@@ -1,10 +1,12 @@
 """The shop's privacy settings and one-customer requests, as the settings UI takes them."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate, validates_schema
+
+from app.schemas.base import EdgeSchema
 
 
-class PrivacySettingsSchema(Schema):
+class PrivacySettingsSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -20,7 +22,7 @@ class PrivacySettingsSchema(Schema):
         return data
 
 
-class CustomerRequestSchema(Schema):
+class CustomerRequestSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 

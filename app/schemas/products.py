@@ -1,21 +1,22 @@
 """Products as merchants send them (admin API, imports)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import EXCLUDE, fields, pre_load, validate
 
-from app.schemas.fields import CurrencyCode, ExternalId
+from app.schemas.base import EdgeSchema
+from app.schemas.fields import CurrencyCode, ExternalId, WebLink
 
 MAX_PRODUCTS_PER_REQUEST = 1000
 
 
-class ProductSchema(Schema):
+class ProductSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
     external_id = ExternalId(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    url = fields.String(validate=validate.Length(max=2048), allow_none=True)
-    image_url = fields.String(validate=validate.Length(max=2048), allow_none=True)
+    url = WebLink(allow_none=True)
+    image_url = WebLink(allow_none=True)
     price = fields.Decimal(
         places=2, allow_nan=False, allow_none=True,
         validate=validate.Range(min=0, max=10**9, error="Must be between {min} and {max}."),
@@ -39,7 +40,7 @@ class ProductOutSchema(ProductSchema):
     updated_at = fields.DateTime()
 
 
-class ProductBatchSchema(Schema):
+class ProductBatchSchema(EdgeSchema):
     products = fields.List(
         fields.Nested(ProductSchema),
         required=True,

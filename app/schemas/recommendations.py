@@ -1,15 +1,16 @@
 """Recommendation requests (public) and the merchant's recommendation rules (admin)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
 from app.recommender.serving.strategies import STRATEGY_NAMES
+from app.schemas.base import EdgeSchema
 from app.schemas.fields import ExternalId
 
 MAX_LIMIT = 50
 
 
-class RecommendationQuerySchema(Schema):
+class RecommendationQuerySchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -30,19 +31,19 @@ _Boosts = lambda: fields.Dict(  # noqa: E731
 _Names = lambda: fields.List(fields.String(validate=validate.Length(min=1, max=255)), load_default=list)  # noqa: E731
 
 
-class _ExcludeSchema(Schema):
+class _ExcludeSchema(EdgeSchema):
     products = _Names()
     tags = _Names()
     categories = _Names()
 
 
-class _BoostSchema(Schema):
+class _BoostSchema(EdgeSchema):
     products = _Boosts()
     tags = _Boosts()
     categories = _Boosts()
 
 
-class MerchantRulesSchema(Schema):
+class MerchantRulesSchema(EdgeSchema):
     pins = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_LIMIT))
     exclude = fields.Nested(_ExcludeSchema, load_default=dict)
     boost = fields.Nested(_BoostSchema, load_default=dict)

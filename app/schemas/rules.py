@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import nh3
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
 from app.decisions.vocabulary import MODES, PAGE_KINDS
 from app.ingest.traffic import DEVICES
@@ -10,7 +10,8 @@ from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
 from app.models import RULE_KINDS
 from app.recommender.serving.strategies import STRATEGY_NAMES
-from app.schemas.fields import utc_datetime
+from app.schemas.base import EdgeSchema
+from app.schemas.fields import RecordId, utc_datetime
 from app.schemas.recommendations import MAX_LIMIT
 from app.surveys.vocabulary import DEFAULT_WORDING, SURVEY_KINDS
 
@@ -34,8 +35,8 @@ def _names(choices):
     return fields.List(fields.String(validate=validate.OneOf(choices)), load_default=list)
 
 
-class TargetingSchema(Schema):
-    segments = fields.List(fields.Integer(), load_default=list)  # ids; the visitor must match any of them
+class TargetingSchema(EdgeSchema):
+    segments = fields.List(RecordId(), load_default=list)  # ids; the visitor must match any of them
     stages = _names(STAGES)
     page_kinds = _names(PAGE_KINDS)
     url_patterns = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list)
@@ -50,18 +51,18 @@ class TargetingSchema(Schema):
             raise ValidationError("Must be after starts_at.", "ends_at")
 
 
-class FrequencySchema(Schema):
+class FrequencySchema(EdgeSchema):
     once_per_session = fields.Boolean(load_default=False)
     every_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3650))
     stop_after_conversion = fields.Boolean(load_default=True)
 
 
-class BlockContentSchema(Schema):
+class BlockContentSchema(EdgeSchema):
     html = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
     min_height = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2000))
 
 
-class TriggerSchema(Schema):
+class TriggerSchema(EdgeSchema):
     exit_intent = fields.Boolean(load_default=True)
     mobile_exit = fields.Boolean(load_default=True)
     min_dwell_seconds = fields.Integer(load_default=5, validate=validate.Range(min=0, max=600))
@@ -70,7 +71,7 @@ class TriggerSchema(Schema):
     idle_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=5, max=3600))
 
 
-class SurveySchema(Schema):
+class SurveySchema(EdgeSchema):
     """One question in a pop-up: NPS (0-10, "how likely to recommend") or CSAT (1-5), and an optional comment.
 
     Wording left out gets the kind's default (app/surveys/vocabulary.py); every
@@ -93,7 +94,7 @@ class SurveySchema(Schema):
         return data
 
 
-class PopupContentSchema(Schema):
+class PopupContentSchema(EdgeSchema):
     headline = fields.String(required=True, validate=validate.Length(min=1, max=200))
     body = fields.String(load_default="", validate=validate.Length(max=2000))
     image = fields.Url(load_default=None, allow_none=True, require_tld=False, schemes={"http", "https"})
@@ -115,7 +116,7 @@ class PopupContentSchema(Schema):
             raise ValidationError("A survey pop-up cannot also offer a coupon (it would bias the answers).", "coupon")
 
 
-class SliderContentSchema(Schema):
+class SliderContentSchema(EdgeSchema):
     title = fields.String(load_default="", validate=validate.Length(max=200))
     strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGY_NAMES))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
@@ -125,7 +126,7 @@ class SliderContentSchema(Schema):
 CONTENT_SCHEMAS = {"block": BlockContentSchema, "popup": PopupContentSchema, "slider": SliderContentSchema}
 
 
-class RuleSchema(Schema):
+class RuleSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 

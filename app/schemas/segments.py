@@ -1,16 +1,23 @@
 """Segments as merchants define them."""
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
 from app.journey.segments import FIELDS, HISTORICAL_FIELDS, OPERATORS
+from app.schemas.base import EdgeSchema
+from app.schemas.fields import EARLIEST, LATEST
 
 MAX_DAYS_AGO = 3650
+MAX_TEXT = 200
+MAX_LIST_VALUES = 100
+MAX_NUMBER = 10**12  # beyond any spend, count or percentile
+MAX_DAYS = 36_500
 
 
-class ConditionSchema(Schema):
+class ConditionSchema(EdgeSchema):
     field = fields.String(required=True, validate=validate.OneOf(sorted(FIELDS)))
     op = fields.String(required=True)
     value = fields.Raw(load_default=None, allow_none=True)
@@ -27,7 +34,7 @@ class ConditionSchema(Schema):
         if "as_of" in data and "days_ago" in data:
             raise ValidationError("Give as_of or days_ago, not both.", "as_of")
         if "as_of" in data and _moment(data["as_of"]) is None:
-            raise ValidationError("Must be an ISO 8601 date or time, like 2026-11-01 or 2026-11-01T00:00:00+00:00.", "as_of")
+            raise ValidationError("Must be an ISO 8601 date or time between 1970 and 2200, like 2026-11-01 or 2026-11-01T00:00:00+00:00.", "as_of")
 
     @post_load
     def _as_of_in_utc(self, data, **kwargs):
@@ -44,31 +51,63 @@ class ConditionSchema(Schema):
             raise ValidationError(f"For a {kind} field use one of: {', '.join(sorted(OPERATORS[kind]))}.", "op")
         if op in ("is_set", "is_not_set"):
             return
-        if op in ("in", "not_in", "any_of"):
-            if not isinstance(value, list) or not value:
-                raise ValidationError("Must be a non-empty list.", "value")
-        elif kind == "number" or op in ("within_days", "not_within_days"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValidationError("Must be a number.", "value")
-        elif op in ("before", "after"):
-            try:
-                datetime.fromisoformat(str(value))
-            except ValueError:
-                raise ValidationError("Must be an ISO 8601 date or time.", "value") from None
-        elif not isinstance(value, str) or not value:
-            raise ValidationError("Must be a non-empty string.", "value")
+        problem = _value_problem(kind, op, value)
+        if problem:
+            raise ValidationError(problem, "value")
 
 
 def _moment(text: str) -> datetime | None:
+    """``text`` as an aware UTC moment to the second, or None when it is not a date between 1970 and 2200."""
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if EARLIEST <= moment < LATEST else None
 
 
-class SegmentSchema(Schema):
+def _value_problem(kind: str, op: str, value) -> str | None:
+    """What is wrong with a condition's value (None: nothing), so that evaluating it can never fail."""
+    if op in ("in", "not_in", "any_of"):
+        if not isinstance(value, list) or not value or len(value) > MAX_LIST_VALUES:
+            return f"Must be a list of 1 to {MAX_LIST_VALUES} values."
+        if not all(_short_text(item) for item in value):
+            return f"Each value must be a text of 1 to {MAX_TEXT} characters."
+    elif op in ("within_days", "not_within_days"):
+        if not _number(value) or not 0 <= value <= MAX_DAYS:
+            return f"Must be a number of days from 0 to {MAX_DAYS}."
+    elif kind == "number":
+        if not _number(value) or abs(value) > MAX_NUMBER:
+            return "Must be a number."
+    elif op in ("before", "after"):
+        if not isinstance(value, str) or not _calendar_time(value):
+            return "Must be an ISO 8601 date or time between 1970 and 2200."
+    elif not _short_text(value):
+        return f"Must be a text of 1 to {MAX_TEXT} characters."
+    return None
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _short_text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_TEXT
+
+
+def _calendar_time(text: str) -> bool:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    try:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        return False
+    return EARLIEST <= moment < LATEST
+
+
+class SegmentSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 

@@ -1,8 +1,9 @@
 """A survey answer as the storefront script posts it (public: everything here is the shopper's word)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, ValidationError, fields, validate
 
+from app.schemas.base import EdgeSchema
 from app.surveys.vocabulary import MAX_COMMENT_CHARS
 
 
@@ -18,7 +19,7 @@ class WholeNumber(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class SurveyAnswerSchema(Schema):
+class SurveyAnswerSchema(EdgeSchema):
     class Meta:
         unknown = EXCLUDE
 

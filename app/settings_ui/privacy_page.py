@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
@@ -54,11 +55,20 @@ def privacy_export():
     except ValidationError as error:
         return _render(request_errors=flat_errors(error.messages), values=request.form.to_dict()), 400
     data = export_customer(db.session(), g.shop.id, customer_id=who["customer_id"], email=who["email"])
-    name = (who["customer_id"] or who["email"]).replace('"', "")
     return Response(
         json.dumps(data, indent=2, default=str), mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="customer-{name}.json"'},
+        headers={"Content-Disposition": f'attachment; filename="customer-{file_name_part(who["customer_id"] or who["email"])}.json"'},
     )
+
+
+def file_name_part(text: str) -> str:
+    """``text`` as a safe part of a download's file name: ASCII letters, digits, ``-`` and ``_``.
+
+    A customer id is anyone's text: CR/LF would split the header, U+2028 or
+    any non-Latin-1 character cannot be sent in one at all (the server drops
+    the connection), and quotes, dots and slashes would change the name.
+    """
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:80] or "data"
 
 
 @blueprint.post("/privacy/delete")
@@ -75,7 +85,7 @@ def privacy_delete():
     return redirect(url_for("settings_ui.privacy"))
 
 
-@blueprint.get("/privacy/data-requests/<int:job_id>.json")
+@blueprint.get("/privacy/data-requests/<id:job_id>.json")
 @login_required
 def privacy_data_request(job_id: int):
     job = next((job for job in _data_requests() if job.id == job_id), None)

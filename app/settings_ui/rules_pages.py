@@ -52,7 +52,7 @@ def rule_new(kind: str):
     return _render(None, kind, form_values(defaults))
 
 
-@blueprint.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@blueprint.route("/rules/<id:rule_id>", methods=["GET", "POST"])
 @login_required
 def rule_edit(rule_id: int):
     rule = rules.own(db.session(), g.shop.id, rule_id)
@@ -62,7 +62,7 @@ def rule_edit(rule_id: int):
     return _render(rule, rule.kind, form_values(_rule_schema.dump(rule), _experiment_schema.dump(experiment) if experiment else None))
 
 
-@blueprint.post("/rules/<int:rule_id>/enabled")
+@blueprint.post("/rules/<id:rule_id>/enabled")
 @login_required
 def rule_toggle(rule_id: int):
     session = db.session()
@@ -73,7 +73,7 @@ def rule_toggle(rule_id: int):
     return redirect(request.form.get("back") == "edit" and url_for("settings_ui.rule_edit", rule_id=rule.id) or url_for("settings_ui.rules"))
 
 
-@blueprint.post("/rules/<int:rule_id>/delete")
+@blueprint.post("/rules/<id:rule_id>/delete")
 @login_required
 def rule_delete(rule_id: int):
     session = db.session()
@@ -115,7 +115,7 @@ def rule_preview_new(kind: str):
     return _preview_draft(None, kind)
 
 
-@blueprint.post("/rules/<int:rule_id>/preview")
+@blueprint.post("/rules/<id:rule_id>/preview")
 @login_required
 def rule_preview_draft(rule_id: int):
     rule = rules.own(db.session(), g.shop.id, rule_id)

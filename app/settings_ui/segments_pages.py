@@ -51,7 +51,7 @@ def _from_link():
     return _render(None, segment_values(data), count=count, unsaved=True)
 
 
-@blueprint.route("/segments/<int:segment_id>", methods=["GET", "POST"])
+@blueprint.route("/segments/<id:segment_id>", methods=["GET", "POST"])
 @login_required
 def segment_edit(segment_id: int):
     segment = segments.own(db.session(), g.shop.id, segment_id)
@@ -71,7 +71,7 @@ def segment_count():
     return jsonify(count=count_matching(db.session(), g.shop, data["match"], data["conditions"], utcnow()), errors={})
 
 
-@blueprint.post("/segments/<int:segment_id>/delete")
+@blueprint.post("/segments/<id:segment_id>/delete")
 @login_required
 def segment_delete(segment_id: int):
     session = db.session()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
+from app.catalog.links import web_link_or_none
 from app.ingest.orders import OrderData, OrderLineData
 
 COLLECTION_TAG_PREFIX = "collection:"
@@ -60,8 +62,10 @@ def product_row(product: dict, shop_domain: str, currency: str | None = None) ->
     return {
         "external_id": str(product["id"]),
         "title": (product.get("title") or f"Product {product['id']}")[:500],
-        "url": f"https://{shop_domain}/products/{handle}" if handle else None,
-        "image_url": image.get("src"),
+        # Our own link from Shopify's parts (the handle escaped into one path segment), and
+        # Shopify's image only if a page may load it: never a scheme other than http(s).
+        "url": f"https://{shop_domain}/products/{quote(str(handle), safe='')}" if handle else None,
+        "image_url": web_link_or_none(image.get("src")),
         "price": min(prices) if prices else None,
         "currency": currency,
         "vendor": product.get("vendor") or None,

@@ -6,7 +6,6 @@ a no-op.
 """
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import current_app, request
@@ -17,6 +16,7 @@ from app.clock import utcnow
 from app.db import insert_ignoring_conflicts
 from app.jobs.kinds import SHOPIFY_WEBHOOK
 from app.models import WebhookDelivery
+from app.schemas.json_values import UnreadableJson, parse, unstorable_text
 from app.shopify import settings
 from app.shopify.blueprint import blueprint
 from app.shopify.installs import install_by_domain, shop_for_domain
@@ -34,6 +34,8 @@ def _text(message: str, status: int):
 
 @blueprint.post("/webhooks")
 def receive():
+    # Before anything reads the body: a larger one is refused (413) unread, signed or not.
+    request.max_content_length = current_app.config["SHOPIFY_WEBHOOK_MAX_BYTES"]
     raw = request.get_data(cache=True)  # the exact bytes Shopify signed
     secret = settings.current().api_secret
     secrets = [secret, current_app.config.get("SHOPIFY_API_SECRET_PREVIOUS") or ""]
@@ -45,9 +47,13 @@ def receive():
     if not topic or not shop_domain or not event_id:
         return _text("X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Event-Id are required.", 400)
     try:
-        payload = json.loads(raw or b"{}")
-    except ValueError:
-        return _text("The webhook body is not JSON.", 400)
+        payload = parse(raw or b"{}")
+    except UnreadableJson as exc:
+        return _text(f"The webhook body cannot be read: {exc}", 400)
+    # Signed does not mean storable: U+0000 or a lone surrogate would fail the delivery's write (a 500).
+    problem = unstorable_text(payload) or unstorable_text([topic, shop_domain, event_id])
+    if problem:
+        return _text(f"The webhook cannot be stored: {problem}", 400)
     accepted = accept_delivery(db.session(), event_id, topic, shop_domain, payload if isinstance(payload, dict) else {})
     return _text("ok" if accepted else "ignored", 200)
 

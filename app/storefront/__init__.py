@@ -10,10 +10,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
     limits.init_app(app)
     # Any origin, never credentials: these endpoints are keyed by a public key,
-    # not by cookies, so a shop's pages on any domain may call them.
+    # not by cookies, so a shop's pages on any domain may call them. The patterns
+    # are regular expressions matched from the start of the path: anchored, so
+    # that /settings, /store and /shopify (which also start with "/s") stay closed.
     CORS(
         app,
-        resources={r"/v1/*": {"origins": "*"}, r"/s/*": {"origins": "*"}},
+        resources={r"^/v1/.*$": {"origins": "*"}, r"^/s/[^/]+\.js$": {"origins": "*"}},
         supports_credentials=False,
         send_wildcard=True,
         expose_headers=["Retry-After"],  # the script backs off as the server asks

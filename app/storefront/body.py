@@ -5,12 +5,11 @@ key before the view runs, and the view then reads the same parse.
 """
 from __future__ import annotations
 
-import json
-
 from flask import request
 
 from app.errors import ApiError
 from app.schemas.events import MAX_BATCH_BYTES
+from app.schemas.json_values import UnreadableJson, parse
 
 # The largest body any public endpoint takes (an event batch); each view checks its own smaller cap.
 MAX_PUBLIC_BODY_BYTES = MAX_BATCH_BYTES
@@ -55,8 +54,8 @@ def _raw_body() -> bytes:
 def _parsed(raw: bytes):
     """The JSON value of ``raw``, or the ApiError saying why it is not JSON (parsed once per request)."""
     if _PARSED not in request.environ:
-        try:
-            request.environ[_PARSED] = json.loads(raw)
-        except (UnicodeDecodeError, ValueError) as exc:
-            request.environ[_PARSED] = ApiError(400, f"Body is not valid JSON: {exc}")
+        try:  # bounded depth, no NaN/Infinity, no lone surrogates (app/schemas/json_values.py)
+            request.environ[_PARSED] = parse(raw)
+        except UnreadableJson as exc:
+            request.environ[_PARSED] = ApiError(400, str(exc))
     return request.environ[_PARSED]

@@ -20,6 +20,7 @@ def storefront_script(public_key: str):
         response = Response("/* p13n: unknown key; check the script tag's src */\n", status=404, content_type=JS_MIMETYPE)
         response.cache_control.public = True
         response.cache_control.max_age = 60
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
     return _javascript(render_script(shop, api_base(request)))
 
@@ -43,6 +44,8 @@ def _javascript(rendered: RenderedScript) -> Response:
     if wants_gzip:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] = "Accept-Encoding"
+    # Run only as the script it says it is: a browser must not sniff it into anything else.
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE_SECONDS
     response.set_etag(etag)

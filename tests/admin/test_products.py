@@ -52,3 +52,23 @@ def test_a_body_that_is_not_json_is_a_400(client, make_shop):
     shop, secret = make_shop()
     response = client.post("/admin/api/products", data="nope", content_type="application/json", headers=auth(secret))
     assert response.status_code == 400 and "products" in response.get_json()["error"]
+
+
+HOSTILE_URLS = [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)",
+    "\x01javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "vbscript:msgbox(1)",
+    "file:///etc/passwd", "ftp://shop.example/a", "http://[::1/", "https://", "http:///no-host",
+]
+
+
+def test_product_urls_must_be_http_or_relative(client, make_shop):
+    shop, secret = make_shop()
+    for bad in HOSTILE_URLS:
+        for field in ("url", "image_url"):
+            response = client.post("/admin/api/products", json={"products": [{**PRODUCT, field: bad}]}, headers=auth(secret))
+            assert response.status_code == 400, (field, bad)
+            assert field in response.get_json()["errors"]["products"]["0"], (field, bad)
+    fine = ["https://shop.example/p/1?x=1#y", "http://shop.example/p", "/products/mug", "products/mug", "//cdn.example/i.png", "mug.png"]
+    for good in fine:
+        response = client.post("/admin/api/products", json={"products": [{**PRODUCT, "url": good, "image_url": good}]}, headers=auth(secret))
+        assert response.status_code == 200, (good, response.get_json())

@@ -8,6 +8,7 @@ from datetime import timedelta
 from itertools import islice
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.clv.refresh import refresh_shop_clv
@@ -16,6 +17,7 @@ from app.importers import orders as order_import
 from app.importers.reading import read_rows
 from app.merchant_auth.accounts import create_user
 from app.models import Order, Profile
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 
 pytestmark = pytest.mark.browser
@@ -27,7 +29,7 @@ SCREENSHOTS = os.environ.get("P13N_SCREENSHOTS")  # e.g. docs/screenshots, to re
 def fitted_demo(db_session):
     """The demo shop's first 60,000 order lines (Dec 2010 to Feb 2011), with CLV refitted three months after the last
     of them, as the periodic refit would see a shop whose buyers have gone quiet: some of them now probably for good."""
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings=dict(DEMO_SETTINGS))
+    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings=dict(DEMO_SETTINGS), box=box_for(current_app, IDENTITY_SECRETS))
     order_import.import_orders(db_session, shop.id, islice(read_rows(ORDERS_FILE, "csv", order_import.REQUIRED_CSV_COLUMNS), 60_000))
     create_user(db_session, shop.id, EMAIL, PASSWORD)
     db_session.commit()

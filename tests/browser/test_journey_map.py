@@ -7,11 +7,13 @@ import re
 from itertools import islice
 
 import pytest
+from flask import current_app
 
 from app.demo.seed import DEMO_DOMAIN, DEMO_NAME, DEMO_SETTINGS, ORDERS_FILE
 from app.importers import orders as order_import
 from app.importers.reading import read_rows
 from app.merchant_auth.accounts import create_user
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 
 pytestmark = pytest.mark.browser
@@ -23,7 +25,7 @@ PERIOD = "from=2011-01-01&to=2011-02-15&stall=30"
 @pytest.fixture
 def demo_history(db_session):
     shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB",
-                          settings={**DEMO_SETTINGS, "journey": {"lapsed_days": 60}})
+                          settings={**DEMO_SETTINGS, "journey": {"lapsed_days": 60}}, box=box_for(current_app, IDENTITY_SECRETS))
     order_import.import_orders(db_session, shop.id, islice(read_rows(ORDERS_FILE, "csv", order_import.REQUIRED_CSV_COLUMNS), 60_000))
     create_user(db_session, shop.id, EMAIL, PASSWORD)
     db_session.commit()

@@ -1,5 +1,7 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from app.decisions.targeting import PageContext, eligible, page_kind
 from app.decisions.vocabulary import PAGE_KINDS
 
@@ -51,3 +53,15 @@ def test_segments_any_of_the_listed():
     assert eligible({"segments": [3, 4]}, context(segments=frozenset({4})))
     assert not eligible({"segments": [3]}, context(segments=frozenset({4})))
     assert not eligible({"segments": [3]}, context())
+
+
+def test_page_kind_of_an_unparseable_url_is_other():
+    assert page_kind("http://[::1/") == "other"
+
+
+@pytest.mark.parametrize("targeting", [
+    {"segments": [{"id": 1}]}, {"segments": "1"}, {"url_patterns": [None, 7]}, {"url_patterns": "/a"}, {"starts_at": "next tuesday"},
+    {"ends_at": 12}, {"stages": "new_visitor"}, {"stages": [["new_visitor"]]}, "not an object", ["a"], None,
+])
+def test_a_malformed_stored_targeting_admits_no_one_and_never_raises(targeting):
+    assert eligible(targeting, context()) is (targeting is None)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from itertools import islice
 
+from flask import current_app
+
 from app.demo.seed import DEMO_DOMAIN, DEMO_NAME, DEMO_SETTINGS, ORDERS_FILE
 from app.importers import orders as order_import
 from app.importers.reading import read_rows
 from app.merchant_auth.accounts import create_user
+from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.journey import landing_count, segment_links
 from tests.helpers.settings_ui import PASSWORD, SignedIn, sign_in
@@ -17,7 +20,8 @@ LINES = 60_000  # the first ten weeks of the history: customers who order twice,
 
 
 def test_the_journey_map_of_the_demo_history_renders_and_its_counts_open_their_segments(client, db_session):
-    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings={**DEMO_SETTINGS, "journey": {"lapsed_days": 60}})
+    shop, _ = create_shop(db_session, DEMO_NAME, DEMO_DOMAIN, currency="GBP", locale="en-GB", settings={**DEMO_SETTINGS, "journey": {"lapsed_days": 60}},
+                          box=box_for(current_app, IDENTITY_SECRETS))
     report = order_import.import_orders(db_session, shop.id, islice(read_rows(ORDERS_FILE, "csv", order_import.REQUIRED_CSV_COLUMNS), LINES))
     create_user(db_session, shop.id, "merchant@demo-store.localhost", PASSWORD)
     db_session.commit()

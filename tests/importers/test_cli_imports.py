@@ -125,3 +125,17 @@ def test_imports_need_a_shop_when_there_are_several(runner, make_shop, tmp_path)
     (tmp_path / "p.csv").write_text("external_id,title\nA,B\n")
     result = run(runner, "import-products", str(tmp_path / "p.csv"))
     assert result.exit_code != 0 and "--shop" in result.output
+
+
+def test_import_products_refuses_links_that_are_not_http(runner, make_shop, db_session, tmp_path):
+    make_shop()
+    path = tmp_path / "products.csv"
+    path.write_text(
+        "external_id,title,url,image_url\n"
+        "B1,Fine,https://shop.example/b1,/img/b1.png\n"
+        "B2,Script link,javascript:alert(1),\n"
+        'B3,Data image,,"data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="\n'
+    )
+    result = run(runner, "import-products", str(path))
+    assert "line 3: url" in result.output and "line 4: image_url" in result.output
+    assert {p.external_id for p in db_session.scalars(select(Product))} == {"B1"}

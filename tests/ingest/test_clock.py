@@ -24,3 +24,9 @@ def test_without_send_time_the_client_time_is_kept_but_never_in_the_future():
 def test_nonsense_times_fall_back_to_the_receive_time():
     assert corrected_time(NOW - MAX_EVENT_AGE - timedelta(seconds=1), timedelta(0), NOW) == NOW
     assert corrected_time(None, timedelta(0), NOW) == NOW
+
+
+def test_a_skew_that_would_leave_the_calendar_falls_back_to_the_receive_time():
+    far = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+    assert corrected_time(far, skew(datetime.min.replace(tzinfo=UTC), NOW), NOW) == NOW
+    assert corrected_time(datetime.min.replace(tzinfo=UTC), skew(far, NOW), NOW) == NOW

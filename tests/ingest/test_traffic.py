@@ -24,3 +24,8 @@ def test_country_from_the_proxy_header_else_the_event():
     assert country_code("de", {"country": "FR"}) == "DE"
     assert country_code("XX", {"country": "fr"}) == "FR"
     assert country_code(None, {"country": "France"}) is None
+
+
+def test_unparseable_urls_are_direct_traffic_not_an_error():
+    source = traffic_source("http://[::1/?utm_source=x", "http://[::1/", {})
+    assert (source.source, source.medium) == ("direct", "none")

@@ -66,3 +66,22 @@ def test_segments_api_validates_counts_and_scopes(client, make_shop, db_session)
     assert bad.status_code == 400
     errors = bad.get_json()["errors"]["conditions"]
     assert set(errors) == {"0", "1", "2"} and "op" in errors["0"] and "field" in errors["1"] and "value" in errors["2"]
+
+
+@pytest.mark.parametrize("condition", [
+    {"field": "stage", "op": "in", "value": [{}]},
+    {"field": "stage", "op": "in", "value": "loyal"},
+    {"field": "order_count", "op": "gt", "value": {"a": 1}},
+    {"field": "order_count", "op": "gt", "value": "many"},
+    {"field": "last_order_at", "op": "within_days", "value": 1e300},
+    {"field": "last_order_at", "op": "within_days", "value": float("nan")},
+    {"field": "first_seen_at", "op": "before", "value": "yesterday"},
+    {"field": "first_seen_at", "op": "before", "value": 5},
+    {"field": "top_categories", "op": "any_of", "value": [[]]},
+    {"field": "stage", "op": "teleports", "value": 1},
+    {"op": "eq"},
+    "not an object",
+])
+def test_a_malformed_stored_condition_never_matches_and_never_raises(condition):
+    assert matches("all", [condition], TRAITS, NOW) is False
+    assert matches("any", [condition], TRAITS, NOW) is False

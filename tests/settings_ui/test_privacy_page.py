@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from app.clock import utcnow
@@ -96,3 +98,15 @@ def test_shopify_data_requests_are_listed_with_their_export_for_this_shop_only(s
     download = signed_in.get(f"/settings/privacy/data-requests/{mine}.json")
     assert download.status_code == 200 and json.loads(download.get_data())["orders"] == [{"external_id": "O-C7"}]
     assert signed_in.get(f"/settings/privacy/data-requests/{theirs}.json").status_code == 404
+
+
+@pytest.mark.parametrize("customer_id", ["C1\r\nSet-Cookie: evil=1", "C1\u2028x", "C1\u00e9\"; filename=evil.exe", "../../etc/passwd", "\x1b[31m\x7f"])
+def test_the_export_file_name_is_a_safe_header_whatever_the_customer_id(signed_in, customer_id):
+    export = signed_in.post("/settings/privacy/export", {"customer_id": customer_id})
+    assert export.status_code == 200
+    disposition = export.headers["Content-Disposition"]
+    disposition.encode("ascii")  # an HTTP server must be able to send it as is
+    assert "\r" not in disposition and "\n" not in disposition
+    assert not any("evil" in cookie for cookie in export.headers.getlist("Set-Cookie"))
+    assert re.fullmatch(r'attachment; filename="customer-[A-Za-z0-9._-]+\.json"', disposition), disposition
+    assert ".." not in disposition

@@ -173,3 +173,34 @@ def test_a_draft_token_cannot_be_used_for_another_shop(signed_in, client, make_s
     html = signed_in.post("/settings/rules/new/popup/preview", POPUP_FORM).get_data(as_text=True)
     response = client.get(f"/v1/decide?key={other.public_key}&visitor_id=v-1&preview={_iframe_token(html)}")
     assert response.status_code == 400
+
+
+def test_a_scheduled_rule_opens_in_the_editor_and_saves_again(signed_in, db_session):
+    form = {**POPUP_FORM, "targeting.starts_at": "2026-11-27T08:30", "targeting.ends_at": "2026-11-28T20:00"}
+    created = signed_in.post("/settings/rules/new/popup", form)
+    assert created.status_code == 302, created.get_data(as_text=True)
+    rule = db_session.scalar(select(Rule).where(Rule.shop_id == signed_in.shop.id))
+    listed = signed_in.get("/settings/rules")
+    assert listed.status_code == 200 and "Exit coupon" in listed.get_data(as_text=True)
+    editor = signed_in.get(f"/settings/rules/{rule.id}")
+    html = editor.get_data(as_text=True)
+    assert editor.status_code == 200
+    assert 'value="2026-11-27T08:30"' in html and 'value="2026-11-28T20:00"' in html
+    saved_again = signed_in.post(f"/settings/rules/{rule.id}", {**form, "name": "Renamed"})
+    assert saved_again.status_code == 302
+    db_session.expire_all()
+    stored = db_session.get(Rule, rule.id)
+    assert stored.name == "Renamed"
+    assert (stored.targeting["starts_at"], stored.targeting["ends_at"]) == ("2026-11-27T08:30:00+00:00", "2026-11-28T20:00:00+00:00")
+    toggled = signed_in.post(f"/settings/rules/{rule.id}/enabled", {"enabled": "false"})
+    assert toggled.status_code in (200, 302)
+
+
+def test_an_id_no_table_can_hold_is_a_404_on_every_settings_page(signed_in):
+    for huge in (2**31, 10**30):
+        assert signed_in.get(f"/settings/rules/{huge}").status_code == 404
+        assert signed_in.post(f"/settings/rules/{huge}", {"name": "x"}).status_code == 404
+        assert signed_in.post(f"/settings/rules/{huge}/enabled", {"enabled": "false"}).status_code == 404
+        assert signed_in.get(f"/settings/segments/{huge}").status_code == 404
+        assert signed_in.post(f"/settings/segments/{huge}/delete").status_code == 404
+        assert signed_in.get(f"/settings/privacy/data-requests/{huge}.json").status_code == 404

@@ -163,3 +163,17 @@ def test_shop_redact_deletes_the_shop(client, installed, db_session, fixtures_di
     assert count(db_session, ShopifyInstall) == 0 and count(db_session, Order) == 0 and count(db_session, Profile) == 0
     redact_job = db_session.scalar(select(Job).where(Job.kind == "shopify_webhook"))
     assert redact_job.status == "done" and redact_job.progress["deleted"] is True
+
+
+def test_a_signed_body_nested_too_deeply_is_a_400_not_a_500(client, installed, db_session):
+    response = post_webhook(client, "orders/create", b"[" * 100_000 + b"]" * 100_000, event_id="deep")
+    assert response.status_code == 400
+    assert db_session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
+
+
+def test_a_signed_body_with_nul_or_a_lone_surrogate_is_a_400_not_a_500(client, installed, db_session):
+    for n, text in enumerate(["a\\u0000b", "\\ud800"]):
+        body = ('{"id": 1, "email": "' + text + '"}').encode()
+        response = post_webhook(client, "orders/create", body, event_id=f"unstorable-{n}")
+        assert response.status_code == 400, response.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0

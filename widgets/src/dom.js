@@ -59,6 +59,16 @@ function shadow(host) {
   return root;
 }
 
+// Links and images only over http(s) (or relative, which keeps the page's): never javascript:, data:
+// or vbscript:. The server refuses them too; this holds even for a row it stored before, or by hand.
+function webUrl(value) {
+  try {
+    return value && /^https?:$/.test((value = new URL(value, location.href)).protocol) ? value.href : '';
+  } catch (e) {
+    return '';
+  }
+}
+
 function money(value, currency) {
   try {
     return new Intl.NumberFormat(cfg.locale || undefined, {style: 'currency', currency: currency || cfg.currency}).format(value);

@@ -89,9 +89,9 @@ function openPopup(popup) {
   heading = el('h2', null, content.headline || '');
   heading.id = 'p13n-h';
   dialog.append(close, heading);
-  if (content.image) {
+  if (webUrl(content.image)) {
     var image = el('img');
-    image.src = content.image;
+    image.src = webUrl(content.image);
     image.alt = '';
     dialog.appendChild(image);
   }

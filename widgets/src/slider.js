@@ -17,9 +17,9 @@ function renderSlider(slider) {
   track = el('ul', 't');
   track.tabIndex = 0;
   slider.items.forEach(function (item) {
-    var li = el('li'), link = el('a'), image = el('img');
-    link.href = item.url || '#';
-    image.src = item.image || '';
+    var li = el('li'), link = el('a'), image = el('img'), src = webUrl(item.image);
+    link.href = webUrl(item.url) || '#';
+    if (src) image.src = src;
     image.alt = '';
     image.loading = 'lazy';
     image.width = image.height = 180;

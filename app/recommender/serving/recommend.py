@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.catalog.links import web_link_or_none
 from app.models import Product, Shop
 from app.recommender.serving.loaded_model import active_model
 from app.recommender.serving.merchant_rules import MerchantRules
@@ -118,8 +119,9 @@ def _item(product: Product, reason: tuple[str, str | None], titles: dict[str, st
     return {
         "id": product.external_id,
         "title": product.title,
-        "url": product.url,
-        "image": product.image_url,
+        # Refused on the way in since; a row stored before that (or by hand) is still never served as a link.
+        "url": web_link_or_none(product.url),
+        "image": web_link_or_none(product.image_url),
         "price": str(product.price) if product.price is not None else None,
         "currency": product.currency,
         "reason": _reason_text(kind, subject, titles, texts),

@@ -156,7 +156,8 @@ def _matching_segments(session: Session, shop: Shop, profile: Profile | None, ru
     if not wanted:
         return frozenset()
     segments = session.scalars(select(Segment).where(Segment.shop_id == shop.id, Segment.id.in_(wanted))).all()
-    traits = with_history(session, shop, profile, traits, [condition for segment in segments for condition in segment.conditions], now)
+    looked_up = [condition for segment in segments if isinstance(segment.conditions, list) for condition in segment.conditions]
+    traits = with_history(session, shop, profile, traits, looked_up, now)
     return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
 
 

@@ -108,11 +108,16 @@ def condition_key(condition: dict) -> str:
 def looking_back(conditions: list[dict], now: datetime) -> dict[str, datetime]:
     """The traits keys of the conditions that look back, with the moment each looks back to."""
     moments = {}
-    for condition in conditions:
-        if condition.get("as_of"):
-            moments[condition_key(condition)] = datetime.fromisoformat(condition["as_of"])
-        elif condition.get("days_ago") is not None:
-            moments[condition_key(condition)] = now - timedelta(days=condition["days_ago"])
+    for condition in conditions if isinstance(conditions, list) else ():
+        if not isinstance(condition, dict):
+            continue  # a malformed stored condition holds for nobody (matches() says so); it looks back nowhere
+        try:
+            if condition.get("as_of"):
+                moments[condition_key(condition)] = datetime.fromisoformat(condition["as_of"])
+            elif condition.get("days_ago") is not None:
+                moments[condition_key(condition)] = now - timedelta(days=condition["days_ago"])
+        except (KeyError, TypeError, ValueError, OverflowError):
+            continue
     return moments
 
 

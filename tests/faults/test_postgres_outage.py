@@ -68,7 +68,8 @@ def seeded_app(url: str):
         shop, _ = create_shop(session, "Outage shop", None, box=box_for(app, IDENTITY_SECRETS))
         for n in range(8):
             session.add(Product(shop_id=shop.id, external_id=f"P{n}", title=f"Product {n}", price=Decimal("5.00"), tags=[], in_stock=True))
-        views = [event("product_view", "earlier", product_id=f"P{n}") for n in (1, 2, 2, 3, 3, 3)]
+        # Trending needs three distinct visitors per product (a handful of views from one browser moves nothing).
+        views = [event("product_view", f"earlier-{n}-{k}", product_id=f"P{n}") for n, visitors in ((1, 3), (2, 4), (3, 5)) for k in range(visitors)]
         ingest_batch(session, shop.id, views, sent_at=None, received_at=utcnow())
         session.commit()
         return app, shop.public_key

@@ -111,6 +111,35 @@ def test_leads_never_fail(client, shop):
     tally.report("POST /v1/leads")
 
 
+def test_survey_answers_never_fail(client, shop, db_session):
+    tally = Tally()
+    survey = make_rule(db_session, shop, "popup", content={"headline": "?", "survey": {"kind": "nps"}})
+    answer = {"key": shop.public_key, "rule_id": survey.id, "score": 9, "comment": "Great", "visitor_id": "v-good",
+              "decision_id": "dc_1", "variant": None}
+
+    @FUZZ
+    @given(body=st.one_of(mutations(answer).map(lambda value: json.dumps(value).encode()), junk_bodies()))
+    def check(body):
+        response = client.post("/v1/surveys", data=body, content_type="text/plain")
+        assert tally.record(response.status_code) < 500, response.get_data(as_text=True)
+
+    check()
+    tally.report("POST /v1/surveys")
+
+
+def test_script_chunks_never_fail(client):
+    tally = Tally()
+
+    @FUZZ
+    @given(name=st.one_of(path_segments(), st.just("survey")))
+    def check(name):
+        response = client.get(f"/s/chunks/{name}.js")
+        assert tally.record(response.status_code) < 500
+
+    check()
+    tally.report("GET /s/chunks/NAME.js")
+
+
 def test_the_script_never_fails(client, shop):
     tally = Tally()
 

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.models import ShopifyInstall
-from app.shopify import token_crypto
+from app.shopify import app_proxy, token_crypto
 from tests.helpers.hostile import FUZZ, Tally, encode_query, junk_bodies, mutations, query_mutations
-from tests.helpers.shopify import API_KEY, API_SECRET, API_VERSION, DOMAIN, TOKEN, callback_params, post_webhook, signed_query
+from tests.helpers.shopify import API_KEY, API_SECRET, API_VERSION, DOMAIN, TOKEN, callback_params, post_webhook, proxy_query, signed_query
 
 pytestmark = pytest.mark.fuzz
 
@@ -65,6 +65,27 @@ def test_install_and_callback_never_fail(client, shopify_shop, path, example):
             try:
                 query = signed_query(query)
             except UnicodeEncodeError:  # a lone surrogate cannot be signed; it is sent unsigned
+                pass
+        response = client.get(f"{path}?{encode_query(query)}")
+        assert tally.record(response.status_code) < 500, response.get_data(as_text=True)
+
+    check()
+    tally.report(f"GET {path}")
+
+
+@pytest.mark.parametrize("path", ["/shopify/proxy/customer", "/shopify/proxy/", "/shopify/proxy/anything/else"])
+def test_the_app_proxy_never_fails(client, shopify_shop, path):
+    """Signed or not, tampered or not: 200 (a signed request for our own path) or 401/404, never a 5xx."""
+    tally = Tally()
+
+    @FUZZ
+    @given(query=query_mutations(proxy_query()), signed=st.booleans())
+    def check(query, signed):
+        if signed:
+            unsigned = {key: value for key, value in query.items() if key != "signature"}
+            try:
+                query = {**unsigned, "signature": app_proxy.signature(API_SECRET, unsigned)}
+            except (UnicodeEncodeError, TypeError):  # what cannot be signed is sent as it is
                 pass
         response = client.get(f"{path}?{encode_query(query)}")
         assert tally.record(response.status_code) < 500, response.get_data(as_text=True)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from app.clock import utcnow
 from app.decisions.decide import DecisionRequest, decide
+from app.decisions.decision_ids import DecisionIds
 from app.journey.segments import count_matching
 from app.models import Segment
 from app.resources import segments
@@ -45,7 +46,7 @@ def test_the_live_count_and_a_decision_use_the_stage_then(db_session, make_shop)
     db_session.add(segment)
     db_session.commit()
     popup = make_rule(db_session, shop, "popup", targeting={"segments": [segment.id]})
-    assert [p["rule_id"] for p in decide(db_session, shop, DecisionRequest(visitor_id="c"))["popups"]] == [popup.id]
+    assert [p["rule_id"] for p in decide(db_session, shop, DecisionRequest(visitor_id="c"), DecisionIds("test"))["popups"]] == [popup.id]
     for other in ("a", "b", "d", "never-seen"):
-        assert decide(db_session, shop, DecisionRequest(visitor_id=other))["popups"] == [], other
+        assert decide(db_session, shop, DecisionRequest(visitor_id=other), DecisionIds("test"))["popups"] == [], other
     assert count_matching(db_session, shop, "all", CART_THEN_BUYER_NOW, now + timedelta(days=30)) == 0, "a week before that, c had bought already"

@@ -94,7 +94,7 @@ def test_recommendations_serve_the_last_trending_products_from_memory(served, ma
         db_session.add(Product(shop_id=shop.id, external_id=f"P{n}", title=f"Product {n}", price=Decimal("2.00"), tags=[], in_stock=True))
     db_session.commit()
     client = served.test_client()
-    assert post_events(client, shop, *[event("product_view", "v1", product_id=f"P{n}") for n in (1, 2, 2, 3, 3, 3)]).status_code == 200
+    assert post_events(client, shop, *[event("product_view", f"v1-{n}-{k}", product_id=f"P{n}") for n, visitors in ((1, 3), (2, 4), (3, 5)) for k in range(visitors)]).status_code == 200
     query = {"key": shop.public_key, "visitor_id": "v2", "strategy": "personalized", "limit": 2}
     live = client.get("/v1/recommendations", query_string=query).get_json()
     assert [item["id"] for item in live["items"]] == ["P3", "P2"]

@@ -92,7 +92,8 @@ def test_a_stored_link_that_is_not_http_is_never_served(client, make_shop, db_se
         Product(shop_id=shop.id, external_id="fine", title="Fine", url="/products/fine", image_url="https://cdn.example/f.png", tags=[], in_stock=True),
     ])
     db_session.commit()
-    ingest_batch(db_session, shop.id, [event("product_view", "v", product_id="evil"), event("product_view", "v", product_id="fine")],
+    # three distinct visitors each: trending's minimum support
+    ingest_batch(db_session, shop.id, [event("product_view", f"v{k}", product_id=product) for product in ("evil", "fine") for k in range(3)],
                  sent_at=None, received_at=utcnow())
     db_session.commit()
     items = client.get("/v1/recommendations", query_string={"key": shop.public_key, "strategy": "trending"}).get_json()["items"]

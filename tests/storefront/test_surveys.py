@@ -49,13 +49,15 @@ def test_an_answer_is_stored_with_the_stage_segments_and_clv_band_of_the_shopper
     db_session.commit()
     rule = nps(db_session, shop)
 
-    response = answer(client, shop, rule.id, 9, comment="  Great <b>service</b>\x00, thanks!\r\nWill be back ", visitor_id="v-buyer",
+    response = answer(client, shop, rule.id, 9, comment="  Great <b>service</b>\x07, thanks!\r\nWill be back ", visitor_id="v-buyer",
                       decision_id="dc_1", variant=None)
     assert response.status_code == 201 and response.headers["Access-Control-Allow-Origin"] == "*"
     saved = db_session.scalar(select(SurveyAnswer))
     assert (saved.kind, saved.score, saved.stage, saved.clv_band, saved.profile_id, saved.decision_id) == (
         "nps", 9, "first_time_buyer", "unknown", buyer, "dc_1")
     assert saved.comment == "Great <b>service</b>, thanks!\nWill be back", "kept as the text it is, control characters dropped"
+    nul = answer(client, shop, rule.id, 9, comment="a\x00b", visitor_id="v-other", decision_id="dc_2", variant=None)
+    assert nul.status_code == 400 and "comment" in nul.get_json()["errors"], "a NUL is refused at the edge, like everywhere else"
     segments = set(db_session.scalars(select(SurveyAnswerSegment.segment_id).where(SurveyAnswerSegment.answer_id == saved.id)))
     assert segments == {buyers.id, converted.id}
 

@@ -48,8 +48,8 @@ def _problem(key, text) -> str | None:
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
         return f"At most {MAX_TEXT_CHARS} characters."
-    if CONTROL.search(text):
-        return "One line of plain text: no control characters."
+    if CONTROL.search(text.replace("\n", "") if "\n" in REFERENCE[key] else text):
+        return "Plain text only: no control characters." if "\n" in REFERENCE[key] else "One line of plain text: no control characters."
     if MARKUP.search(text):
         return "Plain text only: no HTML tags or entities."
     allowed = placeholders(REFERENCE[key])

@@ -29,7 +29,7 @@ REFERENCE = CATALOGS[DEFAULT_LANGUAGE]
 # What the storefront script renders itself (labels, its own defaults); it gets these with its config.
 SCRIPT_KEYS = (
     "close", "copy", "copied", "email", "email_placeholder", "send", "thanks", "recommendations", "previous", "next",
-    "survey_failed",
+    "survey_failed", "add_to_cart", "added", "try_again", "days",
 )
 SETTINGS_KEY = "texts"  # shop.settings["texts"] = {language: {key: text}}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

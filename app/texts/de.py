@@ -49,7 +49,16 @@ MESSAGES = {
     "lead.pool_empty": "Leider sind im Moment alle Codes vergeben. Vielen Dank für Ihre Anmeldung!",
     "lead.not_created": "Ihr Code konnte gerade nicht erstellt werden. Bitte senden Sie das Formular in einer Minute erneut.",
     "confirm.email_subject": "Bitte bestätigen Sie Ihr Abonnement bei {shop}",
-    "confirm.email_body": "Hallo,\n\nSie (oder jemand mit Ihrer Adresse) möchten E-Mails von {shop} erhalten.\nZur Bestätigung öffnen Sie bitte diesen Link:\n\n{url}\n\nWaren Sie das nicht, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung erhalten Sie nichts.\n",
+    "confirm.email_body": (
+        "Hallo,\n"
+        "\n"
+        "Sie (oder jemand mit Ihrer Adresse) möchten E-Mails von {shop} erhalten.\n"
+        "Zur Bestätigung öffnen Sie bitte diesen Link:\n"
+        "\n"
+        "{url}\n"
+        "\n"
+        "Waren Sie das nicht, ignorieren Sie diese E-Mail einfach: Ohne Bestätigung erhalten Sie nichts.\n"
+    ),
     "confirm.title": "Bestätigen Sie Ihr Abonnement bei {shop}",
     "confirm.text": "Bestätigen Sie, dass {email} E-Mails von {shop} erhalten darf.",
     "confirm.button": "Abonnement bestätigen",

@@ -57,7 +57,16 @@ MESSAGES = {
     "lead.pool_empty": "Sorry, all codes have been given out for now. Thank you for signing up!",
     "lead.not_created": "Your code could not be created just now. Please send the form again in a minute.",
     "confirm.email_subject": "Please confirm your subscription to {shop}",
-    "confirm.email_body": "Hello,\n\nyou (or someone with your address) asked to receive emails from {shop}.\nTo confirm, open this link:\n\n{url}\n\nIf that was not you, ignore this email: without the confirmation you will receive nothing.\n",
+    "confirm.email_body": (
+        "Hello,\n"
+        "\n"
+        "you (or someone with your address) asked to receive emails from {shop}.\n"
+        "To confirm, open this link:\n"
+        "\n"
+        "{url}\n"
+        "\n"
+        "If that was not you, ignore this email: without the confirmation you will receive nothing.\n"
+    ),
     "confirm.title": "Confirm your subscription to {shop}",
     "confirm.text": "Confirm that {email} may receive emails from {shop}.",
     "confirm.button": "Confirm my subscription",

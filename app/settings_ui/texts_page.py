@@ -19,6 +19,9 @@ GROUPS = (
     ("Pop-up defaults", lambda key: key == "consent_label"),
     ("Why a product is recommended", lambda key: key.startswith("reason.")),
     ("Survey defaults", lambda key: key.startswith("survey.")),
+    ("Block templates", lambda key: key.startswith("template.")),
+    ("Sign-ups and the confirmation email", lambda key: key.startswith(("lead.", "confirm."))),
+    ("New widgets in the editor", lambda key: key.startswith("starter.")),
 )
 
 

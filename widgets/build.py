@@ -30,7 +30,8 @@ CONFIG_TOKEN = "__P13N_CONFIG__"
 
 # Order matters: later files use what earlier ones define, and api.js runs the start-up.
 SOURCE_FILES = [
-    "core.js", "transport.js", "track.js", "consent.js", "dom.js", "decide.js", "block.js", "slider.js", "popup.js", "chunks.js", "api.js",
+    "core.js", "transport.js", "track.js", "consent.js", "dom.js", "layout.js", "decide.js",
+    "block.js", "slider.js", "popup.js", "chunks.js", "api.js",
 ]
 # Chunk name -> its sources, built to static/chunks/<name>.js and served at /s/chunks/<name>.js.
 CHUNKS = {"survey": ["survey.js"]}

@@ -27,7 +27,7 @@ def upsert():
 @blueprint.get("/products")
 @shop_required
 def list_products():
-    found = products.page(db.session(), current_shop().id, _int_arg("limit", 100), _int_arg("offset", 0))
+    found = products.page(db.session(), current_shop().id, _int_arg("limit", 100), _int_arg("offset", 0), request.args.get("q"))
     return jsonify(products=_out_schema.dump(found.products, many=True), total=found.total, limit=found.limit, offset=found.offset)
 
 

@@ -12,16 +12,17 @@ from app.decisions.decision_ids import DecisionIds
 from app.decisions.experiments import ExperimentArms, record_assignment, unit_of
 from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind, url_path
+from app.decisions.templates import TemplateContext, template_fields
+from app.decisions.variables import block_vars
 from app.decisions.wording import with_wording
 from app.experiments.bucketing import in_global_holdout
+from app.experiments.holdout import holdout_percent
 from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
 from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
 from app.models.types import MAX_RECORD_ID
 from app.recommender.serving.recommend import RecommendationRequest, recommend
 from app.texts import texts_for
-
-DEFAULT_HOLDOUT_PERCENT = 5.0
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Chosen:
     rule: Rule
     content: dict
     variant: str | None = None
+    extra: dict = field(default_factory=dict)  # a template's data (app/decisions/templates.py)
 
 
 def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
@@ -60,15 +62,14 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         "stage": traits["stage"],
         "holdout": False,
         "preview": False,
-        "vars": {"first_name": "", "customer_id": (profile.customer_id or "") if profile else "", "cart_count": traits["cart_count"]},
+        "vars": block_vars(profile, traits["cart_count"]),
         "blocks": [], "popups": [], "sliders": [],
     }
     if request.preview is not None:
         return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
-        percent = float((shop.settings or {}).get("holdout_percent", DEFAULT_HOLDOUT_PERCENT))
-        held_out = in_global_holdout(unit, shop.public_key, percent)
+        held_out = in_global_holdout(unit, shop.public_key, holdout_percent(shop.settings))
         record_assignment(session, shop.id, GLOBAL_HOLDOUT, unit, profile, "holdout" if held_out else "personalized")
         if held_out:
             # The shop-wide holdout sees no personalization at all: the
@@ -97,6 +98,8 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         resolved = arms.resolve(session, rule, unit, profile)
         if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
+    templates = TemplateContext(session, shop, profile, request.product_id, now)
+    chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
     decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
@@ -131,7 +134,9 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
         return decision
     item = Chosen(rule, dict(rule.content or {}))
     if rule.kind == "block":
-        decision["blocks"] = [_block(item)]
+        # The template's real data; where it has nothing true to say, the merchant sees that as an empty preview.
+        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow())
+        decision["blocks"] = [_block(item)] if _with_template(item, templates) else []
     elif rule.kind == "popup":
         # A preview opens at once and ignores caps: the merchant should not have to act out an exit.
         decision["popups"] = [{**_popup(item), "trigger": {"open_now": True}, "cap": {"stop_after_conversion": False}}]
@@ -176,7 +181,8 @@ def _one_per_placement(chosen: list[Chosen], kind: str) -> list[Chosen]:
         rule = item.rule
         if rule.kind != kind:
             continue
-        placement = (rule.slot, rule.selector, rule.mode)
+        # A slot holds one widget; a selector's element may have one on each side.
+        placement = ("slot", rule.slot) if rule.slot else ("selector", rule.selector, rule.mode)
         if placement not in taken:
             taken.add(placement)
             result.append(item)
@@ -188,8 +194,18 @@ def _placement(item: Chosen) -> dict:
     return {"rule_id": rule.id, "variant": item.variant, "slot": rule.slot, "selector": rule.selector, "mode": rule.mode}
 
 
+def _with_template(item: Chosen, context: TemplateContext) -> bool:
+    extra = template_fields(item.rule, item.content, context)
+    if extra is None:
+        return False
+    item.extra = extra
+    return True
+
+
 def _block(item: Chosen) -> dict:
-    return {**_placement(item), "html": item.content.get("html", ""), "min_height": item.content.get("min_height", 0)}
+    content = item.content
+    return {**_placement(item), "html": content.get("html", ""), "min_height": content.get("min_height", 0),
+            "min_height_mobile": content.get("min_height_mobile"), **item.extra}
 
 
 def _popup(item: Chosen) -> dict:
@@ -220,9 +236,12 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             product_id=request.product_id or (request.cart[-1] if request.cart else None),
             category=content.get("category"),
             limit=int(content.get("limit", 10)),
+            pins=list(content.get("pins") or []),
+            boost=dict(content.get("boost") or {}),
             lang=request.lang,
         ))
         if result.items:
-            sliders.append({**_placement(item), "title": content.get("title", ""), "strategy": result.strategy,
+            sliders.append({**_placement(item), "title": content.get("title", ""), "quick_add": bool(content.get("quick_add")),
+                            "strategy": result.strategy,
                             "model_version": result.model_version, "items": result.items})
     return sliders

@@ -14,7 +14,7 @@ DEMO_RULES = [
     {
         "kind": "block", "name": "Welcome offer for new visitors", "slot": "home-hero", "priority": 10,
         "targeting": {"stages": BROWSING, "page_kinds": ["home"]},
-        "content": {"min_height": 120, "html": (
+        "content": {"min_height": 120, "min_height_mobile": 170, "html": (
             "<h2>New here? Welcome!</h2><p>Take <strong>10% off</strong> your first order with the code "
             "<strong>WELCOME10</strong>. Over 3,000 gifts, homeware and little things that make people smile.</p>"
         )},
@@ -22,7 +22,7 @@ DEMO_RULES = [
     {
         "kind": "block", "name": "Thank-you for customers", "slot": "home-hero", "priority": 20,
         "targeting": {"stages": BUYERS, "page_kinds": ["home"]},
-        "content": {"min_height": 120, "html": (
+        "content": {"min_height": 120, "min_height_mobile": 170, "html": (
             "<h2>Welcome back, customer {{customer_id}}!</h2><p>Thank you for shopping with us again. "
             "Members get <strong>free delivery</strong> on every order this month.</p>"
         )},
@@ -30,15 +30,23 @@ DEMO_RULES = [
     {
         "kind": "block", "name": "Win-back for lapsed customers", "slot": "home-hero", "priority": 30,
         "targeting": {"stages": ["lapsed"], "page_kinds": ["home"]},
-        "content": {"min_height": 120, "html": (
+        "content": {"min_height": 120, "min_height_mobile": 170, "html": (
             "<h2>We have missed you</h2><p>A lot is new since your last visit. Here is <strong>15% off</strong> "
             "to welcome you back: <strong>COMEBACK15</strong>.</p>"
         )},
     },
     {
+        "kind": "block", "name": "Welcome for won-back customers", "slot": "home-hero", "priority": 30,
+        "targeting": {"stages": ["won_back"], "page_kinds": ["home"]},
+        "content": {"min_height": 120, "min_height_mobile": 170, "html": (
+            "<h2>Good to have you back!</h2><p>Thank you for your order, {{first_name|friend}}. Here is what is new "
+            "since your last visit; members get <strong>free delivery</strong> this month.</p>"
+        )},
+    },
+    {
         "kind": "block", "name": "Delivery banner on collections", "slot": "collection-top",
         "targeting": {"page_kinds": ["collection", "search"]},
-        "content": {"html": "<p><strong>Free UK delivery</strong> on orders over £50.</p>"},
+        "content": {"min_height": 64, "html": "<p><strong>Free UK delivery</strong> on orders over £50.</p>"},
     },
     {
         "kind": "popup", "name": "Exit offer for first-time visitors", "priority": 10,

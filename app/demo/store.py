@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from app import db, identity_secrets
 from app.catalog.links import web_link_or_none
+from app.decisions.layout import reservation_css, reserved_space
 from app.demo.images import placeholder_svg
 from app.demo.seed import DATA_DIR, demo_shop
 from app.models import Order, OrderLine, Product
@@ -65,13 +66,23 @@ def _load_shop():
 
 @blueprint.context_processor
 def _template_helpers():
-    return {"shop": g.get("demo_shop"), "money": money, "cart_count": sum(_cart().values()), "customer_sig": customer_sig, "image_src_of": _image_src}
+    shop = g.get("demo_shop")
+    return {"shop": shop, "money": money, "cart_count": sum(_cart().values()), "customer_sig": customer_sig, "image_src_of": _image_src,
+            "slot_css": _slot_css(shop)}
 
 
 def customer_sig(customer_id: str) -> str:
     """What a merchant's server renders beside the signed-in customer's id: HMAC-SHA256 with the shop's identity secret."""
     secret = identity_secrets.current_secret(g.demo_shop, box_for(current_app, IDENTITY_SECRETS))
     return identity_secrets.sign(secret, customer_id) if secret else ""
+
+
+def _slot_css(shop) -> str:
+    """The widgets' reserved space, as the Install page tells merchants to put it in their theme's CSS.
+
+    A real theme holds a copy; the demo renders it from the rules, so it follows every edit in the settings UI.
+    """
+    return reservation_css(reserved_space(db.session(), shop.id)) if shop is not None else ""
 
 
 def money(amount, currency: str | None = None) -> str:

@@ -25,7 +25,7 @@ from app.journey import traits
 from app.models import Event, Order, Profile, VisitorId
 
 TRAIT_FIELDS = (
-    "order_count", "total_spend", "last_order_at", "first_order_at", "cart_count", "cart_value", "viewed_categories",
+    "order_count", "total_spend", "last_order_at", "previous_order_at", "first_order_at", "cart_count", "cart_value", "viewed_categories",
 )
 
 

@@ -19,7 +19,7 @@ from app.journey import traits
 from app.models import Order, OrderLine, Profile
 from app.models.types import MAX_MONEY
 
-ORDER_TRAITS = ("order_count", "total_spend", "last_order_at", "first_order_at", "cart_count", "cart_value")
+ORDER_TRAITS = ("order_count", "total_spend", "last_order_at", "previous_order_at", "first_order_at", "cart_count", "cart_value")
 AUTHORITATIVE_SOURCES = frozenset({"import", "shopify"})
 
 

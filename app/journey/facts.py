@@ -16,5 +16,6 @@ def journey_facts(profile: Profile | None, cart_count: int | None = None) -> Jou
         order_count=profile.order_count or 0,
         total_spend=Decimal(str(profile.total_spend or 0)),
         last_order_at=profile.last_order_at,
+        previous_order_at=profile.previous_order_at,
         cart_count=profile.cart_count if cart_count is None else cart_count,
     )

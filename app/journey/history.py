@@ -62,14 +62,24 @@ _QUANTITY = {
 
 
 def stage_case(*, orders, spend, last_order_at, cart_items, sessions, moment: datetime,
-               thresholds: StageThresholds) -> ColumnElement:
-    """``stages.stage_for`` as SQL, over columns that hold the facts at ``moment``."""
+               thresholds: StageThresholds, previous_order_at=None, dialect: str = "sqlite") -> ColumnElement:
+    """``stages.stage_for`` as SQL, over columns that hold the facts at ``moment``.
+
+    ``previous_order_at`` (the order before the last one) tells a won-back customer: the last order
+    ended a lapse. ``dialect`` is the session's: the gap between two columns is written for each.
+    """
+    lapse = timedelta(days=thresholds.lapsed_days)
     loyal = orders >= thresholds.loyal_orders
     if thresholds.loyal_spend is not None:
         loyal = or_(loyal, spend >= thresholds.loyal_spend)
+    won_back = []
+    if previous_order_at is not None:
+        ended_a_lapse = _longer_than(dialect, previous_order_at, last_order_at, lapse)
+        won_back = [(and_(orders > 0, previous_order_at.is_not(None), last_order_at.is_not(None), ended_a_lapse), "won_back")]
     return case(
         # A NULL last order (an order without a time cannot happen) is never lapsed, as in stage_for.
-        (and_(orders > 0, last_order_at < moment - timedelta(days=thresholds.lapsed_days)), "lapsed"),
+        (and_(orders > 0, last_order_at < moment - lapse), "lapsed"),
+        *won_back,
         (and_(orders > 0, loyal), "loyal"),
         (orders > 0, "first_time_buyer"),
         (cart_items > 0, "cart_builder"),
@@ -78,12 +88,13 @@ def stage_case(*, orders, spend, last_order_at, cart_items, sessions, moment: da
     )
 
 
-def current_stage(now: datetime, thresholds: StageThresholds) -> ColumnElement:
+def current_stage(now: datetime, thresholds: StageThresholds, dialect: str = "sqlite") -> ColumnElement:
     """The stage from the traits kept on each profile, as decisions and segments see it now."""
     return stage_case(
         orders=func.coalesce(Profile.order_count, 0), spend=func.coalesce(Profile.total_spend, 0),
         last_order_at=Profile.last_order_at, cart_items=func.coalesce(Profile.cart_count, 0),
         sessions=func.coalesce(Profile.session_count, 0), moment=now, thresholds=thresholds,
+        previous_order_at=Profile.previous_order_at, dialect=dialect,
     )
 
 
@@ -106,17 +117,25 @@ def stages_at(dialect: str, shop_id: int, moment: datetime, now: datetime, thres
     if profile_id is not None:
         orders = orders.where(Order.profile_id == profile_id)
     orders = materialized(orders.group_by(Order.profile_id))
+    # The order before the last one (before ``moment``): did the last one end a lapse?
+    previous = materialized(
+        select(Order.profile_id, func.max(Order.placed_at).label("previous_order_at"))
+        .join(orders, orders.c.profile_id == Order.profile_id)
+        .where(Order.shop_id == shop_id, Order.placed_at < orders.c.last_order_at)
+        .group_by(Order.profile_id)
+    )
     starts = _session_starts(dialect, shop_id, moment, now, profile_id)
     carts = _cart_items(dialect, shop_id, moment, profile_id)
     stage = stage_case(
         orders=func.coalesce(orders.c.orders, 0), spend=func.coalesce(orders.c.spend, 0), last_order_at=orders.c.last_order_at,
         cart_items=func.coalesce(carts.c.cart_items, 0),
         sessions=func.coalesce(Profile.session_count, 0) - func.coalesce(starts.c.starts, 0),
-        moment=moment, thresholds=thresholds,
+        moment=moment, thresholds=thresholds, previous_order_at=previous.c.previous_order_at, dialect=dialect,
     )
     query = (
         select(Profile.id.label("profile_id"), stage.label("stage"))
         .outerjoin(orders, orders.c.profile_id == Profile.id)
+        .outerjoin(previous, previous.c.profile_id == Profile.id)
         .outerjoin(starts, starts.c.profile_id == Profile.id)
         .outerjoin(carts, carts.c.profile_id == Profile.id)
         .where(*live_profiles(shop_id), Profile.first_seen_at < moment)
@@ -142,12 +161,17 @@ def _session_starts(dialect: str, shop_id: int, moment: datetime, now: datetime,
 
 
 def _longer_than_session_gap(dialect: str, earlier, later) -> ColumnElement:
+    return _longer_than(dialect, earlier, later, SESSION_GAP)
+
+
+def _longer_than(dialect: str, earlier, later, span: timedelta) -> ColumnElement:
+    """``later - earlier > span`` for two datetime columns."""
     if dialect == "postgresql":
-        return later - earlier > literal(SESSION_GAP, Interval())
+        return later - earlier > literal(span, Interval())
     # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds and microseconds, exactly (no float days).
     def micros(column):
-        return func.strftime("%s", column).cast(BigInteger) * 1_000_000 + func.substr(column, 21, 6).cast(BigInteger)
-    return micros(later) - micros(earlier) > int(SESSION_GAP / timedelta(microseconds=1))
+        return func.strftime("%s", column).cast(BigInteger) * 1_000_000 + func.coalesce(func.substr(column, 21, 6).cast(BigInteger), 0)
+    return micros(later) - micros(earlier) > int(span / timedelta(microseconds=1))
 
 
 def _cart_items(dialect: str, shop_id: int, moment: datetime, profile_id: int | None):

@@ -82,7 +82,7 @@ def moves_query(dialect: str, shop_id: int, start: datetime, end: datetime, now:
     """(before, after, traffic class, device, profiles), grouped by the database."""
     then = materialized(stages_at(dialect, shop_id, start, now, thresholds))
     if end >= now:
-        after, query = current_stage(now, thresholds), select().select_from(Profile).where(*live_profiles(shop_id))
+        after, query = current_stage(now, thresholds, dialect), select().select_from(Profile).where(*live_profiles(shop_id))
     else:
         ended = materialized(stages_at(dialect, shop_id, end, now, thresholds))
         after, query = ended.c.stage, select().select_from(Profile).join(ended, ended.c.profile_id == Profile.id)
@@ -97,7 +97,7 @@ def moves_query(dialect: str, shop_id: int, start: datetime, end: datetime, now:
 
 def stage_counts(session: Session, shop_id: int, now: datetime, thresholds: StageThresholds = StageThresholds()) -> dict[str, int]:
     """Profiles per stage now, from the traits kept on each profile."""
-    stages = select(current_stage(now, thresholds).label("stage")).where(*live_profiles(shop_id)).subquery("stages")
+    stages = select(current_stage(now, thresholds, dialect_of(session)).label("stage")).where(*live_profiles(shop_id)).subquery("stages")
     counts = dict.fromkeys(STAGES, 0)
     counts.update(session.execute(select(stages.c.stage, func.count()).group_by(stages.c.stage)).all())
     return counts

@@ -1,7 +1,9 @@
 """Journey stages, from the facts of a profile's history.
 
     new_visitor -> returning_browser -> cart_builder -> first_time_buyer -> loyal
-                                                            \\-> lapsed (no order for D days) -> back on ordering
+                                                            \\-> lapsed (no order for D days)
+                                                                   -> won_back (bought again after the lapse)
+                                                                   -> first_time_buyer / loyal (at the next order)
 
 A plain function of plain facts, so it is tested without a database and the
 same rules serve the decision endpoint, segments and reports.
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-STAGES = ("new_visitor", "returning_browser", "cart_builder", "first_time_buyer", "loyal", "lapsed")
+STAGES = ("new_visitor", "returning_browser", "cart_builder", "first_time_buyer", "loyal", "lapsed", "won_back")
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,17 @@ class JourneyFacts:
     total_spend: Decimal
     last_order_at: datetime | None
     cart_count: int
+    previous_order_at: datetime | None = None  # the order before the last one
 
 
 def stage_for(facts: JourneyFacts, now: datetime, thresholds: StageThresholds = StageThresholds()) -> str:
     if facts.order_count > 0:
-        if facts.last_order_at is not None and now - facts.last_order_at > timedelta(days=thresholds.lapsed_days):
+        lapse = timedelta(days=thresholds.lapsed_days)
+        if facts.last_order_at is not None and now - facts.last_order_at > lapse:
             return "lapsed"
+        # The latest order ended a lapse: won back, until the next order (or a new lapse).
+        if facts.previous_order_at is not None and facts.last_order_at is not None and facts.last_order_at - facts.previous_order_at > lapse:
+            return "won_back"
         if facts.order_count >= thresholds.loyal_orders or (
             thresholds.loyal_spend is not None and facts.total_spend >= thresholds.loyal_spend
         ):

@@ -29,14 +29,21 @@ def apply_event(traits: dict, event_type: str, value: Decimal | None, quantity: 
 
 
 def apply_orders(traits: dict, orders: Iterable[tuple[datetime, Decimal]]) -> None:
-    """Fold new orders in; an order empties the cart."""
+    """Fold new orders in; an order empties the cart. The two latest orders are kept (a lapse is the gap between them)."""
     for placed_at, total in orders:
         traits["order_count"] = _count((traits.get("order_count") or 0) + 1)
         traits["total_spend"] = _money((traits.get("total_spend") or Decimal(0)) + (total or Decimal(0)))
-        last, first = traits.get("last_order_at"), traits.get("first_order_at")
-        traits["last_order_at"] = placed_at if last is None or placed_at > last else last
+        first = traits.get("first_order_at")
+        traits["last_order_at"], traits["previous_order_at"] = _two_latest(
+            traits.get("last_order_at"), traits.get("previous_order_at"), placed_at
+        )
         traits["first_order_at"] = placed_at if first is None or placed_at < first else first
         traits["cart_count"], traits["cart_value"] = 0, Decimal(0)
+
+
+def _two_latest(*moments: datetime | None) -> tuple[datetime | None, datetime | None]:
+    known = sorted((moment for moment in moments if moment is not None), reverse=True)
+    return (known + [None, None])[0], (known + [None, None])[1]
 
 
 def merge(target: dict, source: dict) -> dict:
@@ -46,8 +53,9 @@ def merge(target: dict, source: dict) -> dict:
         merged[field] = _count((target.get(field) or 0) + (source.get(field) or 0))
     for field in ("total_spend", "cart_value"):
         merged[field] = _money((target.get(field) or Decimal(0)) + (source.get(field) or Decimal(0)))
-    lasts = [moment for moment in (target.get("last_order_at"), source.get("last_order_at")) if moment is not None]
-    merged["last_order_at"] = max(lasts) if lasts else None
+    merged["last_order_at"], merged["previous_order_at"] = _two_latest(
+        target.get("last_order_at"), target.get("previous_order_at"), source.get("last_order_at"), source.get("previous_order_at")
+    )
     firsts = [moment for moment in (target.get("first_order_at"), source.get("first_order_at")) if moment is not None]
     merged["first_order_at"] = min(firsts) if firsts else None
     categories = dict(target.get("viewed_categories") or {})

@@ -35,6 +35,8 @@ class Profile(ShopOwned, Base):
     order_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
     last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The order before the last: a gap longer than the lapse between them makes a "won back" customer.
+    previous_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cart_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cart_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")

@@ -32,7 +32,8 @@ class Rule(ShopOwned, TimestampMixin, Base):
     priority: Mapped[int] = mapped_column(Integer, default=0)
     slot: Mapped[str | None] = mapped_column(String(100))
     selector: Mapped[str | None] = mapped_column(String(500))
-    mode: Mapped[str] = mapped_column(String(16), default="replace")
+    # How the widget goes at its slot or selector (app/decisions/vocabulary.py); only "replace" removes anything.
+    mode: Mapped[str] = mapped_column(String(16), default="append")
     content: Mapped[dict] = mapped_column(JSON, default=dict)
     targeting: Mapped[dict] = mapped_column(JSON, default=dict)
     frequency: Mapped[dict] = mapped_column(JSON, default=dict)

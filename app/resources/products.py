@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.catalog.upsert import PRODUCT_FIELDS, UpsertCounts, upsert_products
@@ -39,10 +39,17 @@ def upsert(session: Session, shop_id: int, products: list[dict]) -> UpsertCounts
     return upsert_products(session, shop_id, products)
 
 
-def page(session: Session, shop_id: int, limit: int, offset: int) -> ProductPage:
-    """One page of the shop's products, oldest first (``limit`` kept within 1..MAX_PAGE_SIZE, ``offset`` within what SQL takes)."""
+def page(session: Session, shop_id: int, limit: int, offset: int, query: str | None = None) -> ProductPage:
+    """One page of the shop's products, oldest first (``limit`` kept within 1..MAX_PAGE_SIZE, ``offset`` within what SQL takes).
+
+    ``query`` keeps those whose id is it or whose title contains it (any case).
+    """
     limit = min(max(limit, 1), MAX_PAGE_SIZE)
     offset = min(max(offset, 0), MAX_RECORD_ID)
-    total = session.scalar(select(func.count()).select_from(Product).where(Product.shop_id == shop_id))
-    found = session.scalars(select(Product).where(Product.shop_id == shop_id).order_by(Product.id).limit(limit).offset(offset))
+    conditions = [Product.shop_id == shop_id]
+    if query and query.strip():
+        text = query.strip()[:200]
+        conditions.append(or_(Product.external_id == text, func.lower(Product.title).contains(text.lower(), autoescape=True)))
+    total = session.scalar(select(func.count()).select_from(Product).where(*conditions))
+    found = session.scalars(select(Product).where(*conditions).order_by(Product.id).limit(limit).offset(offset))
     return ProductPage(total, list(found), limit, offset)

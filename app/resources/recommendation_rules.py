@@ -1,7 +1,8 @@
-"""The shop's recommendation rules: pins, boosts and exclusions applied to every recommendation.
+"""The shop's recommendation rules: exclusions, what is never recommended anywhere.
 
 Stored in the shop's settings under ``recommendations``, where
-app/recommender/merchant_rules.py reads them when it serves.
+app/recommender/serving/merchant_rules.py reads them when it serves. Pins
+and boosts belong to each slider (its rule's content: app/resources/rules.py).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Rule, Segment
+from app.models import Product, Rule, Segment
 from app.resources import ownership
 from app.resources.errors import Invalid
 from app.schemas.rules import RuleSchema
@@ -41,7 +41,28 @@ def validate(session: Session, shop_id: int, payload: dict) -> dict:
     unknown = unknown_segments(session, shop_id, data["targeting"].get("segments", []))
     if unknown:
         raise Invalid(INVALID, {"targeting": {"segments": [f"No such segment: {', '.join(map(str, unknown))}."]}})
+    if data["kind"] == "slider":
+        _check_products(session, shop_id, data["content"])
     return data
+
+
+def _check_products(session: Session, shop_id: int, content: dict) -> None:
+    """A slider's pins and boosted products must be products of the shop's catalog."""
+    errors: dict = {}
+    for path, ids in (("pins", content.get("pins") or []), ("boost", list((content.get("boost") or {}).get("products") or {}))):
+        missing = unknown_products(session, shop_id, ids)
+        if missing:
+            message = [f"No such product: {', '.join(missing)}."]
+            errors[path] = message if path == "pins" else {"products": message}
+    if errors:
+        raise Invalid(INVALID, {"content": errors})
+
+
+def unknown_products(session: Session, shop_id: int, external_ids: list[str]) -> list[str]:
+    if not external_ids:
+        return []
+    known = set(session.scalars(select(Product.external_id).where(Product.shop_id == shop_id, Product.external_id.in_(external_ids))))
+    return [external_id for external_id in external_ids if external_id not in known]
 
 
 def unknown_segments(session: Session, shop_id: int, segment_ids: list[int]) -> list[int]:
@@ -53,9 +74,19 @@ def unknown_segments(session: Session, shop_id: int, segment_ids: list[int]) -> 
 
 
 def with_changes(rule: Rule, changes: dict) -> dict:
-    """The rule as a payload with some fields changed (say, ``{"enabled": False}``), to validate whole."""
+    """The rule as a payload with some fields changed (say, ``{"enabled": False}``), to validate whole.
+
+    A widget has one placement: naming a selector drops the rule's slot, and
+    the other way round, and a new placement without a mode gets its default
+    (never "replace").
+    """
     current = {field: value for field, value in _schema.dump(rule).items() if field in FIELDS}
-    return {**current, **{field: value for field, value in changes.items() if field in FIELDS}}
+    changed = {field: value for field, value in changes.items() if field in FIELDS}
+    for named, other in (("selector", "slot"), ("slot", "selector")):
+        if changed.get(named) and other not in changed:
+            changed[other] = None
+            changed.setdefault("mode", None)
+    return {**current, **changed}
 
 
 def save(session: Session, shop_id: int, rule: Rule | None, data: dict) -> Rule:

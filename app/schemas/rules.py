@@ -4,15 +4,17 @@ from __future__ import annotations
 import nh3
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
-from app.decisions.vocabulary import MODES, PAGE_KINDS
+from app.decisions.templates import DEFAULT_MIN_COUNT, TEMPLATE_MIN_HEIGHTS, TEMPLATES
+from app.decisions.vocabulary import MODES, PAGE_KINDS, SLOT_MODES, default_mode
 from app.ingest.traffic import DEVICES
 from app.journey.stages import STAGES
 from app.journey.traffic_class import TRAFFIC_CLASSES
 from app.models import RULE_KINDS
+from app.recommender.serving.recommend import OWN_HISTORY
 from app.recommender.serving.strategies import STRATEGY_NAMES
 from app.schemas.base import EdgeSchema
-from app.schemas.fields import RecordId, utc_datetime
-from app.schemas.recommendations import MAX_LIMIT
+from app.schemas.fields import ExternalId, RecordId, utc_datetime
+from app.schemas.recommendations import MAX_LIMIT, MAX_PINS, BoostSchema
 from app.surveys.vocabulary import DEFAULT_WORDING, SURVEY_KINDS
 
 # What merchant HTML may contain: text formatting, links, images, simple layout.
@@ -59,7 +61,14 @@ class FrequencySchema(EdgeSchema):
 
 class BlockContentSchema(EdgeSchema):
     html = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    # Space kept before the block arrives, so the page does not move (app/decisions/layout.py).
     min_height = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2000))
+    # The same on phones (under 600 px wide), where text wraps more; left out: as min_height.
+    min_height_mobile = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2000))
+    # A template filled from the shop's data (app/decisions/templates.py); "html" is the merchant's HTML alone.
+    template = fields.String(load_default="html", validate=validate.OneOf(TEMPLATES))
+    reached_html = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))  # free shipping reached
+    min_count = fields.Integer(load_default=DEFAULT_MIN_COUNT, validate=validate.Range(min=1, max=10_000))  # social proof
 
 
 class TriggerSchema(EdgeSchema):
@@ -121,6 +130,16 @@ class SliderContentSchema(EdgeSchema):
     strategy = fields.String(load_default="personalized", validate=validate.OneOf(STRATEGY_NAMES))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
     category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    # This slider's own say: products shown first, in this order, and rank multipliers.
+    pins = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_PINS))
+    boost = fields.Nested(BoostSchema, load_default=lambda: BoostSchema().load({}))
+    # An "Add to cart" button on each card: Shopify's /cart/add.js, elsewhere the p13n:add-to-cart event (widgets/README.md).
+    quick_add = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _pins_fit_the_strategy(self, data, **kwargs):
+        if data.get("pins") and data.get("strategy") in OWN_HISTORY:
+            raise ValidationError("A slider of the shopper's own history (recently viewed, buy again) shows no pins.", "pins")
 
 
 CONTENT_SCHEMAS = {"block": BlockContentSchema, "popup": PopupContentSchema, "slider": SliderContentSchema}
@@ -137,7 +156,8 @@ class RuleSchema(EdgeSchema):
     priority = fields.Integer(load_default=0, validate=validate.Range(min=-1000, max=1000))
     slot = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,100}$"))
     selector = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500))
-    mode = fields.String(load_default="replace", validate=validate.OneOf(MODES))
+    # Left out: inside a slot, after a selector's element (app/decisions/vocabulary.py); never "replace".
+    mode = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(MODES))
     content = fields.Dict(required=True)
     targeting = fields.Nested(TargetingSchema, load_default=lambda: TargetingSchema().load({}))
     frequency = fields.Nested(FrequencySchema, load_default=lambda: FrequencySchema().load({}))
@@ -153,19 +173,40 @@ class RuleSchema(EdgeSchema):
             CONTENT_SCHEMAS[kind]().load(data.get("content") or {})
         except ValidationError as error:
             raise ValidationError(error.messages, "content") from None
-        if kind in ("block", "slider") and not (data.get("slot") or data.get("selector")):
-            raise ValidationError("A block or slider needs a slot or a selector.", "slot")
+        if kind in ("block", "slider"):
+            _placement(data)
+        if kind == "block" and (data.get("content") or {}).get("template") == "countdown" \
+                and not (data.get("targeting") or {}).get("ends_at"):
+            raise ValidationError({"template": ["A countdown counts down to the rule's end: set its end date and time."]}, "content")
 
     @post_load
     def _normalise(self, data, **kwargs):
         content = CONTENT_SCHEMAS[data["kind"]]().load(data["content"])
         if data["kind"] == "block":
             content["html"] = sanitize_html(content["html"])
+            if not content.get("min_height"):
+                content["min_height"] = TEMPLATE_MIN_HEIGHTS.get(content.get("template"), 0)
+            if content.get("reached_html"):
+                content["reached_html"] = sanitize_html(content["reached_html"])
         if data["kind"] == "popup" and content.get("survey") is None:
             content.pop("survey", None)  # offer pop-ups stay as they always were
         data["content"] = _jsonable(content)
+        if data["kind"] == "popup":  # a pop-up opens over the page: it has no place in it
+            data["slot"] = data["selector"] = None
+        data["mode"] = data.get("mode") or default_mode(data.get("slot"))
         data["targeting"] = _jsonable(data["targeting"])
         return data
+
+
+def _placement(data: dict) -> None:
+    """A block or slider goes either into a slot or at a selector, never both (a slot is filled from inside)."""
+    slot, selector, mode = data.get("slot"), data.get("selector"), data.get("mode")
+    if slot and selector:
+        raise ValidationError("Choose a slot or a CSS selector, not both.", "selector")
+    if not (slot or selector):
+        raise ValidationError("A block or slider needs a slot or a selector.", "slot")
+    if slot and mode and mode not in SLOT_MODES:
+        raise ValidationError(f"A slot is filled from inside: choose one of {', '.join(SLOT_MODES)}.", "mode")
 
 
 def _jsonable(value):

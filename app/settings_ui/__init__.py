@@ -11,8 +11,10 @@ from app.settings_ui import (  # noqa: F401 - the pages
     privacy_page,
     rules_pages,
     segments_pages,
+    shop_page,
     shopify_page,
     survey_section,
+    texts_page,
 )
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.embedded import app_home

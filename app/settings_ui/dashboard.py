@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app import db
 from app.clock import utcnow
+from app.experiments.holdout import holdout_percent
 from app.models import Rule
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
@@ -25,7 +26,7 @@ def rule_rows(rules: list[Rule], report: dict, series: Timeseries) -> list[dict]
     for rule in rules:
         variants = reported.get(rule.id, [])
         totals = {name: sum(v[name] for v in variants) for name in (
-            "impressions", "clicks", "attributed_purchases", "popup_conversions", "attributed_revenue")}
+            "impressions", "clicks", "dismissals", "attributed_purchases", "popup_conversions", "attributed_revenue")}
         rows.append({
             "id": rule.id, "name": rule.name, "kind": rule.kind, "enabled": rule.enabled,
             "edit_url": f"/settings/rules/{rule.id}",
@@ -99,6 +100,6 @@ def dashboard():
     return render_template(
         "settings/dashboard.html", errors={}, period={"from": first_day.isoformat(), "to": last_day.isoformat()},
         rows=rows, totals=overall_totals(rows), overall=report["overall"], charts=overall_charts(series, g.shop.currency or ""),
-        clv_bands=report["by_clv_band"], currency=g.shop.currency or "",
+        clv_bands=report["by_clv_band"], currency=g.shop.currency or "", holdout=holdout_percent(g.shop.settings),
         surveys=survey_section(session, g.shop.id, start, end),
     )

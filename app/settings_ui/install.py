@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app import db, identity_secrets
 from app.clock import utcnow
+from app.decisions.layout import reservation_css, reserved_space
 from app.models import Event, ShopifyInstall
 from app.secret_box import IDENTITY_SECRETS, box_for
 from app.settings_ui.auth import login_required
@@ -42,7 +43,7 @@ def install():
     shopify = db.session().scalar(select(ShopifyInstall).where(ShopifyInstall.shop_id == g.shop.id))
     return render_template(
         "settings/install.html", tag=script_tag(g.shop), status=tag_status(g.shop.id), shopify=shopify,
-        embed=_embed_status(shopify), identity=_identity(g.shop),
+        embed=_embed_status(shopify), identity=_identity(g.shop), slot_css=reservation_css(reserved_space(db.session(), g.shop.id)),
     )
 
 

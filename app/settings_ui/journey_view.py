@@ -20,11 +20,11 @@ from app.settings_ui.segment_form import when_text
 WORDS = {
     None: "Not seen yet", "new_visitor": "First-time visitor", "returning_browser": "Returning browser",
     "cart_builder": "Cart builder", "first_time_buyer": "First-time buyer", "loyal": "Repeat / loyal buyer",
-    "lapsed": "Lapsed customer",
+    "lapsed": "Lapsed customer", "won_back": "Won back",
 }
 SHORT = {
     None: "Not seen", "new_visitor": "New", "returning_browser": "Returning", "cart_builder": "Cart",
-    "first_time_buyer": "1st order", "loyal": "Loyal", "lapsed": "Lapsed",
+    "first_time_buyer": "1st order", "loyal": "Loyal", "lapsed": "Lapsed", "won_back": "Won back",
 }
 TRAFFIC_WORDS = {"social": "Social", "search": "Search", "email": "Email", "paid": "Paid", "direct": "Direct", "referral": "Referral",
                  "all": "All shoppers"}

@@ -8,6 +8,7 @@ STAGE_LABELS = {
     "first_time_buyer": "First-time buyer (purchase)",
     "loyal": "Repeat / loyal buyer (advocacy)",
     "lapsed": "Lapsed customer (win-back)",
+    "won_back": "Won back (bought again after lapsing)",
 }
 
 

@@ -14,21 +14,32 @@ from app.journey.traffic_class import TRAFFIC_CLASSES
 from app.recommender.serving.strategies import STRATEGY_NAMES
 
 LIST_FIELDS = ("targeting.stages", "targeting.segments", "targeting.page_kinds", "targeting.devices", "targeting.sources")
-LINE_LIST_FIELDS = ("targeting.url_patterns",)
+LINE_LIST_FIELDS = ("targeting.url_patterns", "content.pins")
 DATETIME_FIELDS = ("targeting.starts_at", "targeting.ends_at")
 # What a variant may change, per kind: the field a merchant would A/B test first.
 VARIANT_FIELDS = {"block": ("html",), "popup": ("headline", "coupon"), "slider": ("title", "strategy")}
 MAX_VARIANTS = 4
+# A slider's boosts, as rows of (what, its name, factor) in the editor; stored as content.boost.
+MAX_BOOSTS = 5
+BOOST_KINDS = {"products": "Product id", "tags": "Tag", "categories": "Category"}
 CHOICES = {"stages": STAGES, "page_kinds": PAGE_KINDS, "devices": DEVICES, "sources": TRAFFIC_CLASSES,
            "modes": MODES, "strategies": STRATEGY_NAMES}
+MODE_LABELS = {
+    "after": "After it", "before": "Before it", "append": "Inside, after what it holds",
+    "prepend": "Inside, before what it holds", "replace": "Replace what it holds (removes it)",
+}
+PLACEMENTS = ("slot", "selector")
 
 
 def rule_payload(form, kind: str) -> dict:
     """The JSON body the rules API takes, from the editor form (a werkzeug MultiDict)."""
     payload: dict = {"kind": kind}
+    placement = form.get("placement")
     for name in form:
-        if name == "csrf_token" or name.startswith(("variant.", "experiment.", "preview")):
+        if name in ("csrf_token", "placement") or name.startswith(("variant.", "experiment.", "preview", "boost.")):
             continue
+        if placement in PLACEMENTS and name in PLACEMENTS and name != placement:
+            continue  # the placement not chosen is not saved, whatever its input still holds
         if name in LIST_FIELDS:
             values = [value for value in form.getlist(name) if value != ""]
             if name == "targeting.segments":
@@ -50,7 +61,29 @@ def rule_payload(form, kind: str) -> dict:
             _set(payload, name, [])
     if kind == "popup" and not _has(payload, "content.survey.kind"):
         payload.get("content", {}).pop("survey", None)  # "no question": the survey's other inputs mean nothing
+    if kind == "slider":
+        _set(payload, "content.boost", boost_payload(form))
     return payload
+
+
+def boost_payload(form) -> dict:
+    """content.boost from the editor's rows; a row without a name is empty. The schema checks the factors."""
+    boost: dict = {kind: {} for kind in BOOST_KINDS}
+    for index in range(MAX_BOOSTS):
+        kind = (form.get(f"boost.{index}.kind") or "").strip()
+        name = (form.get(f"boost.{index}.name") or "").strip()
+        if name and kind in BOOST_KINDS:
+            boost[kind][name] = (form.get(f"boost.{index}.factor") or "").strip() or "1"
+    return boost
+
+
+def boost_rows(boost: dict | None) -> dict:
+    """content.boost as the editor's rows ({input name: value})."""
+    values: dict = {}
+    rows = [(kind, name, factor) for kind in BOOST_KINDS for name, factor in ((boost or {}).get(kind) or {}).items()]
+    for index, (kind, name, factor) in enumerate(rows[:MAX_BOOSTS]):
+        values.update({f"boost.{index}.kind": kind, f"boost.{index}.name": name, f"boost.{index}.factor": factor})
+    return values
 
 
 def experiment_payload(form, kind: str) -> dict | None:
@@ -80,7 +113,9 @@ def experiment_payload(form, kind: str) -> dict | None:
 def form_values(rule_data: dict, experiment: dict | None = None) -> dict:
     """Flatten a rule (as the API dumps it) into {input name: value} for the template."""
     values: dict = {}
-    _flatten(rule_data, "", values)
+    content = dict(rule_data.get("content") or {})
+    values.update(boost_rows(content.pop("boost", None)))
+    _flatten({**rule_data, "content": content}, "", values)
     if experiment:
         values["experiment.name"] = experiment.get("name", "")
         values["experiment.holdout_percent"] = round(float(experiment.get("holdout") or 0) * 100, 2)

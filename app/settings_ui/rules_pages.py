@@ -6,7 +6,9 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from app import db
+from app.clock import utcnow
 from app.decisions.preview import preview_token, save_draft
+from app.decisions.templates import SOCIAL_PROOF_WINDOW, best_seller_since
 from app.models import RULE_KINDS, Product, Rule
 from app.resources import experiments, rule_with_experiment, rules, segments
 from app.resources.errors import Invalid
@@ -16,8 +18,11 @@ from app.schemas.rules import RuleSchema
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.rule_form import (
+    BOOST_KINDS,
     CHOICES,
+    MAX_BOOSTS,
     MAX_VARIANTS,
+    MODE_LABELS,
     VARIANT_FIELDS,
     experiment_payload,
     flat_errors,
@@ -142,13 +147,24 @@ def _render(rule: Rule | None, kind: str, values: dict, errors: dict | None = No
         values = {**values, "content.survey.comment": True}  # should the merchant add a question: a comment box, by default
     return render_template(
         "settings/rule_edit.html", rule=rule, kind=kind, label=label, values=values, errors=errors or {},
-        choices=CHOICES, segments=shop_segments, variant_fields=VARIANT_FIELDS[kind], max_variants=MAX_VARIANTS, preview=preview,
+        choices=CHOICES, mode_choices=list(MODE_LABELS.items()), segments=shop_segments, variant_fields=VARIANT_FIELDS[kind],
+        max_variants=MAX_VARIANTS, preview=preview, max_boosts=MAX_BOOSTS, boost_kinds=BOOST_KINDS,
+        pinned=_pinned(values.get("content.pins")) if kind == "slider" else [],
         survey_kinds=[("", "No question: an offer pop-up"), *SURVEY_LABELS.items()],
     )
 
 
+def _pinned(pins) -> list[tuple[str, str | None]]:
+    """The pinned product ids with their titles, as the editor lists them."""
+    ids = [line.strip() for line in (pins if isinstance(pins, str) else "\n".join(pins or [])).splitlines() if line.strip()]
+    titles = dict(db.session().execute(
+        select(Product.external_id, Product.title).where(Product.shop_id == g.shop.id, Product.external_id.in_(ids))
+    ).all()) if ids else {}
+    return [(product_id, titles.get(product_id)) for product_id in ids]
+
+
 def _preview(rule: Rule | None, kind: str, draft: dict | None = None) -> dict:
-    shown = rule if draft is None else Rule(kind=kind, slot=draft.get("slot"))
+    shown = rule if draft is None else Rule(kind=kind, slot=draft.get("slot"), content=draft.get("content"))
     page = request.values.get("preview_page") or _default_preview_page(shown)
     if not page or not page.startswith(("http://", "https://")):
         return {"page": page, "url": None, "draft": draft is not None}
@@ -170,6 +186,10 @@ def _default_preview_page(rule: Rule) -> str | None:
 
 def _demo_page(rule: Rule) -> str:
     slot = rule.slot or ""
+    if (rule.content or {}).get("template") == "social_proof":  # on the product bought most today: real figures
+        product = best_seller_since(db.session(), g.shop.id, utcnow() - SOCIAL_PROOF_WINDOW)
+        if product:
+            return f"/store/products/{product}"
     if slot.startswith("product"):
         product = db.session().scalar(select(Product.external_id).where(Product.shop_id == g.shop.id).order_by(Product.id).limit(1))
         return f"/store/products/{product}" if product else "/store/"
@@ -212,7 +232,13 @@ def _survey_starter(survey: str) -> dict:
 def _form_errors(errors: dict) -> dict[str, str]:
     """The resource's field messages as {input name: message}; the experiment's renamed to the variant rows."""
     rule_errors = {field: messages for field, messages in errors.items() if field != "experiment"}
-    return {**flat_errors(rule_errors), **_experiment_errors(flat_errors(errors.get("experiment") or {}))}
+    flat = flat_errors(rule_errors)
+    # Boosts are rows in the editor: their messages go above the rows.
+    boost = " ".join(message for name, message in flat.items() if name.startswith("content.boost"))
+    flat = {name: message for name, message in flat.items() if not name.startswith("content.boost")}
+    if boost:
+        flat["content.boost"] = boost
+    return {**flat, **_experiment_errors(flat_errors(errors.get("experiment") or {}))}
 
 
 def _experiment_errors(flat: dict[str, str]) -> dict[str, str]:

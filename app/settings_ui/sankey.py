@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 COLORS = {
     None: "#8a94a6", "new_visitor": "#2f5bea", "returning_browser": "#6f8cf0", "cart_builder": "#e07a1f",
-    "first_time_buyer": "#1f8a4c", "loyal": "#0f5e33", "lapsed": "#c23b22",
+    "first_time_buyer": "#1f8a4c", "loyal": "#0f5e33", "lapsed": "#c23b22", "won_back": "#7a3fb0",
 }
 STAYED = "#b8c0cc"
 

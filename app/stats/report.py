@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.experiments.stats import ArmResult, compare
@@ -13,6 +13,8 @@ from app.stats.attribution import VIEW_WINDOW, Conversion, Touch, attribute
 
 # Bands of predicted CLV (the profile's clv_percentile within the shop): (key, label, lowest percentile included).
 CLV_BANDS = (("top_10", "Top 10% predicted CLV", 90.0), ("p50_90", "50-90%", 50.0), ("bottom_50", "Bottom 50%", 0.0))
+# A widget_click whose props.action is this closed a pop-up: an answer, not a click-through.
+DISMISS = "dismiss"
 UNKNOWN_CLV_BAND = ("unknown", "Not predicted (no order yet, or too little data to fit)")
 
 
@@ -29,6 +31,7 @@ def stats_report(session: Session, shop_id: int, start: datetime, end: datetime,
     ]
     credited = attribute(touches, carts + [Conversion(p, at, "purchase", total) for p, at, total in purchases])
     submits = Counter((rule, variant) for rule, variant, _at in popup_conversions(session, shop_id, start, end))
+    dismissals = _dismissals(session, shop_id, start, end)
     holdout = _arm_population(session, shop_id, GLOBAL_HOLDOUT, "holdout", end)
     personalized = _arm_population(session, shop_id, GLOBAL_HOLDOUT, "personalized", end)
     purchases_in_period = [(p, at, total) for p, at, total in purchases if at < end]
@@ -37,7 +40,7 @@ def stats_report(session: Session, shop_id: int, start: datetime, end: datetime,
     rules = {rule.id: rule for rule in session.scalars(select(Rule).where(Rule.shop_id == shop_id))}
     experiments = {e.rule_id: e for e in session.scalars(select(Experiment).where(Experiment.shop_id == shop_id))}
     per_arm: dict[tuple[int, str | None], dict] = defaultdict(lambda: {
-        "impressions": 0, "clicks": 0, "visitors": set(), "popup_conversions": 0,
+        "impressions": 0, "clicks": 0, "dismissals": 0, "visitors": set(), "popup_conversions": 0,
         "attributed_add_to_carts": 0, "attributed_purchases": 0, "attributed_revenue": 0.0,
     })
     for touch in touches:
@@ -46,6 +49,8 @@ def stats_report(session: Session, shop_id: int, start: datetime, end: datetime,
         arm["visitors"].add(touch.profile_id)
     for (rule, variant), count in submits.items():
         per_arm[(rule, variant)]["popup_conversions"] += count
+    for (rule, variant), count in dismissals.items():
+        per_arm[(rule, variant)]["dismissals"] += count
     for conversion, touch, _how in credited:
         arm = per_arm[(touch.rule_id, touch.variant)]
         if conversion.kind == "purchase":
@@ -118,10 +123,12 @@ def _by_clv_band(session, shop_id, personalized: set[int], holdout: set[int], pu
 
 
 def _touches(session, shop_id, start, end, rule_id) -> list[Touch]:
-    rule_of = Event.props["rule_id"].as_integer()
+    """Impressions and click-throughs; a pop-up closed by the shopper is neither."""
+    rule_of, action = Event.props["rule_id"].as_integer(), Event.props["action"].as_string()
     query = select(Event.profile_id, Event.occurred_at, rule_of, Event.props["variant"].as_string(), Event.type).where(
-        Event.shop_id == shop_id, Event.type.in_(("widget_impression", "widget_click")),
-        Event.occurred_at >= start, Event.occurred_at < end,
+        Event.shop_id == shop_id, Event.occurred_at >= start, Event.occurred_at < end,
+        or_(Event.type == "widget_impression",
+            and_(Event.type == "widget_click", or_(action.is_(None), action != DISMISS))),
     )
     if rule_id is not None:
         query = query.where(rule_of == rule_id)
@@ -165,6 +172,18 @@ def popup_conversions(session, shop_id, start, end) -> list[tuple[int, str | Non
             seen.add((rule, "decision", decision_id))
         counted.append((rule, variant or None, at))
     return counted
+
+
+def _dismissals(session, shop_id, start, end) -> dict[tuple[int, str | None], int]:
+    """Pop-ups closed by the shopper (the ×, Esc, the backdrop), per rule and variant."""
+    rule_of, variant_of = Event.props["rule_id"].as_integer(), Event.props["variant"].as_string()
+    rows = session.execute(
+        select(rule_of, variant_of, func.count()).where(
+            Event.shop_id == shop_id, Event.type == "widget_click", Event.props["action"].as_string() == DISMISS,
+            Event.occurred_at >= start, Event.occurred_at < end,
+        ).group_by(rule_of, variant_of)
+    )
+    return {(rule, variant or None): count for rule, variant, count in rows if rule is not None}
 
 
 def _arm_population(session, shop_id, key: str, arm: str, end: datetime) -> set[int]:

@@ -31,10 +31,14 @@ class RenderedScript:
     etag: str
 
 
-def public_config(shop: Shop, api_base: str) -> dict:
-    """What the script needs to know about its shop; nothing secret goes here."""
+def public_config(shop: Shop, api_base: str, layout: dict | None = None) -> dict:
+    """What the script needs to know about its shop; nothing secret goes here.
+
+    ``layout``: the space each slot keeps before the decision arrives (app/decisions/layout.py).
+    """
     settings = shop.settings or {}
     return {
+        **({"layout": layout} if layout else {}),
         "key": shop.public_key,
         "api": api_base,
         "currency": shop.currency,
@@ -48,9 +52,9 @@ def public_config(shop: Shop, api_base: str) -> dict:
     }
 
 
-def render_script(shop: Shop, api_base: str) -> RenderedScript:
+def render_script(shop: Shop, api_base: str, layout: dict | None = None) -> RenderedScript:
     stat = os.stat(BUNDLE_PATH)
-    config_json = json.dumps(public_config(shop, api_base), sort_keys=True, separators=(",", ":"))
+    config_json = json.dumps(public_config(shop, api_base, layout), sort_keys=True, separators=(",", ":"))
     return _render(str(BUNDLE_PATH), stat.st_mtime_ns, config_json)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 
 from app import db
+from app.decisions.layout import reserved_space
 from app.storefront.blueprint import blueprint
 from app.storefront.bundle import RenderedScript, render_chunk, render_script
 from app.storefront.shops import shop_by_public_key
@@ -22,7 +23,7 @@ def storefront_script(public_key: str):
         response.cache_control.max_age = 60
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
-    return _javascript(render_script(shop, api_base(request)))
+    return _javascript(render_script(shop, api_base(request), reserved_space(db.session(), shop.id)))
 
 
 @blueprint.get("/s/chunks/<name>.js")
@@ -33,6 +34,7 @@ def script_chunk(name: str):
         response = Response("/* p13n: no such chunk */\n", status=404, content_type=JS_MIMETYPE)
         response.cache_control.public = True
         response.cache_control.max_age = 60
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
     return _javascript(rendered)
 

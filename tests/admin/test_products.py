@@ -72,3 +72,14 @@ def test_product_urls_must_be_http_or_relative(client, make_shop):
     for good in fine:
         response = client.post("/admin/api/products", json={"products": [{**PRODUCT, "url": good, "image_url": good}]}, headers=auth(secret))
         assert response.status_code == 200, (good, response.get_json())
+
+
+def test_products_are_found_by_id_or_part_of_the_title(client, make_shop):
+    _, secret = make_shop()
+    headers = {"Authorization": f"Bearer {secret}"}
+    client.post("/admin/api/products", json={"products": [
+        {"external_id": "L1", "title": "Brass Lamp"}, {"external_id": "M1", "title": "Mug"}, {"external_id": "lamp", "title": "Odd id"}]},
+        headers=headers)
+    found = client.get("/admin/api/products?q=LAMP", headers=headers).get_json()
+    assert sorted(p["external_id"] for p in found["products"]) == ["L1"] and found["total"] == 1
+    assert [p["external_id"] for p in client.get("/admin/api/products?q=lamp", headers=headers).get_json()["products"]] == ["L1", "lamp"]

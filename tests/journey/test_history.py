@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -31,6 +32,8 @@ FACTS = st.builds(
     JourneyFacts, session_count=st.integers(0, 4), order_count=st.integers(0, 6), total_spend=st.decimals(0, 900, places=2),
     last_order_at=st.one_of(st.none(), st.integers(0, 500).map(lambda days: NOW - timedelta(days=days, hours=3))),
     cart_count=st.integers(0, 3),
+    # The order before the last: up to 500 days and a few seconds earlier, across every lapse threshold (won back).
+    previous_order_at=st.one_of(st.none(), st.integers(0, 500 * 86400).map(lambda seconds: NOW - timedelta(days=500, seconds=seconds))),
 )
 SLOW_DB = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -38,8 +41,11 @@ SLOW_DB = settings(max_examples=150, deadline=None, suppress_health_check=[Healt
 @SLOW_DB
 @given(facts=FACTS, thresholds=THRESHOLDS)
 def test_the_sql_stage_is_stage_for(db_session, facts, thresholds):
+    if facts.previous_order_at is not None and (facts.last_order_at is None or facts.previous_order_at > facts.last_order_at):
+        facts = replace(facts, previous_order_at=None)  # the order before the last cannot come after it
     sql = stage_case(orders=literal(facts.order_count), spend=literal(facts.total_spend), last_order_at=literal(facts.last_order_at, Order.placed_at.type),
-                     cart_items=literal(facts.cart_count), sessions=literal(facts.session_count), moment=NOW, thresholds=thresholds)
+                     cart_items=literal(facts.cart_count), sessions=literal(facts.session_count), moment=NOW, thresholds=thresholds,
+                     previous_order_at=literal(facts.previous_order_at, Order.placed_at.type), dialect=dialect_of(db_session))
     assert db_session.scalar(select(sql)) == stage_for(facts, NOW, thresholds)
 
 
@@ -78,8 +84,9 @@ def reference_stages(db_session, shop_id, moment, now, thresholds) -> dict[int, 
             if row.occurred_at < moment and row.type in ("add_to_cart", "remove_from_cart"):
                 traits.apply_event(cart, row.type, None, ingest_quantity(row.props), None)
         placed = orders[profile_id]
+        latest = sorted((at for at, _ in placed), reverse=True)
         facts = JourneyFacts(max(session_count - starts, 0), len(placed), sum((total for _, total in placed), Decimal(0)),
-                             max((at for at, _ in placed), default=None), cart.get("cart_count") or 0)
+                             latest[0] if latest else None, cart.get("cart_count") or 0, latest[1] if len(latest) > 1 else None)
         stages[profile_id] = stage_for(facts, moment, thresholds)
     return stages
 
@@ -138,6 +145,7 @@ def test_the_current_stage_in_sql_is_the_one_decisions_use(db_session, make_shop
     from_sql = dict(db_session.execute(select(Profile.id, current_stage(NOW, thresholds)).where(Profile.shop_id == shop.id)).all())
     profiles = db_session.scalars(select(Profile).where(Profile.shop_id == shop.id)).all()
     assert from_sql == {
-        profile.id: stage_for(JourneyFacts(profile.session_count, profile.order_count, profile.total_spend, profile.last_order_at, profile.cart_count),
+        profile.id: stage_for(JourneyFacts(profile.session_count, profile.order_count, profile.total_spend, profile.last_order_at, profile.cart_count,
+                                           profile.previous_order_at),
                               NOW, thresholds) for profile in profiles}
     assert len(set(from_sql.values())) >= 3, "the history covers several stages"

@@ -8,9 +8,10 @@ from app.journey.traffic_class import traffic_class
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-def facts(sessions=1, orders=0, spend="0", last_order_days=None, cart=0):
+def facts(sessions=1, orders=0, spend="0", last_order_days=None, cart=0, previous_order_days=None):
     last = NOW - timedelta(days=last_order_days) if last_order_days is not None else None
-    return JourneyFacts(sessions, orders, Decimal(spend), last, cart)
+    previous = NOW - timedelta(days=previous_order_days) if previous_order_days is not None else None
+    return JourneyFacts(sessions, orders, Decimal(spend), last, cart, previous)
 
 
 def test_a_shoppers_life_from_new_to_won_back():
@@ -20,12 +21,21 @@ def test_a_shoppers_life_from_new_to_won_back():
         facts(sessions=2, cart=2),
         facts(sessions=3, orders=1, spend="40", last_order_days=1),
         facts(sessions=6, orders=3, spend="120", last_order_days=2),
-        facts(sessions=6, orders=3, spend="120", last_order_days=200),
-        facts(sessions=7, orders=4, spend="150", last_order_days=0),
+        facts(sessions=6, orders=3, spend="120", last_order_days=200, previous_order_days=210),
+        facts(sessions=7, orders=4, spend="150", last_order_days=0, previous_order_days=200),
+        facts(sessions=7, orders=4, spend="150", last_order_days=100, previous_order_days=300),
+        facts(sessions=8, orders=5, spend="190", last_order_days=0, previous_order_days=100),
     ]
     assert [stage_for(f, NOW) for f in journey] == [
-        "new_visitor", "returning_browser", "cart_builder", "first_time_buyer", "loyal", "lapsed", "loyal",
+        "new_visitor", "returning_browser", "cart_builder", "first_time_buyer", "loyal", "lapsed", "won_back", "won_back", "loyal",
     ]
+
+
+def test_won_back_follows_the_shops_lapse():
+    thresholds = StageThresholds(lapsed_days=30)
+    assert stage_for(facts(orders=2, spend="50", last_order_days=1, previous_order_days=40), NOW, thresholds) == "won_back"
+    assert stage_for(facts(orders=2, spend="50", last_order_days=1, previous_order_days=20), NOW, thresholds) == "first_time_buyer"
+    assert stage_for(facts(orders=2, spend="50", last_order_days=31, previous_order_days=90), NOW, thresholds) == "lapsed"
 
 
 def test_thresholds_are_per_shop():

@@ -1,12 +1,15 @@
 """Traits move with each event and order, and survive a profile merge."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from app.clock import utcnow
 from app.ingest.events import ingest_batch
+from app.ingest.orders import OrderData, store_new_orders
+from app.journey.facts import journey_facts
 from app.models import Product, Profile
 from tests.helpers.events import event
 from tests.helpers.identity import signatures, signed_event
@@ -51,3 +54,16 @@ def test_a_merge_adds_the_traits_together(db_session, make_shop):
     customer = db_session.scalar(select(Profile).where(Profile.customer_id == "C"))
     db_session.refresh(customer)
     assert (customer.order_count, customer.total_spend, customer.cart_count) == (1, Decimal("10.00"), 1)
+
+
+def test_the_two_latest_orders_are_kept_whatever_order_they_arrive_in(db_session, make_shop):
+    shop, _ = make_shop()
+    ingest(db_session, shop, signed_event(shop, "identify", "w", "C-W"))
+    profile = db_session.scalar(select(Profile).where(Profile.customer_id == "C-W"))
+    now = utcnow().replace(microsecond=0)
+    for days, order_id in ((5, "late"), (300, "early"), (200, "middle")):
+        store_new_orders(db_session, shop.id, [OrderData(order_id, now - timedelta(days=days), "C-W", profile.id, total=Decimal(10))], "import")
+        db_session.commit()
+    db_session.refresh(profile)
+    assert (profile.last_order_at, profile.previous_order_at) == (now - timedelta(days=5), now - timedelta(days=200))
+    assert journey_facts(profile).previous_order_at == now - timedelta(days=200)

@@ -130,19 +130,21 @@ def test_bought_products_come_back_only_as_restocks_and_viewed_ones_never_in_per
     assert all(item["reason"].startswith("Time to restock ") for item in again["items"])
 
 
-def test_out_of_stock_and_merchant_exclusions_pins_and_boosts_apply_to_every_strategy(trained_shop, client, db_session):
+def test_out_of_stock_and_merchant_exclusions_apply_everywhere_and_a_sliders_pins_and_boosts_to_it(trained_shop, client, db_session):
     shop, _ = trained_shop
     view(db_session, shop, "v-x", "LAMP-1", "LAMP-2", "LAMP-3")
     db_session.execute(Product.__table__.update().where(Product.external_id == "LAMP-4").values(in_stock=False))
-    shop.settings = {"recommendations": {"pins": ["MUG-9"], "exclude": {"products": ["LAMP-6"], "tags": [], "categories": []},
-                                         "boost": {"products": {"LAMP-7": 50}}}}
+    shop.settings = {"recommendations": {"exclude": {"products": ["LAMP-6"], "tags": [], "categories": []}}}
     db_session.commit()
+    slider = make_rule(db_session, shop, "slider", content={"strategy": "similar", "pins": ["MUG-9"], "boost": {"products": {"LAMP-7": 50}}})
     for strategy in ("personalized", "similar", "bought_together", "trending", "recently_viewed"):
-        body = recommendations(client, shop, strategy=strategy, visitor_id="v-x", product_id="LAMP-1", limit=20)
+        body = recommendations(client, shop, strategy=strategy, visitor_id="v-x", product_id="LAMP-1", limit=20, rule_id=slider.id)
         assert "LAMP-4" not in ids(body) and "LAMP-6" not in ids(body), strategy
         if strategy != "recently_viewed":
             assert ids(body)[0] == "MUG-9" and body["items"][0]["reason"] == "Staff pick", strategy
-    boosted = recommendations(client, shop, strategy="similar", product_id="LAMP-1", limit=3)
+        plain = recommendations(client, shop, strategy=strategy, visitor_id="v-x", product_id="LAMP-1", limit=20)
+        assert all(item["reason"] != "Staff pick" for item in plain["items"]), "no pin without the slider"
+    boosted = recommendations(client, shop, strategy="similar", product_id="LAMP-1", limit=3, rule_id=slider.id)
     assert "LAMP-7" in ids(boosted)[:2]
     shop.settings = {"recommendations": {"exclude": {"categories": ["lighting"]}}}
     db_session.commit()

@@ -34,7 +34,7 @@ def test_the_dashboard_shows_this_shops_figures_for_the_last_30_days(signed_in, 
     row = html[html.index(f'id="rule-{slider.id}"'):]
     row = row[: row.index("</tr>")]
     assert f'href="/settings/rules/{slider.id}">Picked for you</a>' in row and ">slider<" in row
-    assert [cell for cell in re.findall(r'class="num">([^<]+)<', row)] == ["3", "66.7%", "2", "35.50 USD"]
+    assert [cell for cell in re.findall(r'class="num">([^<]+)<', row)] == ["3", "66.7%", "2", "2", "35.50 USD"]
     assert f'href="/settings/rules/{popup.id}">Exit offer</a>' in html
     assert "Other shop&#39;s secret block" not in html and "Other shop's secret block" not in html
     uplift = html[html.index('id="overall-uplift"'):]

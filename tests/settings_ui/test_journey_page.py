@@ -46,7 +46,7 @@ def test_the_journey_page_shows_counts_and_the_move_matrix(signed_in, db_session
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'style="' not in html
     counts = dict(re.findall(r'id="now-(\w+)">([\d,]+)<', html))
-    assert counts == {"new_visitor": "2", "returning_browser": "2", "cart_builder": "0", "first_time_buyer": "1", "loyal": "0", "lapsed": "2"}
+    assert counts == {"new_visitor": "2", "returning_browser": "2", "cart_builder": "0", "first_time_buyer": "1", "loyal": "0", "lapsed": "2", "won_back": "0"}
     cell = lambda before, after: re.search(  # noqa: E731
         rf'<td class="num([^"]*)" data-from="{before}" data-to="{after}">(?:<a href="[^"]+">)?([^<]+)<', html).groups()
     assert cell("cart_builder", "first_time_buyer") == (" moved", "1")

@@ -7,7 +7,7 @@ from html import unescape
 from sqlalchemy import select
 
 from app.decisions.preview import previewed_rule_id
-from app.models import Experiment, Rule, Segment
+from app.models import Experiment, Product, Rule, Segment
 from tests.helpers.rules import make_rule
 
 POPUP_FORM = {
@@ -204,3 +204,21 @@ def test_an_id_no_table_can_hold_is_a_404_on_every_settings_page(signed_in):
         assert signed_in.get(f"/settings/segments/{huge}").status_code == 404
         assert signed_in.post(f"/settings/segments/{huge}/delete").status_code == 404
         assert signed_in.get(f"/settings/privacy/data-requests/{huge}.json").status_code == 404
+
+
+def test_a_sliders_editor_saves_pins_and_boosts_and_names_the_pinned_products(signed_in, db_session):
+    db_session.add_all([Product(shop_id=signed_in.shop.id, external_id=pid, title=f"Lamp {pid}", tags=[]) for pid in ("L1", "L2")])
+    db_session.commit()
+    form = {"name": "Home", "enabled": "true", "placement": "slot", "slot": "home-recommendations", "content.strategy": "trending",
+            "content.limit": "8", "content.pins": "L2\nL1", "boost.0.kind": "categories", "boost.0.name": "lighting", "boost.0.factor": "3"}
+    response = signed_in.post("/settings/rules/new/slider", form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    rule = db_session.scalar(select(Rule).where(Rule.shop_id == signed_in.shop.id))
+    assert rule.content["pins"] == ["L2", "L1"] and rule.content["boost"]["categories"] == {"lighting": 3.0}
+    page = signed_in.get(f"/settings/rules/{rule.id}").get_data(as_text=True)
+    assert "<code>L2</code> Lamp L2" in page and 'name="boost.0.name" value="lighting"' in page
+    bad = signed_in.post(f"/settings/rules/{rule.id}", {**form, "content.pins": "L1\nGONE", "boost.0.factor": "500"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'id="content.boost-error"' in html
+    db_session.refresh(rule)
+    assert rule.content["pins"] == ["L2", "L1"]

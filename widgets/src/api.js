@@ -14,6 +14,9 @@ function command(name, a, b) {
   else debug('unknown command: ' + name);
 }
 
+// Before anything else: the slots' space, so the page is laid out with it from the first paint.
+safe(reserveSpace)();
+
 var stub = win.p13n;
 var pending = (stub && stub.q) || [];
 var api = safe(command);
@@ -29,6 +32,7 @@ if (!pixelTracks) {
   doc.addEventListener('click', safe(onClick), true);
 }
 function start() {
+  showSkeletons();
   scanPage();
   decideNow();
 }

@@ -11,7 +11,7 @@ function decideNow() {
   params.set('key', cfg.key);
   params.set('url', location.href.slice(0, 2000));
   params.set('device', device());
-  if (doc.documentElement.lang) params.set('lang', doc.documentElement.lang); // the server answers in it if it can
+  params.set('lang', doc.documentElement.lang); // the server answers in it if it can (empty: the shop's language)
   if (allowed && visitor) params.set('visitor_id', visitor); // without consent: non-personalized widgets only
   if (product && product.id != null) params.set('product_id', String(product.id));
   preview = location.search.match(/[?&]p13n_preview=([^&#]+)/);
@@ -24,7 +24,8 @@ function decideNow() {
       clearTimeout(timer);
       if (answer) render(answer, product || {});
     }))
-    .catch(function () {});
+    .catch(function () {})
+    .then(safe(settleLayout)); // whatever happened, slots left empty give their space back when unseen
 }
 
 function render(answer, product) {

@@ -20,7 +20,7 @@ function capped(popup) {
 }
 
 function armPopup(popups) {
-  var popup = popups.filter(function (candidate) { return !capped(candidate); })[0], trigger, started = Date.now(), fire, lastY = 0, lastAt = 0, idle;
+  var popup = popups.filter(function (candidate) { return !capped(candidate); })[0], trigger, started = Date.now(), fire, idle, idleFor;
   if (!popup) return;
   trigger = popup.trigger || {};
   fire = safe(function () {
@@ -37,20 +37,14 @@ function armPopup(popups) {
     }));
   }
   if (trigger.mobile_exit !== false && device() != 'desktop') {
-    win.addEventListener('scroll', safe(function () {
-      var y = win.scrollY, now = Date.now();
-      if (lastAt && lastY - y > 120 && now - lastAt < 250 && dwelled()) fire(); // a fast flick back up
-      lastY = y;
-      lastAt = now;
-    }), {passive: true});
+    // Phones have no pointer to leave by. The signals that do not fight the
+    // browser (never its history or back button): a flick back up towards the
+    // address bar, the tab going hidden, and a long idle spell.
+    win.addEventListener('scroll', safe(flickUp(function () { if (dwelled()) fire(); })), {passive: true});
     doc.addEventListener('visibilitychange', safe(function () {
       if (doc.visibilityState == 'hidden' && dwelled()) fire(); // shown when they come back
     }));
-    // Back navigation: one extra history entry, consumed by the first "back".
-    try {
-      history.pushState(history.state, '');
-      win.addEventListener('popstate', safe(function () { if (dwelled()) fire(); }), {once: true});
-    } catch (e) {}
+    idleFor = trigger.idle_seconds || MOBILE_IDLE_SECONDS;
   }
   if (trigger.open_now) fire(); // the merchant's preview
   if (trigger.time_on_page_seconds) setTimeout(fire, trigger.time_on_page_seconds * 1000);
@@ -60,15 +54,37 @@ function armPopup(popups) {
       if (depth >= trigger.scroll_depth_percent) fire();
     }), {passive: true});
   }
-  if (trigger.idle_seconds) {
+  idleFor = trigger.idle_seconds || idleFor;
+  if (idleFor) {
     ['mousemove', 'keydown', 'scroll', 'touchstart'].forEach(function (name) {
       win.addEventListener(name, function () {
         clearTimeout(idle);
-        idle = setTimeout(fire, trigger.idle_seconds * 1000);
+        idle = setTimeout(fire, idleFor * 1000);
       }, {passive: true});
     });
-    idle = setTimeout(fire, trigger.idle_seconds * 1000);
+    idle = setTimeout(fire, idleFor * 1000);
   }
+}
+
+// A flick up: the page moving up at least FLICK_SPEED px/s over the last
+// FLICK_WINDOW ms (a thumb's flick is 1,500-3,000 px/s; scrolling back to
+// re-read is well under 1,000), from somewhere below the first screen.
+var FLICK_SPEED = 1200;
+var FLICK_WINDOW = 120;
+var MOBILE_IDLE_SECONDS = 30;
+
+function flickUp(onFlick) {
+  var samples = [];
+  return function () {
+    var now = Date.now(), y = win.scrollY, first;
+    samples.push([now, y]);
+    while (samples.length > 2 && now - samples[1][0] >= FLICK_WINDOW) samples.shift();
+    first = samples[0];
+    if (now - first[0] >= FLICK_WINDOW * 0.6 && first[1] - y >= FLICK_SPEED * (now - first[0]) / 1000 && first[1] > win.innerHeight / 2) {
+      samples = [];
+      onFlick();
+    }
+  };
 }
 
 function openPopup(popup) {
@@ -102,9 +118,11 @@ function openPopup(popup) {
   backdrop.appendChild(dialog);
   root.appendChild(backdrop);
 
+  // Closed by the shopper (the ×, Esc or the backdrop): recorded, but not as a click-through.
   done = safe(function () {
     host.remove();
     popupOpen = false;
+    clicked(popup, 'dismiss');
     try { if (returnTo && returnTo.focus) returnTo.focus(); } catch (e) {}
   });
   close.addEventListener('click', done);
@@ -124,6 +142,10 @@ function openPopup(popup) {
   widgetEvent('widget_impression', popup, {widget: 'popup'});
 }
 
+function clicked(popup, action) {
+  widgetEvent('widget_click', popup, {widget: 'popup', action: action});
+}
+
 function converted(popup, kind) {
   save(capKey('won', popup), '1');
   widgetEvent('popup_submit', popup, {kind: kind});
@@ -139,6 +161,7 @@ function couponRow(popup, code) {
     } catch (e) {
       copied();
     }
+    clicked(popup, 'coupon_copy');
     converted(popup, 'coupon_copy');
   }));
   return row;
@@ -156,6 +179,7 @@ function emailForm(popup, content) {
   form.append(email, label, submit);
   form.addEventListener('submit', safe(function (event) {
     event.preventDefault();
+    clicked(popup, 'submit');
     var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id};
     if (allowed && visitor) body.visitor_id = visitor;
     fetch(cfg.api + '/v1/leads', {method: 'POST', body: JSON.stringify(body), headers: {'Content-Type': 'text/plain'}, credentials: 'omit'})

@@ -30,6 +30,7 @@ function renderSlider(slider) {
       flush(true); // the page is about to go
     }));
     li.appendChild(link);
+    if (slider.quick_add) li.appendChild(quickAddButton(slider, item));
     track.appendChild(li);
   });
   function move(direction) {
@@ -46,4 +47,27 @@ function renderSlider(slider) {
   box.append(head, track);
   root.appendChild(box);
   onSeen(root.host, function () { widgetEvent('widget_impression', slider, {widget: 'slider'}); });
+}
+
+// Quick add-to-cart. On Shopify: the product's first available variant
+// (/products/<handle>.js) into /cart/add.js. Elsewhere the merchant's code
+// listens for the p13n:add-to-cart event on document and adds the item to
+// their cart (widgets/README.md); calling detail.done(false) marks a failure.
+function quickAddButton(slider, item) {
+  var button = el('button', 'q', T.add_to_cart);
+  button.addEventListener('click', safe(function () {
+    function done(ok) { button.textContent = ok === false ? T.try_again : T.added; }
+    widgetEvent('widget_click', slider, {widget: 'slider', action: 'add_to_cart'}, {product_id: item.id});
+    emit('add_to_cart', {product_id: item.id, value: item.price}, {quantity: 1});
+    if (win.Shopify && win.Shopify.shop) {
+      fetch(item.url + '.js').then(function (r) { return r.json(); }).then(function (product) {
+        var variant = product.variants.filter(function (v) { return v.available; })[0];
+        return fetch('/cart/add.js', {method: 'POST', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify({items: [{id: variant.id, quantity: 1}]})});
+      }).then(function (r) { done(r.ok); }, function () { done(false); });
+    } else {
+      doc.dispatchEvent(new CustomEvent('p13n:add-to-cart', {detail: {product_id: item.id, quantity: 1, price: item.price, done: done}}));
+    }
+  }));
+  return button;
 }

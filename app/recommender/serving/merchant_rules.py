@@ -1,14 +1,15 @@
-"""The merchant's say over every recommendation: pins, boosts and exclusions by product, tag or category."""
+"""The merchant's say over recommendations: exclusions for the whole shop, pins and boosts per slider."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from marshmallow import ValidationError
 
-from app.schemas.recommendations import MerchantRulesSchema
+from app.schemas.recommendations import BoostSchema, MerchantRulesSchema
 
 _schema = MerchantRulesSchema()
+_boost_schema = BoostSchema()
 
 
 @dataclass
@@ -23,20 +24,28 @@ class MerchantRules:
 
     @classmethod
     def from_settings(cls, settings: dict | None) -> MerchantRules:
-        """Rules as stored in the shop's settings (validated on save; anything unreadable means no rules)."""
+        """The shop's exclusions as stored in its settings (validated on save; anything unreadable means none)."""
+        stored = (settings or {}).get("recommendations") or {}
         try:
-            data = _schema.load((settings or {}).get("recommendations") or {})
-        except ValidationError:
+            exclude = _schema.load({"exclude": stored.get("exclude") or {}})["exclude"]
+        except (ValidationError, AttributeError):
             return cls()
-        exclude, boost = data.get("exclude", {}), data.get("boost", {})
         return cls(
-            pins=list(data.get("pins", [])),
             exclude_products=set(exclude.get("products", [])),
             exclude_tags=set(exclude.get("tags", [])),
             exclude_categories=set(exclude.get("categories", [])),
-            boost_products=dict(boost.get("products", {})),
-            boost_tags=dict(boost.get("tags", {})),
-            boost_categories=dict(boost.get("categories", {})),
+        )
+
+    def for_slider(self, pins: list[str] | None, boost: dict | None) -> MerchantRules:
+        """These rules with one slider's pins and boosts (as its rule's content holds them)."""
+        try:
+            boosts = _boost_schema.load(boost or {})
+        except ValidationError:
+            boosts = {}
+        return replace(
+            self, pins=[str(pin) for pin in (pins or [])],
+            boost_products=dict(boosts.get("products", {})), boost_tags=dict(boosts.get("tags", {})),
+            boost_categories=dict(boosts.get("categories", {})),
         )
 
     def excludes(self, product) -> bool:

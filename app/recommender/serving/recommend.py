@@ -21,7 +21,7 @@ from app.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
 
-# Strategies about the shopper's own history: the merchant's pins do not belong there.
+# Strategies about the shopper's own history: a slider's pins do not belong there.
 OWN_HISTORY = {"recently_viewed", "buy_again"}
 # Strategies that decide themselves whether a bought product may come back (restocks); others never show one.
 SHOW_PURCHASES = {"buy_again", "personalized"}
@@ -39,6 +39,9 @@ class RecommendationRequest:
     category: str | None = None
     limit: int = 10
     lang: str | None = None  # the page's language; the shop's when we have no catalog for it
+    # The slider's own pins (shown first, in order) and boosts, from its rule's content.
+    pins: list[str] = field(default_factory=list)
+    boost: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -72,7 +75,9 @@ def _recommend(session: Session, shop: Shop, request: RecommendationRequest, str
         product_id=request.product_id, category=request.category, want=request.limit * OVERSAMPLE + len(visitor.purchases),
     )
     candidates = STRATEGIES[strategy](data)
-    rules = MerchantRules.from_settings(shop.settings)
+    if not candidates and strategy != "trending":
+        return Recommendations(strategy, loaded.version if loaded else None, [])  # nothing to say: trending, with the pins
+    rules = MerchantRules.from_settings(shop.settings).for_slider(request.pins, request.boost)
     if strategy not in OWN_HISTORY and rules.pins:
         top = candidates[0][1] if candidates else 1.0
         candidates = [(pin, top, ("pinned", None)) for pin in rules.pins] + candidates

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+
+from app.clock import utcnow
 
 from app.texts import CATALOGS
 from tests.helpers.browser import leave_until_the_pop_up_opens, visitor_page
@@ -37,9 +40,23 @@ def widget_words(page) -> list[str]:
     return page.evaluate(WIDGET_WORDS)
 
 
+def template_rules() -> list[dict]:
+    """The conversion templates, written in German by the merchant; their numbers and labels come from us."""
+    ends = (utcnow() + timedelta(days=2, hours=5)).replace(microsecond=0).isoformat()
+    return [
+        {"kind": "block", "name": "Countdown", "slot": "collection-top", "targeting": {"ends_at": ends},
+         "content": {"template": "countdown", "html": "<p>Der Winterschlussverkauf endet in <strong>{{countdown}}</strong></p>"}},
+        {"kind": "block", "name": "Versand", "selector": "h1", "mode": "before",
+         "content": {"template": "free_shipping", "html": "<p>Noch <strong>{{free_shipping_remaining}}</strong> bis zum kostenlosen Versand.</p>"}},
+        {"kind": "block", "name": "Beliebt", "selector": "h1", "mode": "after",
+         "content": {"template": "social_proof", "min_count": 1, "html": "<p>Heute {{bought_today}}-mal gekauft</p>"}},
+    ]
+
+
 @pytest.fixture
 def shop(db_session):
-    return build_german_store(db_session)
+    store = build_german_store(db_session, extra_rules=template_rules(), settings={"free_shipping_threshold": 50})
+    return store
 
 
 def test_a_german_shops_widgets_show_no_english(browser, live_server, shop):
@@ -67,14 +84,26 @@ def test_a_german_shops_widgets_show_no_english(browser, live_server, shop):
     assert english_in(widget_words(page)) == [], widget_words(page)
     context.close()
 
-    # A product page: a titled slider whose reasons name the product viewed.
+    # A product page: free shipping and social proof around the title, a slider with quick add-to-cart.
     context, page = visitor_page(browser)
-    page.goto(f"{live_server}/store/products/P03")
+    page.goto(f"{live_server}/store/products/P00")
     page.locator("[data-p13n-slot=product-recommendations] .t li").first.wait_for()
+    page.locator("[data-p13n-widget] progress").wait_for()
+    page.get_by_text("-mal gekauft").wait_for()
     words = widget_words(page)
-    assert "Das könnte Ihnen gefallen" in words
+    assert "Das könnte Ihnen gefallen" in words and german["add_to_cart"] in words
     assert any(word.startswith("Ähnlich wie") for word in words) or german["reason.trending"] in words, words
     assert english_in(words) == [], words
+    page.locator("[data-p13n-slot=product-recommendations] .q").first.click()  # no cart hook on this page: the event alone
+    context.close()
+
+    # A collection page: the countdown writes its days the German way.
+    context, page = visitor_page(browser)
+    page.goto(f"{live_server}/store/collections/all")
+    page.get_by_text("Winterschlussverkauf").wait_for()
+    countdown = page.locator("[data-p13n-slot=collection-top] [data-p13n-widget] strong")
+    assert re.fullmatch(r"2 T\. \d\d:\d\d:\d\d", countdown.inner_text()), countdown.inner_text()
+    assert english_in(widget_words(page)) == [], widget_words(page)
     context.close()
 
 

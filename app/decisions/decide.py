@@ -98,7 +98,7 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         resolved = arms.resolve(session, rule, unit, profile)
         if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
-    templates = TemplateContext(session, shop, profile, request.product_id, now)
+    templates = TemplateContext(session, shop, profile, request.product_id, now, texts_for(shop, request.lang))
     chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
@@ -135,7 +135,8 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     item = Chosen(rule, dict(rule.content or {}))
     if rule.kind == "block":
         # The template's real data; where it has nothing true to say, the merchant sees that as an empty preview.
-        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow())
+        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow(),
+                                    texts_for(shop, request.lang))
         decision["blocks"] = [_block(item)] if _with_template(item, templates) else []
     elif rule.kind == "popup":
         # A preview opens at once and ignores caps: the merchant should not have to act out an exit.

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from app.clock import utcnow
-
 from app.texts import CATALOGS
 from tests.helpers.browser import leave_until_the_pop_up_opens, visitor_page
 from tests.helpers.german_store import build_german_store

@@ -103,3 +103,23 @@ def test_a_bad_lang_is_a_field_error(client, make_shop):
     shop, _ = make_shop()
     response = client.get("/v1/decide", query_string={"key": shop.public_key, "lang": "x" * 100})
     assert response.status_code == 400 and "lang" in json.dumps(response.get_json())
+
+
+def test_template_blocks_left_blank_say_the_catalogs_words_in_the_shoppers_language(client, db_session, make_shop):
+    shop = _shop_with_views(make_shop, db_session, "de-DE", {"free_shipping_threshold": 50})
+    ends = "2030-01-01T00:00:00+00:00"
+    make_rule(db_session, shop, "block", slot="home-hero", content={"template": "free_shipping"})
+    make_rule(db_session, shop, "block", slot="countdown", targeting={"ends_at": ends}, content={"template": "countdown"})
+    make_rule(db_session, shop, "block", slot="own", targeting={"ends_at": ends}, content={"template": "countdown", "html": "<p>Nur {{countdown}}</p>"})
+    blocks = {block["slot"]: block["html"] for block in _decide(client, shop)["blocks"]}
+    assert blocks == {"home-hero": "<p>Noch {{free_shipping_remaining}} bis zum kostenlosen Versand.</p>",
+                      "countdown": "<p>Endet in {{countdown}}</p>", "own": "<p>Nur {{countdown}}</p>"}
+    english = {block["slot"]: block["html"] for block in _decide(client, shop, lang="en")["blocks"]}
+    assert english["countdown"] == "<p>Ends in {{countdown}}</p>"
+
+
+def test_a_plain_block_still_needs_its_html(client, make_shop):
+    shop, secret = make_shop()
+    response = client.post("/admin/api/rules", json={"kind": "block", "name": "b", "slot": "s", "content": {}},
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 400 and "html" in response.get_json()["errors"]["content"]

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from app.config import PROJECT_ROOT
 from app.models import Shop
 from app.texts import CATALOGS, REFERENCE, SCRIPT_KEYS, Texts, choose_language, fill, language_of, placeholders, texts_for
 
@@ -71,3 +72,11 @@ def test_or_default_recognises_any_catalogs_default():
     assert german.or_default(None, "send") == "Senden"
     assert german.or_default("Send", "send") == "Senden", "an English default stored by an older version"
     assert german.or_default("Jetzt anmelden", "send") == "Jetzt anmelden", "the merchant's own wording"
+
+
+def test_the_script_sources_write_none_of_the_labels_themselves():
+    """Every label the widgets show is T.<key> (the config's or the decision's), never an English literal."""
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "widgets" / "src").glob("*.js")))
+    literals = set(re.findall(r"'((?:[^'\\\n]|\\.)*)'", sources))
+    written = sorted(CATALOGS["en"][key] for key in SCRIPT_KEYS if CATALOGS["en"][key] in literals)
+    assert written == [], f"English labels written in widgets/src: {written}"

@@ -10,7 +10,7 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 # The Shopify app's access, kept minimal (docs/shopify.md says why each is needed):
 # read the catalog, customers and orders for the sync, the theme to see whether the
 # app embed is on, and the Web Pixel's two (create our pixel, receive customer events).
-SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"
+SHOPIFY_DEFAULT_SCOPES = "read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events,write_discounts"
 # The newest stable GraphQL Admin API version (Shopify releases one each quarter).
 SHOPIFY_DEFAULT_API_VERSION = "2026-10"
 
@@ -97,6 +97,17 @@ def from_environment() -> dict:
         # Shopify's webhook bodies are a few KB (an order with many lines, some tens); the cap
         # is checked before the signature, so an unsigned flood is never read whole.
         "SHOPIFY_WEBHOOK_MAX_BYTES": _count(env, "SHOPIFY_WEBHOOK_MAX_BYTES", 512 * 1024),
+        # Emails we send (double opt-in confirmations; app/leads/mail.py): SMTP, or a webhook that
+        # hands them to a mail service; MAIL_BACKEND "" picks the one configured ("outbox": kept in memory).
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", ""),
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": _count(env, "SMTP_PORT", 587),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "MAIL_WEBHOOK_URL": env.get("MAIL_WEBHOOK_URL", ""),
+        "MAIL_WEBHOOK_SECRET": env.get("MAIL_WEBHOOK_SECRET", ""),
     }
 
 

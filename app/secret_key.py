@@ -25,6 +25,11 @@ def init_app(app: Flask) -> None:
             app.secret_key = instance_secret(INSTANCE_DIR / "secret_key")
 
 
+def app_secret(app: Flask) -> str:
+    """The key that signs for this app, also in a worker that has not served a request yet."""
+    return app.secret_key or app.config.get("SECRET_KEY") or instance_secret(INSTANCE_DIR / "secret_key")
+
+
 def instance_secret(path: Path) -> str:
     try:
         return path.read_text().strip()

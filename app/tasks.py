@@ -54,6 +54,9 @@ JOB_KINDS: dict[str, JobKind] = {
     kinds.SHOPIFY_WEBHOOK: JobKind("app.shopify.jobs:run_webhook"),
     kinds.SHOPIFY_REGISTER_WEBHOOKS: JobKind("app.shopify.jobs:register_webhooks", retry_delay=30.0),
     kinds.SHOPIFY_CONNECT_PIXEL: JobKind("app.shopify.jobs:connect_web_pixel", retry_delay=30.0),
+    # A merchant's endpoint may be down for a while: 30 s, 1, 2 ... 64 min: 9 tries over about 2 hours.
+    kinds.LEAD_WEBHOOK: JobKind("app.leads.jobs:deliver_webhook", retries=8, retry_delay=30.0),
+    kinds.LEAD_CONFIRMATION: JobKind("app.leads.jobs:send_confirmation", retries=5, retry_delay=30.0),
 }
 
 

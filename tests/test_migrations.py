@@ -134,6 +134,51 @@ def test_0008_keeps_the_old_queues_jobs_with_one_active_per_shop_and_kind(tmp_pa
         cleanup()
 
 
+def test_leads_0010_merges_duplicate_emails_keeping_the_newest_consent_and_every_answer(tmp_path):
+    """One lead per shop and email: the earliest row stays, with the newest consent; each old answer is kept."""
+    url, cleanup = _empty_database(tmp_path)
+    try:
+        migrate.upgrade(url, "0009")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            for shop_id in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO shops (id, name, public_key, secret_key_hash, currency, locale, settings, created_at, updated_at) "
+                    f"VALUES ({shop_id}, 'Shop', 'pk_{shop_id}', 'hash{shop_id}', 'EUR', 'en', '{{}}', '2026-11-30 10:00:00', "
+                    "'2026-11-30 10:00:00')"))
+            for lead_id, shop_id, email, consent, visitor, created in (
+                (1, 1, "ann@example.com", True, "v-old", "2026-12-01 10:00:00"),
+                (2, 1, " Ann@Example.com", False, None, "2026-12-02 10:00:00"),  # the newest answer: no
+                (3, 1, "ann@example.com", True, "v-mid", "2026-12-01 12:00:00"),
+                (4, 2, "ann@example.com", True, None, "2026-12-01 11:00:00"),  # another shop's: kept apart
+                (5, 1, "bob@example.com", False, "v-bob", "2026-12-01 09:00:00"),
+            ):
+                connection.execute(text(
+                    "INSERT INTO leads (id, shop_id, email, consent, visitor_id, created_at) "
+                    "VALUES (:id, :shop, :email, :consent, :visitor, :created)"),
+                    {"id": lead_id, "shop": shop_id, "email": email, "consent": consent, "visitor": visitor, "created": created})
+        engine.dispose()
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            leads = connection.execute(text(
+                "SELECT id, shop_id, email, consent, consent_at, visitor_id, created_at FROM leads ORDER BY id")).all()
+            answers = connection.execute(text(
+                "SELECT lead_id, consent, visitor_id, created_at FROM lead_consents ORDER BY created_at, lead_id")).all()
+        engine.dispose()
+        assert [(row[0], row[1], row[2], bool(row[3]), row[5]) for row in leads] == [
+            (1, 1, "ann@example.com", False, "v-mid"), (4, 2, "ann@example.com", True, None),
+            (5, 1, "bob@example.com", False, "v-bob")]
+        assert str(leads[0][4]).startswith("2026-12-02 10:00") and str(leads[0][6]).startswith("2026-12-01 10:00")
+        assert [(row[0], bool(row[1]), row[2]) for row in answers] == [
+            (5, False, "v-bob"), (1, True, "v-old"), (4, True, None), (1, True, "v-mid"), (1, False, None)]
+        assert str(answers[-1][3]).startswith("2026-12-02 10:00")
+        migrate.downgrade(url, "0009")
+        migrate.upgrade(url)
+    finally:
+        cleanup()
+
+
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=MIGRATIONS.parents[1], capture_output=True, text=True, check=True).stdout
 

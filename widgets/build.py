@@ -3,7 +3,10 @@
     python widgets/build.py            # write static/p13n.js and the chunks, print their sizes
     python widgets/build.py --check    # exit 1 when a built file is not what the sources build
 
-Pure Python (rjsmin), no Node. The sources are plain ES2017 files concatenated
+Pure Python, no Node: calmjs.parse reads the sources and prints them minified with the
+local names shortened (about 15% fewer gzipped bytes than stripping whitespace alone),
+so the sources must stay ES5 syntax (ES2017 library calls are fine, arrow functions,
+let/const and template literals are not). They are plain files concatenated
 in SOURCE_FILES order inside one function, so nothing but window.p13n becomes
 global. The server replaces CONFIG_TOKEN, which the bundle holds exactly once
 in an expression position (``var cfg=__P13N_CONFIG__;``), with the shop's JSON
@@ -21,7 +24,8 @@ import gzip
 import sys
 from pathlib import Path
 
-import rjsmin
+from calmjs.parse import es5
+from calmjs.parse.unparsers.es5 import minify_print
 
 WIDGETS_DIR = Path(__file__).resolve().parent
 SRC_DIR = WIDGETS_DIR / "src"
@@ -49,17 +53,22 @@ CHUNK_PROLOGUE = '(function(){"use strict";try{var p13n=window.p13n;if(!p13n||!p
 def build_bundle() -> str:
     """The minified bundle text, with CONFIG_TOKEN still in it."""
     sources = [(SRC_DIR / name).read_text(encoding="utf-8") for name in SOURCE_FILES]
-    minified = rjsmin.jsmin(PROLOGUE + "\n".join(sources) + EPILOGUE)
+    minified = minify(PROLOGUE + "\n".join(sources) + EPILOGUE)
     bundle = BANNER + minified.strip() + "\n"
     if bundle.count(CONFIG_TOKEN) != 1:
         raise RuntimeError(f"{CONFIG_TOKEN} must appear exactly once in the bundle (is it in a widgets/src string?)")
     return bundle
 
 
+def minify(source: str) -> str:
+    """Whitespace and comments out, local names shortened; globals (window, p13n, the config token) kept."""
+    return minify_print(es5(source), obfuscate=True, obfuscate_globals=False)
+
+
 def build_chunk(name: str) -> str:
     """The minified text of one chunk."""
     sources = [(SRC_DIR / file).read_text(encoding="utf-8") for file in CHUNKS[name]]
-    chunk = BANNER + rjsmin.jsmin(CHUNK_PROLOGUE + "\n".join(sources) + EPILOGUE).strip() + "\n"
+    chunk = BANNER + minify(CHUNK_PROLOGUE + "\n".join(sources) + EPILOGUE).strip() + "\n"
     if CONFIG_TOKEN in chunk:
         raise RuntimeError(f"{CONFIG_TOKEN} belongs in the main bundle only, not in the {name} chunk")
     return chunk

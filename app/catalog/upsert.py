@@ -6,7 +6,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.models import Product
+from app.models import Product, bump_shop_versions
 
 PRODUCT_FIELDS = ("title", "url", "image_url", "price", "currency", "vendor", "category", "tags", "in_stock")
 
@@ -54,5 +54,7 @@ def upsert_products(session: Session, shop_id: int, products: list[dict]) -> Ups
         if new_rows:
             session.execute(insert(Product), new_rows)
             counts.created += len(new_rows)
+            # A Core insert bypasses the ORM's flush, where updates bump the version.
+            bump_shop_versions(session, shop_id, catalog=True)
     session.flush()
     return counts

@@ -4,10 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from app.models import Event, Profile
+from app.recommender.serving.visitor import VisitorContext
 
 
 @dataclass
@@ -16,19 +13,10 @@ class WidgetHistory:
     converted: set[int] = field(default_factory=set)
 
 
-def widget_history(session: Session, profile: Profile | None) -> WidgetHistory:
+def widget_history(visitor: VisitorContext) -> WidgetHistory:
+    """From the visitor's one read of their history (app/recommender/serving/visitor.py)."""
     history = WidgetHistory()
-    if profile is None:
-        return history
-    rule_id = Event.props["rule_id"].as_integer()
-    rows = session.execute(
-        select(rule_id, Event.type, func.max(Event.occurred_at))
-        .where(Event.shop_id == profile.shop_id, Event.profile_id == profile.id, Event.type.in_(("widget_impression", "popup_submit")))
-        .group_by(rule_id, Event.type)
-    )
-    for rule, kind, at in rows:
-        if rule is None:
-            continue
+    for (rule, kind), at in visitor.widget_events.items():
         if kind == "popup_submit":
             history.converted.add(rule)
         else:

@@ -19,10 +19,12 @@ from app.experiments.bucketing import in_global_holdout
 from app.experiments.holdout import holdout_percent
 from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
-from app.models import GLOBAL_HOLDOUT, Profile, Rule, Segment, Shop, VisitorId
+from app.models import GLOBAL_HOLDOUT, Profile, Rule, Shop, VisitorId
 from app.models.types import MAX_RECORD_ID
 from app.recommender.serving.recommend import RecommendationRequest, recommend
-from app.texts import texts_for
+from app.recommender.serving.visitor import VisitorContext, visitor_context
+from app.shop_state import ShopSnapshot, shop_snapshot
+from app.texts import snapshot_texts
 
 
 @dataclass
@@ -48,15 +50,20 @@ class Chosen:
 
 def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     """The page's widgets; its ``decision_id`` is what the widgets' events must carry to count."""
-    return with_wording(_decide(session, shop, request, decision_ids), texts_for(shop, request.lang), shop)
+    answer = _decide(session, shop, request, decision_ids)
+    state = shop_snapshot(session, shop.public_key)  # the same snapshot: in memory
+    return with_wording(answer, snapshot_texts(state, request.lang), state.shop)
 
 
 def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     now = utcnow()
-    profile = _profile(session, shop.id, request.visitor_id)
-    traits = profile_traits(
-        profile, now, StageThresholds.from_settings(shop.settings), cart_count=len(request.cart) if request.cart else None
-    )
+    # The shop's rules, segments and experiments from memory (keyed by its config version);
+    # the visitor's profile and history in one read, shared with the sliders.
+    state = shop_snapshot(session, shop.public_key)
+    visitor = visitor_context(session, shop.id, request.visitor_id)
+    profile = visitor.profile
+    thresholds = state.memo("stage_thresholds", lambda: StageThresholds.from_settings(state.shop.settings))
+    traits = profile_traits(profile, now, thresholds, cart_count=len(request.cart) if request.cart else None)
     decision = {
         "decision_id": decision_ids.issue(shop.id, request.visitor_id, now),
         "stage": traits["stage"],
@@ -69,7 +76,7 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         return _preview(session, shop, request, decision)
     unit = unit_of(profile, request.visitor_id)
     if unit is not None:
-        held_out = in_global_holdout(unit, shop.public_key, holdout_percent(shop.settings))
+        held_out = in_global_holdout(unit, shop.public_key, holdout_percent(state.shop.settings))
         record_assignment(session, shop.id, GLOBAL_HOLDOUT, unit, profile, "holdout" if held_out else "personalized")
         if held_out:
             # The shop-wide holdout sees no personalization at all: the
@@ -77,9 +84,7 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
             decision["holdout"] = True
             return decision
 
-    rules = session.scalars(
-        select(Rule).where(Rule.shop_id == shop.id, Rule.enabled.is_(True)).order_by(Rule.priority.desc(), Rule.id)
-    ).all()
+    rules = state.rules
     context = PageContext(
         stage=traits["stage"],
         page_kind=page_kind(request.url),
@@ -87,10 +92,10 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         device=request.device or traits.get("device"),
         traffic_class=traits["traffic_class"],
         now=now,
-        segments=_matching_segments(session, shop, profile, rules, traits, now),
+        segments=_matching_segments(session, state, profile, traits, now),
     )
-    history = widget_history(session, profile)
-    arms = ExperimentArms.load(session, shop.id)
+    history = widget_history(visitor)
+    arms = ExperimentArms(state.experiments)
     chosen = []
     for rule in rules:
         if not eligible(rule.targeting or {}, context) or not allowed_by_caps(rule.id, rule.frequency or {}, history, now):
@@ -98,11 +103,11 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         resolved = arms.resolve(session, rule, unit, profile)
         if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
-    templates = TemplateContext(session, shop, profile, request.product_id, now, texts_for(shop, request.lang))
+    templates = TemplateContext(session, shop, profile, request.product_id, now, snapshot_texts(state, request.lang))
     chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
-    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request)
+    decision["sliders"] = _sliders(session, shop, _one_per_placement(chosen, "slider"), request, visitor)
     return decision
 
 
@@ -136,7 +141,7 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     if rule.kind == "block":
         # The template's real data; where it has nothing true to say, the merchant sees that as an empty preview.
         templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow(),
-                                    texts_for(shop, request.lang))
+                                    snapshot_texts(shop_snapshot(session, shop.public_key), request.lang))
         decision["blocks"] = [_block(item)] if _with_template(item, templates) else []
     elif rule.kind == "popup":
         # A preview opens at once and ignores caps: the merchant should not have to act out an exit.
@@ -156,14 +161,14 @@ def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile 
     )
 
 
-def _matching_segments(session: Session, shop: Shop, profile: Profile | None, rules: list[Rule], traits: dict, now) -> frozenset[int]:
+def _matching_segments(session: Session, state: ShopSnapshot, profile: Profile | None, traits: dict, now) -> frozenset[int]:
     """Evaluate only the segments some rule targets (with the past stages they look back to, if any)."""
-    wanted = {segment for rule in rules for segment in _segment_ids(rule.targeting)}
-    if not wanted:
-        return frozenset()
-    segments = session.scalars(select(Segment).where(Segment.shop_id == shop.id, Segment.id.in_(wanted))).all()
+    wanted = state.memo("targeted_segments", lambda: frozenset(
+        segment for rule in state.rules for segment in _segment_ids(rule.targeting)
+    ))
+    segments = [state.segments[segment] for segment in wanted if segment in state.segments]
     looked_up = [condition for segment in segments if isinstance(segment.conditions, list) for condition in segment.conditions]
-    traits = with_history(session, shop, profile, traits, looked_up, now)
+    traits = with_history(session, state.shop, profile, traits, looked_up, now)
     return frozenset(segment.id for segment in segments if matches(segment.match, segment.conditions, traits, now))
 
 
@@ -212,6 +217,8 @@ def _block(item: Chosen) -> dict:
 def _popup(item: Chosen) -> dict:
     content = dict(item.content)
     trigger = content.pop("trigger", {})
+    # How unique codes are made is the server's business; the code itself comes only with the lead's answer.
+    content.pop("unique_code", None)
     frequency = item.rule.frequency or {}
     return {
         "rule_id": item.rule.id,
@@ -227,7 +234,9 @@ def _popup(item: Chosen) -> dict:
     }
 
 
-def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest) -> list[dict]:
+def _sliders(
+    session: Session, shop: Shop, chosen: list[Chosen], request: DecisionRequest, visitor: VisitorContext | None = None
+) -> list[dict]:
     sliders = []
     for item in chosen:
         content = item.content
@@ -240,7 +249,7 @@ def _sliders(session: Session, shop: Shop, chosen: list[Chosen], request: Decisi
             pins=list(content.get("pins") or []),
             boost=dict(content.get("boost") or {}),
             lang=request.lang,
-        ))
+        ), visitor)
         if result.items:
             sliders.append({**_placement(item), "title": content.get("title", ""), "quick_add": bool(content.get("quick_add")),
                             "strategy": result.strategy,

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.db import insert_ignoring_conflicts
+from app.decisions.assignment_writer import writer_for
 from app.experiments.bucketing import assign
-from app.models import Assignment, Experiment, Profile, Rule
+from app.models import Experiment, Profile, Rule
 
 
 def unit_of(profile: Profile | None, visitor_id: str | None) -> str | None:
@@ -26,13 +26,14 @@ def experiment_key(experiment: Experiment) -> str:
 
 
 def record_assignment(session: Session, shop_id: int, key: str, unit: str, profile: Profile | None, arm: str) -> None:
-    """Insert once; later decisions for the same unit change nothing (the hash gives the same arm anyway)."""
-    session.execute(
-        insert_ignoring_conflicts(session, Assignment, ["shop_id", "experiment_key", "unit_id"]),
+    """Recorded once per (shop, experiment, unit); later decisions change nothing (the hash gives the same arm anyway).
+
+    Written by this process's assignment writer, off the request's own session and transaction.
+    """
+    writer_for(session).record(
         {"shop_id": shop_id, "experiment_key": key, "unit_id": unit[:140], "profile_id": profile.id if profile else None,
-         "arm": arm, "assigned_at": utcnow()},
+         "arm": arm, "assigned_at": utcnow()}
     )
-    session.commit()
 
 
 @dataclass

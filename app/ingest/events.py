@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.db import insert_ignoring_conflicts
 from app.identity_secrets import UNVERIFIED
-from app.ingest import clock, identity, traffic
+from app.ingest import bulk, clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
@@ -158,7 +158,7 @@ def _drop_duplicates(session: Session, shop_id: int, events: list[dict]) -> list
     known = set(
         session.scalars(
             select(Event.client_event_id).where(
-                Event.shop_id == shop_id, Event.client_event_id.in_(list(unique))
+                Event.shop_id == shop_id, bulk.in_list(session, Event.client_event_id, unique)
             )
         )
     )
@@ -236,6 +236,10 @@ def _insert_events(session: Session, shop_id: int, events: list[dict], received_
     ]
     # ON CONFLICT DO NOTHING: a concurrent request carrying the same event ids
     # (a retry racing its original) must count as a duplicate, not fail the batch.
+    if bulk.supported(session):
+        return set(bulk.insert_ignoring_conflicts_returning(
+            session, Event.__table__, rows, ["shop_id", "client_event_id"], "client_event_id"
+        ))
     statement = insert_ignoring_conflicts(session, Event, ["shop_id", "client_event_id"]).returning(Event.client_event_id)
     return set(session.scalars(statement, rows))
 
@@ -276,10 +280,13 @@ def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) 
     if not state:
         return
     session.flush()
-    session.connection().execute(
-        update(Profile.__table__).where(Profile.__table__.c.id == bindparam("profile_id")),
-        [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
-    )
+    if bulk.supported(session):
+        bulk.update_by_key(session, Profile.__table__, "id", [{"id": profile_id, **values} for profile_id, values in state.items()])
+    else:
+        session.connection().execute(
+            update(Profile.__table__).where(Profile.__table__.c.id == bindparam("profile_id")),
+            [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
+        )
     for event in events:
         session.expire(event["profile"], _PROFILE_ACTIVITY_FIELDS)
 
@@ -290,7 +297,7 @@ def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str,
         return {}
     rows = session.execute(
         select(Product.external_id, Product.category).where(
-            Product.shop_id == shop_id, Product.external_id.in_(viewed), Product.category.is_not(None)
+            Product.shop_id == shop_id, bulk.in_list(session, Product.external_id, viewed), Product.category.is_not(None)
         )
     )
     return dict(rows.all())

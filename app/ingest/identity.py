@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import insert_ignoring_conflicts
+from app.ingest import bulk
 from app.journey import traits
 from app.models import Event, Order, Profile, VisitorId
 
@@ -54,7 +55,7 @@ def _load_visitor_profiles(session: Session, shop_id: int, visitor_ids: set[str]
     rows = session.execute(
         select(VisitorId.visitor_id, Profile)
         .join(Profile, Profile.id == VisitorId.profile_id)
-        .where(VisitorId.shop_id == shop_id, VisitorId.visitor_id.in_(visitor_ids))
+        .where(VisitorId.shop_id == shop_id, bulk.in_list(session, VisitorId.visitor_id, visitor_ids))
     )
     return {visitor_id: profile for visitor_id, profile in rows}
 

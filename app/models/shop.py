@@ -46,6 +46,10 @@ class Shop(TimestampMixin, Base):
     # number; signing out of one bumps it, which ends every such session of the shop.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Keys of the web workers' in-process caches (app/shop_state): bumped on every change to the
+    # shop's settings, rules, segments, experiments or active model, and to its products.
+    config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def new_public_key() -> str:

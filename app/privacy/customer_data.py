@@ -21,6 +21,7 @@ from app.models import (
     Assignment,
     Event,
     Lead,
+    LeadConsent,
     Order,
     OrderLine,
     Profile,
@@ -179,8 +180,12 @@ def export_customer(session: Session, shop_id: int, customer_id: str | None = No
         ]
     condition = _leads_condition(person)
     if condition is not None:
-        export["leads"] = [_row(lead) for lead in session.scalars(
-            select(Lead).where(Lead.shop_id == shop_id, condition).order_by(Lead.id))]
+        # Each lead with its consent record: every answer and confirmation, with when it was given.
+        export["leads"] = [
+            {**_row(lead), "consents": [_row(answer, skip=("lead_id",)) for answer in session.scalars(
+                select(LeadConsent).where(LeadConsent.lead_id == lead.id).order_by(LeadConsent.id))]}
+            for lead in session.scalars(select(Lead).where(Lead.shop_id == shop_id, condition).order_by(Lead.id))
+        ]
     condition = _survey_answers_condition(person)
     if condition is not None:
         answers = session.scalars(select(SurveyAnswer).where(SurveyAnswer.shop_id == shop_id, condition).order_by(SurveyAnswer.id)).all()

@@ -9,6 +9,7 @@ from app.models import Product, Rule, Segment
 from app.resources import ownership
 from app.resources.errors import Invalid
 from app.schemas.rules import RuleSchema
+from app.shopify.installs import install_of_shop
 
 FIELDS = ("kind", "name", "enabled", "priority", "slot", "selector", "mode", "content", "targeting", "frequency")
 INVALID = "Invalid rule; nothing was changed."
@@ -43,6 +44,10 @@ def validate(session: Session, shop_id: int, payload: dict) -> dict:
         raise Invalid(INVALID, {"targeting": {"segments": [f"No such segment: {', '.join(map(str, unknown))}."]}})
     if data["kind"] == "slider":
         _check_products(session, shop_id, data["content"])
+    unique_code = data["content"].get("unique_code") if data["kind"] == "popup" else None
+    if unique_code and unique_code["source"] == "shopify" and not _on_shopify(session, shop_id):
+        raise Invalid(INVALID, {"content": {"unique_code": {"source": [
+            "This shop is not connected to Shopify: upload a code pool and draw from it instead."]}}})
     return data
 
 
@@ -63,6 +68,11 @@ def unknown_products(session: Session, shop_id: int, external_ids: list[str]) ->
         return []
     known = set(session.scalars(select(Product.external_id).where(Product.shop_id == shop_id, Product.external_id.in_(external_ids))))
     return [external_id for external_id in external_ids if external_id not in known]
+
+
+def _on_shopify(session: Session, shop_id: int) -> bool:
+    install = install_of_shop(session, shop_id)
+    return install is not None and install.uninstalled_at is None
 
 
 def unknown_segments(session: Session, shop_id: int, segment_ids: list[int]) -> list[int]:

@@ -14,6 +14,7 @@ from app.recommender.serving.recommend import OWN_HISTORY
 from app.recommender.serving.strategies import STRATEGY_NAMES
 from app.schemas.base import EdgeSchema
 from app.schemas.fields import ExternalId, RecordId, utc_datetime
+from app.schemas.leads import POOL_NAME
 from app.schemas.recommendations import MAX_LIMIT, MAX_PINS, BoostSchema
 from app.surveys.vocabulary import DEFAULT_WORDING, SURVEY_KINDS
 
@@ -86,6 +87,27 @@ class TriggerSchema(EdgeSchema):
     idle_seconds = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=5, max=3600))
 
 
+class UniqueCodeSchema(EdgeSchema):
+    """A unique, single-use code per lead, shown once the email is sent (app/leads/codes.py)."""
+
+    source = fields.String(required=True, validate=validate.OneOf(("shopify", "pool")))
+    pool = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(POOL_NAME))
+    kind = fields.String(load_default="percentage", validate=validate.OneOf(("percentage", "amount")))
+    value = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0.01, max=100_000))
+    valid_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+    prefix = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Z0-9]{1,20}$"))
+
+    @validates_schema
+    def _by_source(self, data, **kwargs):
+        if data.get("source") == "pool" and not data.get("pool"):
+            raise ValidationError("Name the code pool to draw from.", "pool")
+        if data.get("source") == "shopify":
+            if data.get("value") is None:
+                raise ValidationError("How much the code takes off.", "value")
+            if data.get("kind") == "percentage" and data["value"] > 100:
+                raise ValidationError("A percentage is at most 100.", "value")
+
+
 class SurveySchema(EdgeSchema):
     """One question in a pop-up: NPS (0-10, "how likely to recommend") or CSAT (1-5), and an optional comment.
 
@@ -120,6 +142,7 @@ class PopupContentSchema(EdgeSchema):
     button = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     trigger = fields.Nested(TriggerSchema, load_default=lambda: TriggerSchema().load({}))
     survey = fields.Nested(SurveySchema, allow_none=True)  # absent or None: an offer pop-up, no question
+    unique_code = fields.Nested(UniqueCodeSchema, load_default=None, allow_none=True)
 
     @validates_schema
     def _one_thing_to_ask(self, data, **kwargs):
@@ -129,6 +152,14 @@ class PopupContentSchema(EdgeSchema):
             raise ValidationError("A survey pop-up cannot also ask for an email address.", "email_capture")
         if data.get("survey") and data.get("coupon"):
             raise ValidationError("A survey pop-up cannot also offer a coupon (it would bias the answers).", "coupon")
+
+    @validates_schema
+    def _code_after_email(self, data, **kwargs):
+        if data.get("unique_code"):
+            if not data.get("email_capture"):
+                raise ValidationError("A unique code is given for an email: turn on the email field.", "unique_code")
+            if data.get("coupon"):
+                raise ValidationError("Either one shared coupon or unique codes, not both.", "coupon")
 
 
 class SliderContentSchema(EdgeSchema):

@@ -6,6 +6,7 @@ from app.settings_ui import (  # noqa: F401 - the pages
     dashboard,
     install,
     journey_page,
+    lead_setup,
     leads_page,
     model_page,
     privacy_page,

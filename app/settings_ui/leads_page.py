@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Lead, Rule
+from app.settings_ui import lead_setup
 from app.settings_ui.auth import login_required
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.csv_export import csv_lines
 
 PER_PAGE = 50
-CSV_COLUMNS = ("email", "consent", "created_at", "rule_id", "rule")
+# The first five as ever (merchants' imports rely on them); the rest were added with one lead per address.
+CSV_COLUMNS = ("email", "consent", "created_at", "rule_id", "rule", "consent_at", "confirmed_at", "consent_pending", "discount_code")
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,17 @@ class LeadRow:
     created_at: datetime
     rule_id: int | None
     rule_name: str | None
+    consent_at: datetime
+    confirmed_at: datetime | None
+    consent_pending_at: datetime | None
+    discount_code: str | None
 
 
 def _lead_rows(shop_id: int):
     # The rule join is filtered by shop too, so a stray rule_id can never reveal another shop's rule name.
     return (
-        select(Lead.email, Lead.consent, Lead.created_at, Lead.rule_id, Rule.name)
+        select(Lead.email, Lead.consent, Lead.created_at, Lead.rule_id, Rule.name, Lead.consent_at, Lead.confirmed_at,
+               Lead.consent_pending_at, Lead.discount_code)
         .outerjoin(Rule, and_(Rule.id == Lead.rule_id, Rule.shop_id == shop_id))
         .where(Lead.shop_id == shop_id)
         .order_by(Lead.created_at.desc(), Lead.id.desc())
@@ -54,7 +61,9 @@ def all_leads(session: Session, shop_id: int) -> Iterator[LeadRow]:
 
 def csv_rows(rows: Iterator[LeadRow]) -> Iterator[list]:
     for row in rows:
-        yield [row.email, "yes" if row.consent else "no", row.created_at.isoformat(), row.rule_id or "", row.rule_name or ""]
+        yield [row.email, "yes" if row.consent else "no", row.created_at.isoformat(), row.rule_id or "", row.rule_name or "",
+                    row.consent_at.isoformat(), row.confirmed_at.isoformat() if row.confirmed_at else "",
+                    "yes" if row.consent_pending_at else "no", row.discount_code or ""]
 
 
 @blueprint.get("/leads")
@@ -66,6 +75,7 @@ def leads():
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     return render_template(
         "settings/leads.html", leads=leads_page(session, g.shop.id, page), total=total, page=page, pages=pages,
+        **lead_setup.context(session, g.shop),
     )
 
 

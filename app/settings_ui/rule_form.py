@@ -63,6 +63,9 @@ def rule_payload(form, kind: str) -> dict:
         payload.get("content", {}).pop("survey", None)  # "no question": the survey's other inputs mean nothing
     if kind == "slider":
         _set(payload, "content.boost", boost_payload(form))
+    content = payload.get("content")
+    if isinstance(content, dict) and isinstance(content.get("unique_code"), dict) and not content["unique_code"].get("source"):
+        del content["unique_code"]  # "No" unique code: its other inputs (pre-filled defaults) mean nothing
     return payload
 
 

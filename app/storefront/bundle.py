@@ -52,6 +52,11 @@ def public_config(shop: Shop, api_base: str, layout: dict | None = None) -> dict
     }
 
 
+def bundle_version() -> int:
+    """Changes whenever static/p13n.js is rebuilt."""
+    return os.stat(BUNDLE_PATH).st_mtime_ns
+
+
 def render_script(shop: Shop, api_base: str, layout: dict | None = None) -> RenderedScript:
     stat = os.stat(BUNDLE_PATH)
     config_json = json.dumps(public_config(shop, api_base, layout), sort_keys=True, separators=(",", ":"))

@@ -1,19 +1,29 @@
-"""POST /v1/leads — an email left in a pop-up, with the shopper's consent flag."""
+"""POST /v1/leads — an email left in a pop-up, with the shopper's consent; one lead per shop and address.
+
+The answer may carry the pop-up's unique discount code (never sent before the email is) and says
+whether a confirmation email went out (double opt-in).
+"""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app import db
 from app.errors import ApiError
-from app.models import Lead, Profile, Rule, VisitorId
+from app.jobs import enqueue
+from app.jobs.kinds import LEAD_CONFIRMATION
+from app.leads import codes, outgoing
+from app.leads.records import Answer, record_answer
+from app.models import Profile, Rule, VisitorId
+from app.resources import lead_settings
 from app.schemas.decisions import LeadSchema
 from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.shops import shop_by_public_key
 
 MAX_LEAD_BYTES = 4096
+CHECK_INBOX = "Almost done: please confirm with the link we just emailed you."
 _schema = LeadSchema()
 
 
@@ -35,12 +45,30 @@ def post_lead():
                 VisitorId.shop_id == shop.id, VisitorId.visitor_id == data["visitor_id"]
             )
         )
-    rule_id = data["rule_id"]
-    if rule_id is not None and session.scalar(select(Rule.id).where(Rule.id == rule_id, Rule.shop_id == shop.id)) is None:
-        rule_id = None  # another shop's rule id (or a deleted one) is not ours to link
-    session.add(Lead(
-        shop_id=shop.id, email=data["email"].strip().lower(), consent=data["consent"], profile_id=profile_id,
-        visitor_id=data["visitor_id"], rule_id=rule_id, decision_id=data["decision_id"],
-    ))
+    rule = None
+    if data["rule_id"] is not None:
+        # Another shop's rule id (or a deleted one) is not ours to link.
+        rule = session.scalar(select(Rule).where(Rule.id == data["rule_id"], Rule.shop_id == shop.id))
+    answer = Answer(email=data["email"], consent=data["consent"], visitor_id=data["visitor_id"], profile_id=profile_id,
+                    rule_id=rule.id if rule else None, decision_id=data["decision_id"])
+    recorded = record_answer(session, shop.id, answer, lead_settings.double_opt_in(shop))
+    lead = recorded.lead
+    if recorded.needs_confirmation:
+        base_url = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+        enqueue(session, LEAD_CONFIRMATION, {"lead_id": lead.id, "base_url": base_url}, shop_id=shop.id)
+    session.commit()  # the lead is kept even if giving a code fails below
+
+    body = {"ok": True, "consent": lead.consent}
+    if recorded.needs_confirmation:
+        body["confirmation_sent"] = True
+        body["message"] = CHECK_INBOX
+    settings = codes.unique_code_settings(rule)
+    if settings:
+        issued = codes.issue_code(session, shop, lead, rule, settings)
+        if issued.code:
+            body["discount_code"] = issued.code
+        else:
+            body["message"] = issued.message
+    outgoing.queue_event(session, shop, lead, "lead.created" if recorded.created else "lead.updated")
     session.commit()
-    return jsonify(ok=True)
+    return jsonify(body)

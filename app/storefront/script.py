@@ -6,8 +6,8 @@ from flask import Response, current_app, request
 from app import db
 from app.decisions.layout import reserved_space
 from app.storefront.blueprint import blueprint
-from app.storefront.bundle import RenderedScript, render_chunk, render_script
-from app.storefront.shops import shop_by_public_key
+from app.storefront.bundle import RenderedScript, bundle_version, render_chunk, render_script
+from app.storefront.shops import snapshot_by_public_key
 
 JS_MIMETYPE = "application/javascript; charset=utf-8"
 # Short enough that a config change reaches shoppers within minutes.
@@ -16,14 +16,18 @@ MAX_AGE_SECONDS = 300
 
 @blueprint.get("/s/<public_key>.js")
 def storefront_script(public_key: str):
-    shop = shop_by_public_key(db.session(), public_key)
-    if shop is None:
+    state = snapshot_by_public_key(db.session(), public_key)
+    if state is None:
         response = Response("/* p13n: unknown key; check the script tag's src */\n", status=404, content_type=JS_MIMETYPE)
         response.cache_control.public = True
         response.cache_control.max_age = 60
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
-    return _javascript(render_script(shop, api_base(request), reserved_space(db.session(), shop.id)))
+    base = api_base(request)
+    # Rendered once per (config version, bundle file, base URL): a warm request reads no database.
+    rendered = state.memo(("script", base, bundle_version()),
+                          lambda: render_script(state.shop, base, reserved_space(db.session(), state.shop.id)))
+    return _javascript(rendered)
 
 
 @blueprint.get("/s/chunks/<name>.js")

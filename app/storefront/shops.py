@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app import db
 from app.errors import ApiError
 from app.models import Shop
+from app.shop_state import ShopSnapshot, shop_snapshot
 
 
 def shop_by_public_key(session: Session, public_key: str) -> Shop | None:
@@ -15,8 +16,18 @@ def shop_by_public_key(session: Session, public_key: str) -> Shop | None:
     return session.scalar(select(Shop).where(Shop.public_key == public_key))
 
 
+def snapshot_by_public_key(session: Session, public_key: str) -> ShopSnapshot | None:
+    """The shop as the hot path reads it: from memory, checked against its versions (app/shop_state.py)."""
+    if not public_key or len(public_key) > 64:
+        return None
+    return shop_snapshot(session, public_key)
+
+
 def keyed_query(schema: Schema, args: dict) -> tuple[Shop, dict]:
-    """A public GET's query validated by ``schema`` and the shop its ``key`` names (400 / 403 otherwise)."""
+    """A public GET's query validated by ``schema`` and the shop its ``key`` names (400 / 403 otherwise).
+
+    The shop is the in-memory snapshot's detached row: read it, never change it.
+    """
     query = valid_query(schema, args)
     return shop_for_key(query.pop("key")), query
 
@@ -30,7 +41,8 @@ def valid_query(schema: Schema, args: dict) -> dict:
 
 
 def shop_for_key(public_key: str) -> Shop:
-    shop = shop_by_public_key(db.session(), public_key)
-    if shop is None:
+    """The shop ``public_key`` names, from the in-memory snapshot (403 when there is none)."""
+    state = snapshot_by_public_key(db.session(), public_key)
+    if state is None:
         raise ApiError(403, "Unknown key.")
-    return shop
+    return state.shop

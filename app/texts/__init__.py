@@ -90,3 +90,9 @@ class Texts:
 def texts_for(shop, page_lang: str | None = None) -> Texts:
     language = choose_language(page_lang, shop.locale)
     return Texts(language, overrides_of(shop.settings).get(language))
+
+
+def snapshot_texts(state, page_lang: str | None = None) -> Texts:
+    """``texts_for`` the shop of an app/shop_state snapshot, built once per language and config version."""
+    language = choose_language(page_lang, state.shop.locale)
+    return state.memo(("texts", language), lambda: Texts(language, overrides_of(state.shop.settings).get(language)))

@@ -23,9 +23,11 @@ def build_demo_store(db_session, with_demo_rules: bool = True, sales: int = 60):
         db_session.add(Product(shop_id=shop.id, external_id=external_id, title=title, price=price, currency="GBP",
                                url=f"/store/products/{external_id}", image_url=f"/store/images/{external_id}.svg", tags=[], in_stock=True))
     db_session.flush()
-    # Some sales, so that the sliders (trending without a trained model) have items.
+    # Some sales, so that the sliders (trending without a trained model) have items: spread over as
+    # many products as keep three buyers each, trending's minimum support.
+    sold = max(1, min(len(PRODUCTS), sales // 3))
     store_new_orders(db_session, shop.id, [
-        OrderData(f"H{n}", utcnow() - timedelta(days=n % 9), lines=[OrderLineData(PRODUCTS[n % 16][0], 1, Decimal(3))])
+        OrderData(f"H{n}", utcnow() - timedelta(days=n % 9), lines=[OrderLineData(PRODUCTS[n % sold][0], 1, Decimal(3))])
         for n in range(sales)
     ], "import")
     if with_demo_rules:

@@ -60,7 +60,8 @@ def test_csv_export_is_an_attachment_of_this_shop_only_and_defuses_formulas(sign
     text = response.get_data().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["email", "consent", "created_at", "rule_id", "rule"]
+    assert rows[0] == ["email", "consent", "created_at", "rule_id", "rule", "consent_at", "confirmed_at", "consent_pending",
+                       "discount_code"]
     emails = [row[0] for row in rows[1:]]
     assert emails == ["'=cmd|'/c calc'!A1@x.example", "zoë@a.example", "'+1@a.example"]
     assert {row[4] for row in rows[1:]} == {"'=HYPERLINK(\"http://evil\")"}

@@ -23,7 +23,7 @@ def start_install(client) -> str:
     assert (location.scheme, location.netloc, location.path) == ("https", DOMAIN, "/admin/oauth/authorize")
     query = parse_qs(location.query)
     assert query["client_id"] == [API_KEY]
-    assert query["scope"] == ["read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events"]
+    assert query["scope"] == ["read_products,read_customers,read_orders,read_themes,write_pixels,read_customer_events,write_discounts"]
     assert query["redirect_uri"] == ["http://localhost/shopify/callback"]
     cookie = response.headers["Set-Cookie"]
     assert STATE_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=600" in cookie

@@ -11,6 +11,7 @@ from app.texts import CATALOGS, SCRIPT_KEYS
 from tests.helpers.events import event
 from tests.helpers.identity import signatures
 from tests.helpers.rules import make_rule
+from tests.helpers.script_config import inlined_config
 
 NO_HOLDOUT = {"holdout_percent": 0}
 
@@ -94,7 +95,7 @@ def test_a_survey_left_at_its_default_wording_asks_in_german(client, db_session,
 def test_the_script_config_carries_the_shops_labels_with_overrides(client, make_shop):
     shop, _ = make_shop(locale="de-DE", settings={"texts": {"de": {"send": "Abschicken"}}})
     body = client.get(f"/s/{shop.public_key}.js", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
-    config = json.JSONDecoder().raw_decode(body, body.index("var cfg=") + len("var cfg="))[0]
+    config = inlined_config(body)
     assert config["t"]["send"] == "Abschicken" and config["t"]["close"] == "Schließen"
     assert set(config["t"]) == set(SCRIPT_KEYS)
 

@@ -7,7 +7,7 @@
 //
 // so every top-level name here is private to the script, and the server's
 // inlined config is the variable `cfg`: {key, api, currency, locale, t (labels), ...}.
-// Keep to plain ES2017 and no template literals: rjsmin minifies the bundle.
+// Keep to ES5 syntax (ES2017 library calls are fine): calmjs.parse minifies the bundle.
 
 // Nothing to do without a config, and nothing to do twice: a tag pasted twice
 // (or loaded again by a tag manager) must not double-count.

@@ -183,9 +183,12 @@ function emailForm(popup, content) {
     var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id};
     if (allowed && visitor) body.visitor_id = visitor;
     fetch(cfg.api + '/v1/leads', {method: 'POST', body: JSON.stringify(body), headers: {'Content-Type': 'text/plain'}, credentials: 'omit'})
-      .then(safe(function (response) {
-        if (!response.ok) return;
-        form.replaceChildren(el('p', null, T.thanks));
+      .then(function (response) { return response.ok && response.json(); })
+      .then(safe(function (answer) {
+        if (!answer) return;
+        // A unique code comes only now, in the answer to this email (never in /v1/decide).
+        form.replaceChildren(el('p', null, answer.message || T.thanks));
+        if (answer.discount_code) form.appendChild(couponRow(popup, answer.discount_code));
         converted(popup, 'email');
       }))
       .catch(function () {});

@@ -54,20 +54,27 @@ _guard = threading.Lock()
 
 def active_model(session: Session, shop_id: int) -> LoadedModel | None:
     row = active_version(session, shop_id)
-    if row is None or not row.artifact_path:
+    if row is None:
+        return None
+    return loaded(shop_id, row.version, row.artifact_path)
+
+
+def loaded(shop_id: int, version: str | None, artifact_path: str | None) -> LoadedModel | None:
+    """The shop's active ``version`` (as its in-memory state or the database says), loaded once per process."""
+    if version is None or not artifact_path:
         return None
     current = _active.get(shop_id)
-    if current is not None and current.version == row.version:
+    if current is not None and current.version == version:
         return current
     with _guard:
-        lock = _loading.setdefault((shop_id, row.version), threading.Lock())
+        lock = _loading.setdefault((shop_id, version), threading.Lock())
     with lock:  # one thread loads a new version; the others wait for it instead of loading it again
         current = _active.get(shop_id)
-        if current is None or current.version != row.version:
-            current = load(row.version, row.artifact_path)
+        if current is None or current.version != version:
+            current = load(version, artifact_path)
             _active[shop_id] = current
     with _guard:
-        _loading.pop((shop_id, row.version), None)
+        _loading.pop((shop_id, version), None)
     return current
 
 

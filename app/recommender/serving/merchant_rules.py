@@ -48,6 +48,9 @@ class MerchantRules:
             boost_categories=dict(boosts.get("categories", {})),
         )
 
+    def has_boosts(self) -> bool:
+        return bool(self.boost_products or self.boost_tags or self.boost_categories)
+
     def excludes(self, product) -> bool:
         return (
             product.external_id in self.exclude_products

@@ -8,16 +8,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.catalog.arrays import CatalogArrays, CatalogItem, load_catalog
 from app.catalog.links import web_link_or_none
-from app.models import Product, Shop
-from app.recommender.serving.loaded_model import active_model
+from app.models import Shop
+from app.recommender.serving.loaded_model import LoadedModel, loaded
 from app.recommender.serving.merchant_rules import MerchantRules
 from app.recommender.serving.strategies import STRATEGIES, Candidate, StrategyInput
-from app.recommender.serving.visitor import visitor_context
-from app.texts import Texts, texts_for
+from app.recommender.serving.visitor import VisitorContext, visitor_context
+from app.shop_state import ShopSnapshot, shop_snapshot
+from app.texts import Texts, snapshot_texts
 
 log = logging.getLogger(__name__)
 
@@ -51,75 +52,85 @@ class Recommendations:
     items: list[dict] = field(default_factory=list)
 
 
-def recommend(session: Session, shop: Shop, request: RecommendationRequest) -> Recommendations:
+def recommend(
+    session: Session, shop: Shop, request: RecommendationRequest, visitor: VisitorContext | None = None
+) -> Recommendations:
+    """``visitor``: the context the caller already read (a decision reads it once for the whole page)."""
     try:
-        served = _recommend(session, shop, request, request.strategy)
+        served = _recommend(session, shop, request, request.strategy, visitor)
         if served.items or request.strategy == "trending":
             return served
     except Exception:  # noqa: BLE001 - a recommendation must never break the shop's page
         log.exception("recommendations failed for shop %s (%s); serving trending", shop.id, request.strategy)
         session.rollback()
     try:
-        return _recommend(session, shop, request, "trending")
+        return _recommend(session, shop, request, "trending", visitor)
     except Exception:  # noqa: BLE001
         log.exception("trending failed for shop %s", shop.id)
         session.rollback()
         return Recommendations("trending", None, [])
 
 
-def _recommend(session: Session, shop: Shop, request: RecommendationRequest, strategy: str) -> Recommendations:
-    loaded = active_model(session, shop.id)
-    visitor = visitor_context(session, shop.id, request.visitor_id)
+def _recommend(
+    session: Session, shop: Shop, request: RecommendationRequest, strategy: str, visitor: VisitorContext | None
+) -> Recommendations:
+    state = shop_snapshot(session, shop.public_key)
+    if state is None:
+        raise LookupError(f"shop {shop.id} is not stored")
+    model = loaded(shop.id, state.model_version, state.model_path)
+    if visitor is None:
+        visitor = visitor_context(session, shop.id, request.visitor_id)
     data = StrategyInput(
-        session=session, shop_id=shop.id, model=loaded, visitor=visitor,
+        session=session, shop_id=shop.id, model=model, visitor=visitor,
         product_id=request.product_id, category=request.category, want=request.limit * OVERSAMPLE + len(visitor.purchases),
     )
     candidates = STRATEGIES[strategy](data)
     if not candidates and strategy != "trending":
-        return Recommendations(strategy, loaded.version if loaded else None, [])  # nothing to say: trending, with the pins
-    rules = MerchantRules.from_settings(shop.settings).for_slider(request.pins, request.boost)
+        return Recommendations(strategy, model.version if model else None, [])  # nothing to say: trending, with the pins
+    shop_rules = state.memo("merchant_rules", lambda: MerchantRules.from_settings(state.shop.settings))
+    rules = shop_rules.for_slider(request.pins, request.boost)
     if strategy not in OWN_HISTORY and rules.pins:
         top = candidates[0][1] if candidates else 1.0
         candidates = [(pin, top, ("pinned", None)) for pin in rules.pins] + candidates
     excluded = {request.product_id} if request.product_id else set()
     if strategy not in SHOW_PURCHASES:
         excluded |= set(visitor.purchases)
-    items = _choose(session, shop, candidates, excluded, rules, request.limit, texts_for(shop, request.lang))
-    return Recommendations(strategy, loaded.version if loaded else None, items)
+    items = _choose(catalog_for(session, state, model), candidates, excluded, rules, request.limit, snapshot_texts(state, request.lang))
+    return Recommendations(strategy, model.version if model else None, items)
 
 
-def _choose(session, shop, candidates: list[Candidate], excluded: set, rules: MerchantRules, limit: int, texts: Texts) -> list[dict]:
+def catalog_for(session: Session, state: ShopSnapshot, model: LoadedModel | None) -> CatalogArrays:
+    """The shop's catalog aligned with its model, read once per (catalog version, model version)."""
+    item_ids = model.embeddings.item_ids if model else ()
+    return state.memo(("catalog", model.version if model else None), lambda: load_catalog(session, state.shop.id, item_ids))
+
+
+def _choose(catalog: CatalogArrays, candidates: list[Candidate], excluded: set, rules: MerchantRules, limit: int,
+            texts: Texts) -> list[dict]:
     """Filter to products that exist, are in stock and allowed; apply boosts; keep the best ``limit``."""
-    wanted = [item for item, _, _ in candidates if item not in excluded]
-    subjects = [subject for _, _, (kind, subject) in candidates if subject and kind not in ("trending_in",)]
-    products = _products(session, shop.id, list(dict.fromkeys(wanted + subjects)))
+    products: dict[str, CatalogItem] = {}
     ranked = []
+    # Without boosts the order is the candidates' own: the first ``limit`` that pass are the answer.
+    stop_early = not rules.has_boosts()
     for rank, (item, _score, reason) in enumerate(candidates):
-        product = products.get(item)
-        if product is None or item in excluded or not product.in_stock or rules.excludes(product):
+        if stop_early and len(ranked) >= limit:
+            break
+        if item in excluded:
+            continue
+        product = catalog.product(item)
+        if product is None or not product.in_stock or rules.excludes(product):
             continue
         pinned = reason[0] == "pinned"
         # Boosts act on rank, not raw score: scores of different strategies are not comparable.
         weight = (1.0 / (1 + rank)) * rules.boost(product)
         ranked.append((not pinned, -weight, rank, item, reason))
+        products[item] = product
         excluded = excluded | {item}
     ranked.sort()
-    titles = {item: product.title for item, product in products.items()}
-    return [_item(products[item], reason, titles, texts) for *_, item, reason in ranked[:limit]]
+    return [_item(products[item], reason, catalog, texts) for *_, item, reason in ranked[:limit]]
 
 
-def _products(session: Session, shop_id: int, ids: list[str]) -> dict[str, Product]:
-    found: dict[str, Product] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found.update(
-            (product.external_id, product)
-            for product in session.scalars(select(Product).where(Product.shop_id == shop_id, Product.external_id.in_(chunk)))
-        )
-    return found
-
-
-def _item(product: Product, reason: tuple[str, str | None], titles: dict[str, str], texts: Texts) -> dict:
+def _item(product: CatalogItem, reason: tuple[str, str | None], catalog: CatalogArrays, texts: Texts) -> dict:
     kind, subject = reason
     return {
         "id": product.external_id,
@@ -127,13 +138,14 @@ def _item(product: Product, reason: tuple[str, str | None], titles: dict[str, st
         # Refused on the way in since; a row stored before that (or by hand) is still never served as a link.
         "url": web_link_or_none(product.url),
         "image": web_link_or_none(product.image_url),
-        "price": str(product.price) if product.price is not None else None,
+        "price": product.price,
         "currency": product.currency,
-        "reason": _reason_text(kind, subject, titles, texts),
+        "reason": _reason_text(kind, subject, catalog, texts),
     }
 
 
-def _reason_text(kind: str, subject: str | None, titles: dict[str, str], texts: Texts) -> str:
+def _reason_text(kind: str, subject: str | None, catalog: CatalogArrays, texts: Texts) -> str:
     key = f"reason.{kind}" if kind in REASON_KINDS else "reason.for_you"
-    title = titles.get(subject) or texts("reason.this") if subject else ""
+    subject_product = catalog.product(subject) if subject and kind != "trending_in" else None
+    title = subject_product.title if subject_product is not None else (texts("reason.this") if subject else "")
     return texts(key, title=title, subject=subject or "")

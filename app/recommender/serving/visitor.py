@@ -1,10 +1,10 @@
-"""What we know about the visitor asking for recommendations, read from the store (read-only)."""
+"""What we know about the visitor asking for a page or recommendations, read from the store (read-only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -20,6 +20,7 @@ HISTORY_EVENTS = 200
 HISTORY_ORDER_LINES = 500
 HISTORY_DAYS = 730
 TASTE_EVENTS = ("product_view", "add_to_cart", "widget_click")
+WIDGET_EVENTS = ("widget_impression", "popup_submit")
 
 
 @dataclass
@@ -30,6 +31,8 @@ class VisitorContext:
     order_count: int = 0
     events: list[tuple[str, float, float]] = field(default_factory=list)  # (product id, weight, unix time), newest first
     order_lines: list[tuple[str, float, float]] = field(default_factory=list)  # (product id, unix time, quantity)
+    # (rule id, event type) -> latest: what widgets this visitor was shown or converted on (frequency caps).
+    widget_events: dict[tuple[int, str], datetime] = field(default_factory=dict)
 
     def history(self) -> VisitorHistory:
         """This visitor as the ranking reads them (purchases count as taste events too, as in training)."""
@@ -44,13 +47,10 @@ class VisitorContext:
 
 
 def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> VisitorContext:
+    """The visitor's profile, then what a page view needs of their history: indexed reads, each bounded."""
     if not visitor_id:
         return VisitorContext()
-    profile = session.scalar(
-        select(Profile).join(VisitorId, VisitorId.profile_id == Profile.id).where(
-            VisitorId.shop_id == shop_id, VisitorId.visitor_id == visitor_id
-        )
-    )
+    profile = session.scalar(_PROFILE, {"shop_id": shop_id, "visitor_id": visitor_id})
     if profile is None:
         return VisitorContext()
     since = utcnow() - timedelta(days=HISTORY_DAYS)
@@ -75,9 +75,14 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     purchases: dict[str, datetime] = {}
     for product_id, placed_at, _ in lines:
         purchases.setdefault(product_id, placed_at)
+    # The stored orders, as training counts them (Shopify's own count on the profile may be higher).
     order_count = session.scalar(
         select(func.count()).select_from(Order).where(Order.shop_id == shop_id, Order.profile_id == profile.id)
     )
+    widget_events: dict[tuple[int, str], datetime] = {}
+    for kind, rule_id, at in session.execute(_WIDGETS, {"shop_id": shop_id, "profile_id": profile.id}):
+        if rule_id is not None:
+            widget_events[(rule_id, kind)] = at
     return VisitorContext(
         profile=profile,
         recent_views=list(recent_views),
@@ -85,4 +90,26 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
         order_count=order_count or 0,
         events=[(product_id, tokens.weight_for(kind), at.timestamp()) for product_id, kind, at in events],
         order_lines=[(product_id, placed_at.timestamp(), float(quantity or 1)) for product_id, placed_at, quantity in lines],
+        widget_events=widget_events,
     )
+
+
+def _widgets_statement():
+    """The latest impression and conversion per widget (frequency caps), on the (shop, profile, time) index."""
+    rule_id = Event.props["rule_id"].as_integer()
+    return (
+        select(Event.type, rule_id, func.max(Event.occurred_at))
+        .where(Event.shop_id == bindparam("shop_id"), Event.profile_id == bindparam("profile_id"), Event.type.in_(WIDGET_EVENTS))
+        .group_by(Event.type, rule_id)
+    )
+
+
+def _profile_statement():
+    return select(Profile).join(VisitorId, VisitorId.profile_id == Profile.id).where(
+        VisitorId.shop_id == bindparam("shop_id"), VisitorId.visitor_id == bindparam("visitor_id")
+    )
+
+
+# Built once: constructing a statement cost more than running it on the hot path.
+_WIDGETS = _widgets_statement()
+_PROFILE = _profile_statement()

@@ -42,5 +42,6 @@ class LeadSchema(EdgeSchema):
     visitor_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     rule_id = RecordId(load_default=None, allow_none=True)
     decision_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    lang = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=35))  # the page's <html lang> (app/texts)
 
 

@@ -180,7 +180,8 @@ function emailForm(popup, content) {
   form.addEventListener('submit', safe(function (event) {
     event.preventDefault();
     clicked(popup, 'submit');
-    var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id};
+    var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id,
+      lang: doc.documentElement.lang}; // the answer's and the confirmation email's language
     if (allowed && visitor) body.visitor_id = visitor;
     fetch(cfg.api + '/v1/leads', {method: 'POST', body: JSON.stringify(body), headers: {'Content-Type': 'text/plain'}, credentials: 'omit'})
       .then(function (response) { return response.ok && response.json(); })

@@ -63,6 +63,10 @@ WRITES = [
     ("PUT", "/admin/api/experiments/{experiment}", {"rule_id": 0, "name": "t", "status": "stopped", "variants": [{"name": "a"}], "holdout": 0.2}),
     ("POST", "/admin/api/products", PRODUCTS), ("PUT", "/admin/api/recommendation-rules", MERCHANT_RULES),
     ("POST", "/admin/api/model/retrain", {"x": 1}),
+    ("PATCH", "/admin/api/settings", {"holdout_percent": 10, "free_shipping_threshold": "50.00"}),
+    ("PUT", "/admin/api/leads/settings", {"double_opt_in": False, "webhook_url": "https://hooks.example/leads", "webhook_secret": "s" * 32}),
+    ("POST", "/admin/api/leads/settings/webhook-secret", {"x": 1}),
+    ("POST", "/admin/api/discount-codes", {"pool": "welcome", "codes": ["WELCOME-1", "WELCOME-2"]}),
 ]
 
 
@@ -86,7 +90,7 @@ RECORD_ROUTES = [
     ("GET", "/admin/api/rules/{}"), ("PUT", "/admin/api/rules/{}"), ("PATCH", "/admin/api/rules/{}"), ("DELETE", "/admin/api/rules/{}"),
     ("GET", "/admin/api/rules/{}/preview"), ("GET", "/admin/api/segments/{}"), ("PUT", "/admin/api/segments/{}"),
     ("DELETE", "/admin/api/segments/{}"), ("GET", "/admin/api/experiments/{}"), ("PUT", "/admin/api/experiments/{}"),
-    ("DELETE", "/admin/api/experiments/{}"), ("GET", "/admin/api/jobs/{}"),
+    ("DELETE", "/admin/api/experiments/{}"), ("GET", "/admin/api/jobs/{}"), ("DELETE", "/admin/api/discount-codes/{}"),
 ]
 
 
@@ -110,7 +114,9 @@ def test_hostile_ids_in_paths_are_never_a_5xx(admin):
     ("/admin/api/products", {"limit": "10", "offset": "0"}),
     ("/admin/api/rules/{rule}/preview", {"url": "https://shop.example/products/p1?x=1#y"}),
     ("/admin/api/rules", {"x": "1"}), ("/admin/api/segments", {"x": "1"}), ("/admin/api/experiments", {"x": "1"}),
-    ("/admin/api/recommendation-rules", {"x": "1"}),
+    ("/admin/api/recommendation-rules", {"x": "1"}), ("/admin/api/settings", {"x": "1"}),
+    ("/admin/api/leads/settings", {"x": "1"}), ("/admin/api/leads/webhook-deliveries", {"x": "1"}),
+    ("/admin/api/discount-codes", {"x": "1"}),
 ])
 def test_reads_never_fail(admin, path, example):
     send, ids = admin

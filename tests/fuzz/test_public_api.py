@@ -111,6 +111,20 @@ def test_leads_never_fail(client, shop):
     tally.report("POST /v1/leads")
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_double_opt_in_link_never_fails(client, method):
+    tally = Tally()
+
+    @FUZZ
+    @given(query=query_mutations({"token": "InRva2VuIg.signed.looking"}))
+    def check(query):
+        response = client.open(f"/v1/leads/confirm?{encode_query(query)}", method=method)
+        assert tally.record(response.status_code) < 500, response.get_data(as_text=True)
+
+    check()
+    tally.report(f"{method} /v1/leads/confirm")
+
+
 def test_survey_answers_never_fail(client, shop, db_session):
     tally = Tally()
     survey = make_rule(db_session, shop, "popup", content={"headline": "?", "survey": {"kind": "nps"}})

@@ -14,7 +14,7 @@ from app.models import ModelVersion, Product
 from app.recommender.serving.bots import MAX_PRODUCT_VIEWS_PER_DAY
 from app.recommender.serving.loaded_model import active_version
 from app.recommender.serving.visitor import visitor_context
-from app.recommender.training.history import read_history
+from app.recommender.training.history import latest_activity, read_history
 from app.recommender.training.pipeline import TrainingOptions, options_from_config
 from app.recommender.training.train_shop import NotEnoughData, train_shop
 from tests.helpers.events import event
@@ -187,3 +187,15 @@ def test_training_reads_a_bounded_window_and_leaves_bots_out(db_session, make_sh
     window = read_history(db_session, shop.id, since=now - timedelta(days=365))
     assert set(window.interactions.item_ids) == {"NEW"}
     assert TrainingOptions().history_days == 730 and options_from_config({"TRAINING_HISTORY_DAYS": 0}).history_days is None
+
+
+def test_the_window_ends_where_an_imported_history_ends(db_session, make_shop, tmp_path):
+    """The demo's Online Retail history ended in 2011: a window counted back from today would hold nothing."""
+    shop, _ = make_shop()
+    ended = utcnow() - timedelta(days=3 * 365)
+    views = [event("product_view", f"v{n}", product_id=f"P{n % 3}", ts=(ended - timedelta(days=n)).isoformat()) for n in range(30)]
+    ingest_batch(db_session, shop.id, views, sent_at=None, received_at=utcnow(), source="import", correct_clock=False)
+    db_session.commit()
+    assert abs(latest_activity(db_session, shop.id) - ended) < timedelta(seconds=1)
+    version = train_shop(db_session, shop.id, tmp_path, FAST)
+    assert version.status == "active"

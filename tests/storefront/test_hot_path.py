@@ -127,8 +127,9 @@ def test_another_process_change_is_seen_once_its_version_is_checked(app, client,
 def test_a_product_out_of_stock_leaves_the_sliders_at_once(client, db_session, make_shop):
     shop, _ = make_shop(settings=NO_HOLDOUT)
     upsert_products(db_session, shop.id, [{"external_id": x, "title": x, "price": Decimal("2.50")} for x in ("A", "B")])
-    ingest_batch(db_session, shop.id, [event("product_view", "v9", product_id=x) for x in ("A", "B", "B")],
-                 sent_at=None, received_at=utcnow())
+    # Distinct visitors, as trending counts them (three at least): B four, A three.
+    views = [event("product_view", f"v{n}", product_id="B") for n in range(4)] + [event("product_view", f"w{n}", product_id="A") for n in range(3)]
+    ingest_batch(db_session, shop.id, views, sent_at=None, received_at=utcnow())
     db_session.commit()
     query = {"key": shop.public_key, "strategy": "trending", "limit": 5}
     items = client.get("/v1/recommendations", query_string=query).get_json()["items"]

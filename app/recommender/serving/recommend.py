@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from app import db
 from app.catalog.arrays import CatalogArrays, CatalogItem, load_catalog
 from app.catalog.links import web_link_or_none
 from app.models import Shop
@@ -60,11 +61,15 @@ def recommend(
         served = _recommend(session, shop, request, request.strategy, visitor)
         if served.items or request.strategy == "trending":
             return served
+    except db.UNAVAILABLE:
+        raise  # the database is away: the caller answers from memory (app/storefront/recommendations.py)
     except Exception:  # noqa: BLE001 - a recommendation must never break the shop's page
         log.exception("recommendations failed for shop %s (%s); serving trending", shop.id, request.strategy)
         session.rollback()
     try:
         return _recommend(session, shop, request, "trending", visitor)
+    except db.UNAVAILABLE:
+        raise
     except Exception:  # noqa: BLE001
         log.exception("trending failed for shop %s", shop.id)
         session.rollback()

@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, Numeric, String, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.models import Event, Order, OrderLine, Profile, VisitorId
+from app.models.types import UTCDateTime
 from app.recommender.serving import tokens
 from app.recommender.serving.history import VisitorHistory
 from app.recommender.serving.users import profile_tokens, user_key
@@ -54,20 +55,23 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     if profile is None:
         return VisitorContext()
     since = utcnow() - timedelta(days=HISTORY_DAYS)
-    events = session.execute(
-        select(Event.product_id, Event.type, Event.occurred_at)
-        .where(Event.shop_id == shop_id, Event.profile_id == profile.id, Event.type.in_(TASTE_EVENTS),
-               Event.product_id.is_not(None), Event.occurred_at >= since)
-        .order_by(Event.occurred_at.desc(), Event.id.desc())
-        .limit(HISTORY_EVENTS)
-    ).all()
-    lines = session.execute(
-        select(OrderLine.product_id, Order.placed_at, OrderLine.quantity)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.shop_id == shop_id, Order.profile_id == profile.id, Order.placed_at >= since)
-        .order_by(Order.placed_at.desc(), OrderLine.id.desc())
-        .limit(HISTORY_ORDER_LINES)
-    ).all()
+    events, lines, widget_events, order_count = [], [], {}, 0
+    for kind, product_id, number, at, quantity in session.execute(
+        _ACTIVITY, {"shop_id": shop_id, "profile_id": profile.id, "since": since}
+    ):
+        if kind == "line":
+            lines.append((product_id, at, quantity))
+        elif kind == "orders":
+            order_count = number or 0
+        elif kind in WIDGET_EVENTS:
+            if number is not None:
+                widget_events[(number, kind)] = at
+        else:
+            events.append((product_id, kind, at))
+    # Each part comes newest first from its own ORDER BY, but a UNION ALL does not promise to keep
+    # the parts' order: sort again (a few hundred rows at most).
+    events.sort(key=lambda row: row[2], reverse=True)
+    lines.sort(key=lambda row: row[1], reverse=True)
     recent_views: dict[str, None] = {}
     for product_id, kind, _ in events:
         if kind == "product_view" and len(recent_views) < RECENT_VIEWS:
@@ -75,33 +79,52 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     purchases: dict[str, datetime] = {}
     for product_id, placed_at, _ in lines:
         purchases.setdefault(product_id, placed_at)
-    # The stored orders, as training counts them (Shopify's own count on the profile may be higher).
-    order_count = session.scalar(
-        select(func.count()).select_from(Order).where(Order.shop_id == shop_id, Order.profile_id == profile.id)
-    )
-    widget_events: dict[tuple[int, str], datetime] = {}
-    for kind, rule_id, at in session.execute(_WIDGETS, {"shop_id": shop_id, "profile_id": profile.id}):
-        if rule_id is not None:
-            widget_events[(rule_id, kind)] = at
     return VisitorContext(
         profile=profile,
         recent_views=list(recent_views),
         purchases=purchases,
-        order_count=order_count or 0,
+        order_count=order_count,
         events=[(product_id, tokens.weight_for(kind), at.timestamp()) for product_id, kind, at in events],
         order_lines=[(product_id, placed_at.timestamp(), float(quantity or 1)) for product_id, placed_at, quantity in lines],
         widget_events=widget_events,
     )
 
 
-def _widgets_statement():
-    """The latest impression and conversion per widget (frequency caps), on the (shop, profile, time) index."""
+def _activity_statement():
+    """One read of a visitor's history, a UNION ALL of four bounded parts on the (shop, profile, time) indexes:
+    their latest taste events, their latest order lines, their order count, and the latest impression and
+    conversion per widget (frequency caps). Built once: constructing it cost more than running it.
+    """
+    shop_id, profile_id, since = bindparam("shop_id"), bindparam("profile_id"), bindparam("since", type_=UTCDateTime)
+    no_number, no_quantity = literal(None, Integer), literal(None, Numeric)
+    taste = (
+        select(Event.type.label("kind"), Event.product_id, no_number.label("number"), Event.occurred_at.label("at"), no_quantity.label("quantity"))
+        .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(TASTE_EVENTS),
+               Event.product_id.is_not(None), Event.occurred_at >= since)
+        .order_by(Event.occurred_at.desc(), Event.id.desc())
+        .limit(HISTORY_EVENTS)
+        .subquery("taste")
+    )
+    lines = (
+        select(literal("line").label("kind"), OrderLine.product_id, no_number.label("number"), Order.placed_at.label("at"),
+               OrderLine.quantity.cast(Numeric).label("quantity"))
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.shop_id == shop_id, Order.profile_id == profile_id, Order.placed_at >= since)
+        .order_by(Order.placed_at.desc(), OrderLine.id.desc())
+        .limit(HISTORY_ORDER_LINES)
+        .subquery("lines")
+    )
+    # The stored orders, as training counts them (Shopify's own count on the profile may be higher).
+    orders = select(literal("orders"), literal(None, String), func.count(), literal(None, UTCDateTime), no_quantity).where(
+        Order.shop_id == shop_id, Order.profile_id == profile_id
+    )
     rule_id = Event.props["rule_id"].as_integer()
-    return (
-        select(Event.type, rule_id, func.max(Event.occurred_at))
-        .where(Event.shop_id == bindparam("shop_id"), Event.profile_id == bindparam("profile_id"), Event.type.in_(WIDGET_EVENTS))
+    widgets = (
+        select(Event.type, literal(None, String), rule_id, func.max(Event.occurred_at), no_quantity)
+        .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(WIDGET_EVENTS))
         .group_by(Event.type, rule_id)
     )
+    return union_all(select(*taste.c), select(*lines.c), orders, widgets)
 
 
 def _profile_statement():
@@ -111,5 +134,5 @@ def _profile_statement():
 
 
 # Built once: constructing a statement cost more than running it on the hot path.
-_WIDGETS = _widgets_statement()
+_ACTIVITY = _activity_statement()
 _PROFILE = _profile_statement()

@@ -34,6 +34,16 @@ class ShopHistory:
     bots: int = 0  # visitors left out as bots (serving/bots.py)
 
 
+def latest_activity(session: Session, shop_id: int) -> datetime | None:
+    """When the shop's history ends: its latest event or order (an imported history may end years ago)."""
+    moments = [
+        session.scalar(select(func.max(Event.occurred_at)).where(Event.shop_id == shop_id)),
+        session.scalar(select(func.max(Order.placed_at)).where(Order.shop_id == shop_id)),
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    return max(moments) if moments else None
+
+
 def read_history(session: Session, shop_id: int, since: datetime | None = None) -> ShopHistory:
     """Views, carts, widget clicks and order lines since ``since`` (None: all), bots' events left out."""
     event_query = select(Event.profile_id, Event.product_id, Event.type, Event.occurred_at).where(

@@ -16,7 +16,7 @@ from app.clock import utcnow
 from app.models import ModelVersion
 from app.recommender.serving import served_model
 from app.recommender.training import artifacts, baskets
-from app.recommender.training.history import read_history
+from app.recommender.training.history import latest_activity, read_history
 from app.recommender.training.pipeline import TrainingOptions, train_recommender
 
 # Steps train_shop reports: reading, sizes, validation fit, signals tuned, blend, final fit, writing, active.
@@ -50,7 +50,9 @@ def train_shop(
     started = time.perf_counter()
     try:
         progress("reading history")
-        since = utcnow() - timedelta(days=options.history_days) if options.history_days else None
+        # The window ends where the shop's history ends, not today: an imported history years old still trains.
+        latest = latest_activity(session, shop_id) if options.history_days else None
+        since = latest - timedelta(days=options.history_days) if latest is not None else None
         history = read_history(session, shop_id, since)
         if len(history.interactions) == 0:
             raise NotEnoughData("no product views, carts or orders stored for this shop yet")

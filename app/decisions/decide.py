@@ -14,6 +14,7 @@ from app.decisions.preview import Preview, load_draft
 from app.decisions.targeting import PageContext, eligible, page_kind, url_path
 from app.decisions.templates import TemplateContext, template_fields
 from app.decisions.variables import block_vars
+from app.decisions.wording import with_wording
 from app.experiments.bucketing import in_global_holdout
 from app.experiments.holdout import holdout_percent
 from app.journey.segments import matches, profile_traits, with_history
@@ -23,6 +24,7 @@ from app.models.types import MAX_RECORD_ID
 from app.recommender.serving.recommend import RecommendationRequest, recommend
 from app.recommender.serving.visitor import VisitorContext, visitor_context
 from app.shop_state import ShopSnapshot, shop_snapshot
+from app.texts import snapshot_texts
 
 
 @dataclass
@@ -33,6 +35,7 @@ class DecisionRequest:
     cart: list[str] = field(default_factory=list)
     device: str | None = None
     preview: Preview | None = None  # from a verified preview token: show this rule (or draft), record nothing
+    lang: str | None = None  # the page's <html lang>: its language where we have a catalog, else the shop's
 
 
 @dataclass
@@ -47,6 +50,12 @@ class Chosen:
 
 def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     """The page's widgets; its ``decision_id`` is what the widgets' events must carry to count."""
+    answer = _decide(session, shop, request, decision_ids)
+    state = shop_snapshot(session, shop.public_key)  # the same snapshot: in memory
+    return with_wording(answer, snapshot_texts(state, request.lang), state.shop)
+
+
+def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids: DecisionIds) -> dict:
     now = utcnow()
     # The shop's rules, segments and experiments from memory (keyed by its config version);
     # the visitor's profile and history in one read, shared with the sliders.
@@ -94,7 +103,7 @@ def decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids:
         resolved = arms.resolve(session, rule, unit, profile)
         if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
-    templates = TemplateContext(session, shop, profile, request.product_id, now)
+    templates = TemplateContext(session, shop, profile, request.product_id, now, snapshot_texts(state, request.lang))
     chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
@@ -131,7 +140,8 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     item = Chosen(rule, dict(rule.content or {}))
     if rule.kind == "block":
         # The template's real data; where it has nothing true to say, the merchant sees that as an empty preview.
-        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow())
+        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow(),
+                                    snapshot_texts(shop_snapshot(session, shop.public_key), request.lang))
         decision["blocks"] = [_block(item)] if _with_template(item, templates) else []
     elif rule.kind == "popup":
         # A preview opens at once and ignores caps: the merchant should not have to act out an exit.
@@ -238,6 +248,7 @@ def _sliders(
             limit=int(content.get("limit", 10)),
             pins=list(content.get("pins") or []),
             boost=dict(content.get("boost") or {}),
+            lang=request.lang,
         ), visitor)
         if result.items:
             sliders.append({**_placement(item), "title": content.get("title", ""), "quick_add": bool(content.get("quick_add")),

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Order, OrderLine, Profile, Rule, Shop
+from app.texts import Texts
 
 TEMPLATES = ("html", "free_shipping", "countdown", "social_proof")
 SOCIAL_PROOF_WINDOW = timedelta(hours=24)
@@ -31,10 +33,27 @@ class TemplateContext:
     profile: Profile | None
     product_id: str | None
     now: datetime
+    texts: Texts | None = None  # the shopper's language, for a template whose wording the merchant left to us
 
 
 def template_fields(rule: Rule, content: dict, context: TemplateContext) -> dict | None:
-    """What the block carries beyond its HTML, or None when it has nothing true to say."""
+    """What the block carries beyond its HTML, or None when it has nothing true to say.
+
+    A template block whose HTML the merchant left blank says the catalog's words (app/texts, "template.<name>")
+    in the shopper's language, with the same {{variables}}.
+    """
+    fields = _fields(rule, content, context)
+    template = content.get("template") or "html"
+    if fields is None or template == "html" or context.texts is None or (content.get("html") or "").strip():
+        return fields
+    key = f"template.{template}"
+    if template == "free_shipping" and not fields["vars"]["free_shipping_remaining"]:
+        key = "template.free_shipping_reached"
+    fields.setdefault("html", f"<p>{escape(context.texts(key))}</p>")
+    return fields
+
+
+def _fields(rule: Rule, content: dict, context: TemplateContext) -> dict | None:
     template = content.get("template") or "html"
     if template == "free_shipping":
         return _free_shipping(content, context)

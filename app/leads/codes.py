@@ -25,8 +25,9 @@ from app.shopify.installs import install_of_shop
 
 log = logging.getLogger(__name__)
 
-POOL_EMPTY = "Sorry, all codes have been given out for now. Thank you for signing up!"
-NOT_CREATED = "Your code could not be created just now. Please send the form again in a minute."
+# What the shopper is told instead of a code: keys of the message catalogs (app/texts), said in the shopper's language.
+POOL_EMPTY = "lead.pool_empty"
+NOT_CREATED = "lead.not_created"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed in by hand
 # The Shopify call happens while the shopper waits: a short timeout and one retry.
 SHOPIFY_TIMEOUT = 8.0
@@ -36,7 +37,7 @@ SHOPIFY_TRIES = 2
 @dataclass(frozen=True)
 class Issued:
     code: str | None
-    message: str | None = None  # for the shopper, when no code could be given
+    message: str | None = None  # for the shopper, when no code could be given: a catalog key (app/texts)
 
 
 def unique_code_settings(rule: Rule | None) -> dict | None:

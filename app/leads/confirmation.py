@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.leads.records import confirm_consent
 from app.models import Lead, Shop
+from app.texts import texts_for
 
 SALT = "p13n.lead-confirmation"
 MAX_AGE_SECONDS = 14 * 24 * 3600
@@ -21,7 +22,7 @@ CONFIRM_PATH = "/v1/leads/confirm"
 
 
 class LinkInvalid(Exception):
-    """A link that is not ours, was altered, expired, or names a lead no longer stored."""
+    """A link that is not ours, was altered, expired, or names a lead no longer stored; its message is a catalog key (app/texts)."""
 
 
 @dataclass(frozen=True)
@@ -38,20 +39,21 @@ def make_token(secret_key: str, lead: Lead) -> str:
     return _serializer(secret_key).dumps({"lead": lead.id, "email": lead.email})
 
 
-def confirmation_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{CONFIRM_PATH}?{urlencode({'token': token})}"
+def confirmation_url(base_url: str, token: str, lang: str | None = None) -> str:
+    """The link; ``lang`` (the sign-up page's language) makes the confirmation page speak it too."""
+    return f"{base_url.rstrip('/')}{CONFIRM_PATH}?{urlencode({'token': token, **({'lang': lang} if lang else {})})}"
 
 
 def lead_for_token(session: Session, secret_key: str, token: str) -> Lead:
     try:
         claims = _serializer(secret_key).loads(token, max_age=MAX_AGE_SECONDS)
     except SignatureExpired:
-        raise LinkInvalid("This link has expired. Sign up again in the shop to get a new one.") from None
+        raise LinkInvalid("confirm.expired") from None
     except BadSignature:
-        raise LinkInvalid("This link is not valid.") from None
+        raise LinkInvalid("confirm.invalid") from None
     lead = session.get(Lead, claims.get("lead")) if isinstance(claims, dict) else None
     if lead is None or lead.email != claims.get("email"):
-        raise LinkInvalid("This link is not valid.")
+        raise LinkInvalid("confirm.invalid")
     return lead
 
 
@@ -60,17 +62,12 @@ def confirm(session: Session, lead: Lead) -> Confirmed:
     if lead.consent_pending_at is None:
         if lead.consent:
             return Confirmed(lead, newly=False)
-        raise LinkInvalid("You unsubscribed after this link was sent, so it no longer signs you up.")
+        raise LinkInvalid("confirm.unsubscribed")
     confirm_consent(session, lead)
     return Confirmed(lead, newly=True)
 
 
-def email_text(shop: Shop, url: str) -> tuple[str, str]:
-    """(subject, body) of the confirmation email."""
-    subject = f"Please confirm your subscription to {shop.name}"
-    body = (
-        f"Hello,\n\nyou (or someone with your address) asked to receive emails from {shop.name}.\n"
-        f"To confirm, open this link:\n\n{url}\n\n"
-        "If that was not you, ignore this email: without the confirmation you will receive nothing.\n"
-    )
-    return subject, body
+def email_text(shop: Shop, url: str, lang: str | None = None) -> tuple[str, str]:
+    """(subject, body) of the confirmation email, in the language of the page the shopper signed up on (else the shop's)."""
+    texts = texts_for(shop, lang)
+    return texts("confirm.email_subject", shop=shop.name), texts("confirm.email_body", shop=shop.name, url=url)

@@ -18,8 +18,9 @@ def send_confirmation(session: Session, job: Job) -> None:
         return
     app = current_app._get_current_object()
     shop = session.get(Shop, lead.shop_id)
-    url = confirmation.confirmation_url(job.payload["base_url"], confirmation.make_token(app_secret(app), lead))
-    subject, text = confirmation.email_text(shop, url)
+    lang = job.payload.get("lang")  # the sign-up page's language, if it said
+    url = confirmation.confirmation_url(job.payload["base_url"], confirmation.make_token(app_secret(app), lead), lang)
+    subject, text = confirmation.email_text(shop, url, lang)
     mail.send(app.config, mail.Message(to=lead.email, subject=subject, text=text), app.extensions.setdefault(OUTBOX, []))
     job.progress = {"sent_to": lead.email}
 

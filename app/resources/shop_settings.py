@@ -1,4 +1,4 @@
-"""The shop's settings a merchant edits: the shop-wide holdout and the free-shipping threshold.
+"""The shop's settings a merchant edits: the shop-wide holdout, the free-shipping threshold and the shopper texts.
 
 Kept in ``Shop.settings`` beside what other pages own there (consent,
 retention, the journey's thresholds...), which this module never touches.
@@ -14,8 +14,11 @@ from app.experiments.holdout import holdout_percent
 from app.models import Shop
 from app.resources.errors import Invalid
 from app.schemas.shop_settings import ShopSettingsSchema
+from app.schemas.texts import merged
+from app.texts import SETTINGS_KEY, overrides_of
 
 FIELDS = ("holdout_percent", "free_shipping_threshold")
+TEXTS = "texts"  # the merchant's wording per language (app/texts), merged key by key
 _schema = ShopSettingsSchema()
 
 
@@ -25,6 +28,7 @@ def current(shop: Shop) -> dict:
     return {
         "holdout_percent": holdout_percent(settings),
         "free_shipping_threshold": float(threshold) if threshold is not None else None,
+        TEXTS: overrides_of(settings),
     }
 
 
@@ -53,5 +57,7 @@ def update(session: Session, shop: Shop, changes: dict) -> None:
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         settings[field] = value
+    if TEXTS in changes:
+        settings[SETTINGS_KEY] = merged(overrides_of(settings), changes[TEXTS])
     shop.settings = settings  # a new dict, so SQLAlchemy sees the JSON column change
     session.flush()

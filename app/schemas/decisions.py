@@ -21,6 +21,7 @@ class DecideQuerySchema(EdgeSchema):
     cart = fields.List(ExternalId(), load_default=list, validate=validate.Length(max=MAX_CART_ITEMS))
     device = fields.String(load_default=None, validate=validate.OneOf(DEVICES))
     preview = fields.String(load_default=None, validate=validate.Length(max=500))
+    lang = fields.String(load_default=None, validate=validate.Length(max=35))  # the page's <html lang> (app/texts)
 
     @pre_load
     def _split_cart(self, data, **kwargs):
@@ -41,5 +42,6 @@ class LeadSchema(EdgeSchema):
     visitor_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     rule_id = RecordId(load_default=None, allow_none=True)
     decision_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    lang = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=35))  # the page's <html lang> (app/texts)
 
 

@@ -20,6 +20,7 @@ class RecommendationQuerySchema(EdgeSchema):
     product_id = ExternalId(load_default=None)
     category = fields.String(load_default=None, validate=validate.Length(min=1, max=255))
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_LIMIT))
+    lang = fields.String(load_default=None, validate=validate.Length(max=35))  # the reasons' language (app/texts)
     # A slider rule of the shop whose pins and boosts apply (for sliders a merchant renders themselves).
     rule_id = RecordId(load_default=None)
 

@@ -61,7 +61,8 @@ class FrequencySchema(EdgeSchema):
 
 
 class BlockContentSchema(EdgeSchema):
-    html = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    # Required, except for a template: left blank, it says the catalog's words in the shopper's language (app/texts).
+    html = fields.String(load_default="", validate=validate.Length(max=20_000))
     # Space kept before the block arrives, so the page does not move (app/decisions/layout.py).
     min_height = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2000))
     # The same on phones (under 600 px wide), where text wraps more; left out: as min_height.
@@ -70,6 +71,11 @@ class BlockContentSchema(EdgeSchema):
     template = fields.String(load_default="html", validate=validate.OneOf(TEMPLATES))
     reached_html = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))  # free shipping reached
     min_count = fields.Integer(load_default=DEFAULT_MIN_COUNT, validate=validate.Range(min=1, max=10_000))  # social proof
+
+    @validates_schema
+    def _html_unless_template(self, data, **kwargs):
+        if (data.get("template") or "html") == "html" and not (data.get("html") or "").strip():
+            raise ValidationError("Missing data for required field.", "html")
 
 
 class TriggerSchema(EdgeSchema):
@@ -131,8 +137,9 @@ class PopupContentSchema(EdgeSchema):
     image = fields.Url(load_default=None, allow_none=True, require_tld=False, schemes={"http", "https"})
     coupon = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     email_capture = fields.Boolean(load_default=False)
-    consent_label = fields.String(load_default="Email me offers. I can unsubscribe any time.", validate=validate.Length(max=300))
-    button = fields.String(load_default="Send", validate=validate.Length(min=1, max=60))
+    # Left out or blank: the catalog's wording in the shopper's language, applied when shown (app/decisions/wording.py).
+    consent_label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    button = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
     trigger = fields.Nested(TriggerSchema, load_default=lambda: TriggerSchema().load({}))
     survey = fields.Nested(SurveySchema, allow_none=True)  # absent or None: an offer pop-up, no question
     unique_code = fields.Nested(UniqueCodeSchema, load_default=None, allow_none=True)

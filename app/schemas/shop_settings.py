@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from app.experiments.holdout import MAX_HOLDOUT_PERCENT
+from app.schemas.texts import TextOverrides
 
 
 class ShopSettingsSchema(Schema):
@@ -19,6 +20,9 @@ class ShopSettingsSchema(Schema):
         allow_none=True, places=2, allow_nan=False, as_string=False,
         validate=validate.Range(min=0, min_inclusive=False, max=10**9, error="Must be a positive amount."),
     )
+
+    # The merchant's wording for what shoppers read, {language: {key: text}}; null or "" restores the standard text.
+    texts = TextOverrides()
 
     @pre_load
     def _blank_is_none(self, data, **kwargs):

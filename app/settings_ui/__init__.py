@@ -15,6 +15,7 @@ from app.settings_ui import (  # noqa: F401 - the pages
     shop_page,
     shopify_page,
     survey_section,
+    texts_page,
 )
 from app.settings_ui.blueprint import blueprint
 from app.settings_ui.embedded import app_home

@@ -24,6 +24,7 @@ NAV = [
     ("settings_ui.privacy", "Privacy"),
     ("settings_ui.shopify", "Shopify"),
     ("settings_ui.shop_settings_page", "Shop settings"),
+    ("settings_ui.texts", "Shopper texts"),
 ]
 
 

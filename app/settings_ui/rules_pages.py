@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from markupsafe import escape
 from sqlalchemy import select
 
 from app import db
@@ -31,6 +32,7 @@ from app.settings_ui.rule_form import (
 )
 from app.surveys.vocabulary import KIND_LABELS as SURVEY_LABELS
 from app.surveys.vocabulary import SURVEY_KINDS
+from app.texts import texts_for
 
 KIND_LABELS = {"block": "Content block", "popup": "Pop-up", "slider": "Recommendation slider"}
 _rule_schema = RuleSchema()
@@ -202,10 +204,11 @@ def _starter(kind: str, survey: str | None = None) -> dict:
     """What a new rule of this kind starts as: valid, switched off, ready to edit."""
     if survey is not None:
         return _survey_starter(survey)
+    words = texts_for(g.shop, None)  # in the shop's language: what shoppers see if the merchant keeps it
     content = {
-        "block": {"html": "<h2>Your headline</h2><p>Your message.</p>"},
-        "popup": {"headline": "Before you go", "body": "", "trigger": {}},
-        "slider": {"title": "Picked for you", "strategy": "personalized", "limit": 10},
+        "block": {"html": f"<h2>{escape(words('starter.block_headline'))}</h2><p>{escape(words('starter.block_text'))}</p>"},
+        "popup": {"headline": words("starter.popup_headline"), "body": "", "trigger": {}},
+        "slider": {"title": words("starter.slider_title"), "strategy": "personalized", "limit": 10},
     }[kind]
     return {"kind": kind, "name": f"New {KIND_LABELS[kind].lower()}", "enabled": False, "content": content,
             "slot": None if kind == "popup" else "home-recommendations" if kind == "slider" else "home-hero"}
@@ -219,7 +222,7 @@ def _survey_starter(survey: str) -> dict:
     """
     return {
         "kind": "popup", "name": f"{survey.upper()} after a purchase", "enabled": False, "priority": 20,
-        "content": {"headline": "One quick question", "body": "", "button": "Send", "survey": {"kind": survey},
+        "content": {"headline": texts_for(g.shop, None)("starter.survey_headline"), "body": "", "survey": {"kind": survey},
                     "trigger": {"exit_intent": False, "mobile_exit": False, "min_dwell_seconds": 0, "time_on_page_seconds": 3}},
         "targeting": {"page_kinds": ["order"]},
         "frequency": {"once_per_session": True, "every_days": 90, "stop_after_conversion": False},

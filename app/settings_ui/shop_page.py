@@ -62,7 +62,7 @@ def _render(errors: dict | None = None, values: dict | None = None):
         for percent in shares
     }
     mine = plan(current["holdout_percent"], 0.10, traffic.conversion_rate, traffic.visitors_per_day)
-    shown = {name: "" if value is None else f"{value:g}" for name, value in current.items()}
+    shown = {name: "" if current[name] is None else f"{current[name]:g}" for name in shop_settings.FIELDS}
     return render_template(
         "settings/shop.html", values={**shown, **(values or {})}, errors=errors or {}, current=current, traffic=traffic,
         plans=plans, uplifts=PLANNED_UPLIFTS, mine=mine, duration=duration, share=share, currency=g.shop.currency or "",

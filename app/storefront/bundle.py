@@ -17,6 +17,7 @@ from pathlib import Path
 
 from app.config import PROJECT_ROOT
 from app.models import Shop
+from app.texts import texts_for
 
 BUNDLE_PATH = PROJECT_ROOT / "static" / "p13n.js"
 CHUNKS_DIR = PROJECT_ROOT / "static" / "chunks"  # widgets/build.py's CHUNKS: code fetched only when a decision needs it
@@ -43,6 +44,7 @@ def public_config(shop: Shop, api_base: str, layout: dict | None = None) -> dict
         "currency": shop.currency,
         "locale": shop.locale,
         "consent": {"required": bool(settings.get("consent_required", False))},
+        "t": texts_for(shop).script(),  # the widgets' labels in the shop's language, with the merchant's wording
         # A Shopify store whose Web Pixel is connected: the pixel reports page, product, cart and
         # checkout events (it also sees the theme's own cart and the checkout), so the script
         # leaves them to it and reports only what it renders.

@@ -21,9 +21,10 @@ from app.schemas.decisions import LeadSchema
 from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.shops import shop_by_public_key
+from app.texts import texts_for
 
 MAX_LEAD_BYTES = 4096
-CHECK_INBOX = "Almost done: please confirm with the link we just emailed you."
+CHECK_INBOX = "lead.check_inbox"  # a catalog key (app/texts): said in the shopper's language
 _schema = LeadSchema()
 
 
@@ -51,24 +52,25 @@ def post_lead():
         rule = session.scalar(select(Rule).where(Rule.id == data["rule_id"], Rule.shop_id == shop.id))
     answer = Answer(email=data["email"], consent=data["consent"], visitor_id=data["visitor_id"], profile_id=profile_id,
                     rule_id=rule.id if rule else None, decision_id=data["decision_id"])
+    texts = texts_for(shop, data["lang"])
     recorded = record_answer(session, shop.id, answer, lead_settings.double_opt_in(shop))
     lead = recorded.lead
     if recorded.needs_confirmation:
         base_url = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
-        enqueue(session, LEAD_CONFIRMATION, {"lead_id": lead.id, "base_url": base_url}, shop_id=shop.id)
+        enqueue(session, LEAD_CONFIRMATION, {"lead_id": lead.id, "base_url": base_url, "lang": data["lang"]}, shop_id=shop.id)
     session.commit()  # the lead is kept even if giving a code fails below
 
     body = {"ok": True, "consent": lead.consent}
     if recorded.needs_confirmation:
         body["confirmation_sent"] = True
-        body["message"] = CHECK_INBOX
+        body["message"] = texts(CHECK_INBOX)
     settings = codes.unique_code_settings(rule)
     if settings:
         issued = codes.issue_code(session, shop, lead, rule, settings)
         if issued.code:
             body["discount_code"] = issued.code
         else:
-            body["message"] = issued.message
+            body["message"] = texts(issued.message)
     outgoing.queue_event(session, shop, lead, "lead.created" if recorded.created else "lead.updated")
     session.commit()
     return jsonify(body)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import db
 from app.leads.codes import POOL_EMPTY, draw_from_pool
 from app.models import DiscountCode, Lead
+from app.texts import CATALOGS
 from tests.helpers.rules import make_rule
 
 POPUP = {"headline": "10% off your first order", "email_capture": True,
@@ -44,7 +45,7 @@ def test_the_code_comes_with_the_lead_never_with_the_decision(client, shop, admi
     assert post_lead(shop, "ANN@example.com", False, rule_id=rule.id).get_json()["discount_code"] == "AAA111"  # same lead, same code
     assert post_lead(shop, "bob@example.com", True, rule_id=rule.id).get_json()["discount_code"] == "BBB222"
     empty = post_lead(shop, "cy@example.com", True, rule_id=rule.id)
-    assert empty.status_code == 200 and "discount_code" not in empty.get_json() and empty.get_json()["message"] == POOL_EMPTY
+    assert empty.status_code == 200 and "discount_code" not in empty.get_json() and empty.get_json()["message"] == CATALOGS["en"][POOL_EMPTY]
     leads = {lead.email: lead.discount_code for lead in db_session.scalars(select(Lead))}
     assert leads == {"ann@example.com": "AAA111", "bob@example.com": "BBB222", "cy@example.com": None}
     assert admin("GET", "/admin/api/discount-codes", secret_key).get_json()["pools"][0]["left"] == 0

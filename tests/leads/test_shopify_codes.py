@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.leads.codes import NOT_CREATED
 from app.models import Lead
+from app.texts import CATALOGS
 from tests.helpers.rules import make_rule
 from tests.helpers.shopify import GRAPHQL_URL, TOKEN, cost
 
@@ -77,7 +78,7 @@ def test_when_shopify_refuses_the_lead_is_kept_and_a_later_submission_gets_the_c
     responses.add_callback(responses.POST, GRAPHQL_URL, callback=lambda request: refused("INVALID", "Something is off."))
     rule = make_rule(db_session, shop, "popup", content=POPUP)
     answer = post_lead(shop, "ann@example.com", True, rule_id=rule.id)
-    assert answer.status_code == 200 and answer.get_json()["message"] == NOT_CREATED and "discount_code" not in answer.get_json()
+    assert answer.status_code == 200 and answer.get_json()["message"] == CATALOGS["en"][NOT_CREATED] and "discount_code" not in answer.get_json()
     assert db_session.scalars(select(Lead)).one().discount_code is None
     responses.reset()  # Shopify accepts it now
     responses.add_callback(responses.POST, GRAPHQL_URL, callback=created)

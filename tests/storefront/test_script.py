@@ -2,16 +2,10 @@
 from __future__ import annotations
 
 import gzip
-import json
 import re
 
 from app.storefront.bundle import CONFIG_TOKEN
-
-
-def inlined_config(body: str) -> dict:
-    match = re.search(r'\{"api":.*?"locale":"[^"]*"\}', body)
-    assert match, "the shop's config is inlined into the script"
-    return json.loads(match.group(0))
+from tests.helpers.script_config import inlined_config
 
 
 def test_serves_javascript_with_the_shops_config_inlined(client, make_shop):

@@ -53,10 +53,10 @@ function renderBlock(block, vars) {
   }));
 }
 
-// "2d 04:13:22" to the rule's end, never below zero.
+// "2d 04:13:22" (the days as the shopper's language writes them, T.days) to the rule's end, never below zero.
 function timeLeft(end) {
   var left = Math.max(0, (Date.parse(end) - Date.now()) / 1000 | 0), days = left / 86400 | 0;
-  return (days ? days + 'd ' : '') + [left / 3600 % 24, left / 60 % 60, left % 60].map(function (n) {
+  return (days ? T.days.replace('{n}', days) + ' ' : '') + [left / 3600 % 24, left / 60 % 60, left % 60].map(function (n) {
     return ('0' + (n | 0)).slice(-2);
   }).join(':');
 }

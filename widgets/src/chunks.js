@@ -30,7 +30,7 @@ function armPopups(popups) {
 }
 
 function surveyReady(build) {
-  surveyForm = build({el: el, safe: safe, cfg: cfg, converted: converted, context: function () {
+  surveyForm = build({el: el, safe: safe, cfg: cfg, t: T, converted: converted, context: function () {
     return {decision: decision, visitor: allowed ? visitor : null};
   }});
   if (surveyWaiting) surveyWaiting(true);

@@ -6,7 +6,7 @@
 //   (function(){"use strict";try{var cfg=__P13N_CONFIG__; ...files... }catch(e){}})();
 //
 // so every top-level name here is private to the script, and the server's
-// inlined config is the variable `cfg`: {key, api, currency, locale, ...}.
+// inlined config is the variable `cfg`: {key, api, currency, locale, t (labels), ...}.
 // Keep to ES5 syntax (ES2017 library calls are fine): calmjs.parse minifies the bundle.
 
 // Nothing to do without a config, and nothing to do twice: a tag pasted twice
@@ -14,6 +14,8 @@
 if (!cfg || !cfg.key || !cfg.api || (window.p13n && window.p13n.loaded)) return;
 
 var win = window;
+// Shopper-facing words, in the shop's language (app/texts); a decision for a page in another language brings its own.
+var T = cfg.t || {};
 var doc = document;
 var nav = navigator;
 var VISITOR_KEY = 'p13n_vid';

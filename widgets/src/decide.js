@@ -11,6 +11,7 @@ function decideNow() {
   params.set('key', cfg.key);
   params.set('url', location.href.slice(0, 2000));
   params.set('device', device());
+  params.set('lang', doc.documentElement.lang); // the server answers in it if it can (empty: the shop's language)
   if (allowed && visitor) params.set('visitor_id', visitor); // without consent: non-personalized widgets only
   if (product && product.id != null) params.set('product_id', String(product.id));
   preview = location.search.match(/[?&]p13n_preview=([^&#]+)/);
@@ -29,6 +30,7 @@ function decideNow() {
 
 function render(answer, product) {
   decision = answer;
+  if (answer.t) T = answer.t;
   var vars = answer.vars || {};
   vars['product.title'] = product.title;
   vars['product.price'] = product.price != null ? money(product.price, product.currency) : '';

@@ -101,7 +101,7 @@ function openPopup(popup) {
   dialog.setAttribute('aria-modal', 'true');
   dialog.setAttribute('aria-labelledby', 'p13n-h');
   close = el('button', 'x', '\u00d7');
-  close.setAttribute('aria-label', 'Close');
+  close.setAttribute('aria-label', T.close);
   heading = el('h2', null, content.headline || '');
   heading.id = 'p13n-h';
   dialog.append(close, heading);
@@ -152,10 +152,10 @@ function converted(popup, kind) {
 }
 
 function couponRow(popup, code) {
-  var row = el('div', 'c'), copy = el('button', null, 'Copy');
+  var row = el('div', 'c'), copy = el('button', null, T.copy);
   row.append(el('code', null, code), copy);
   copy.addEventListener('click', safe(function () {
-    var copied = function () { copy.textContent = 'Copied'; };
+    var copied = function () { copy.textContent = T.copied; };
     try {
       nav.clipboard.writeText(code).then(copied, copied);
     } catch (e) {
@@ -168,11 +168,11 @@ function couponRow(popup, code) {
 }
 
 function emailForm(popup, content) {
-  var form = el('form'), email = el('input'), label = el('label'), box = el('input'), submit = el('button', 'm', content.button || 'Send');
+  var form = el('form'), email = el('input'), label = el('label'), box = el('input'), submit = el('button', 'm', content.button || T.send);
   email.type = 'email';
   email.required = true;
-  email.placeholder = 'you@example.com';
-  email.setAttribute('aria-label', 'Email');
+  email.placeholder = T.email_placeholder;
+  email.setAttribute('aria-label', T.email);
   box.type = 'checkbox'; // never pre-ticked: consent is the shopper's act
   label.append(box, el('span', null, content.consent_label || ''));
   submit.type = 'submit';
@@ -180,14 +180,15 @@ function emailForm(popup, content) {
   form.addEventListener('submit', safe(function (event) {
     event.preventDefault();
     clicked(popup, 'submit');
-    var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id};
+    var body = {key: cfg.key, email: email.value, consent: box.checked, rule_id: popup.rule_id, decision_id: decision.decision_id,
+      lang: doc.documentElement.lang}; // the answer's and the confirmation email's language
     if (allowed && visitor) body.visitor_id = visitor;
     fetch(cfg.api + '/v1/leads', {method: 'POST', body: JSON.stringify(body), headers: {'Content-Type': 'text/plain'}, credentials: 'omit'})
       .then(function (response) { return response.ok && response.json(); })
       .then(safe(function (answer) {
         if (!answer) return;
         // A unique code comes only now, in the answer to this email (never in /v1/decide).
-        form.replaceChildren(el('p', null, answer.message || 'Thank you!'));
+        form.replaceChildren(el('p', null, answer.message || T.thanks));
         if (answer.discount_code) form.appendChild(couponRow(popup, answer.discount_code));
         converted(popup, 'email');
       }))

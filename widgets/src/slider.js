@@ -6,13 +6,13 @@ function renderSlider(slider) {
   var root = mount(slider), box, head, track, prev, next;
   if (!root || !slider.items || !slider.items.length) return;
   box = el('section', 's');
-  box.setAttribute('aria-label', slider.title || 'Recommendations');
+  box.setAttribute('aria-label', slider.title || T.recommendations);
   head = el('div', 'h');
   head.appendChild(el('h2', null, slider.title || ''));
   prev = el('button', null, '\u2039');
   next = el('button', null, '\u203a');
-  prev.setAttribute('aria-label', 'Previous');
-  next.setAttribute('aria-label', 'Next');
+  prev.setAttribute('aria-label', T.previous);
+  next.setAttribute('aria-label', T.next);
   head.appendChild(el('span')).append(prev, ' ', next);
   track = el('ul', 't');
   track.tabIndex = 0;
@@ -54,9 +54,9 @@ function renderSlider(slider) {
 // listens for the p13n:add-to-cart event on document and adds the item to
 // their cart (widgets/README.md); calling detail.done(false) marks a failure.
 function quickAddButton(slider, item) {
-  var button = el('button', 'q', 'Add to cart');
+  var button = el('button', 'q', T.add_to_cart);
   button.addEventListener('click', safe(function () {
-    function done(ok) { button.textContent = ok === false ? 'Try again' : 'Added \u2713'; }
+    function done(ok) { button.textContent = ok === false ? T.try_again : T.added; }
     widgetEvent('widget_click', slider, {widget: 'slider', action: 'add_to_cart'}, {product_id: item.id});
     emit('add_to_cart', {product_id: item.id, value: item.price}, {quantity: 1});
     if (win.Shopify && win.Shopify.shop) {

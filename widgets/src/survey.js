@@ -10,7 +10,7 @@
 // ever sent as text, never written into the page as markup.
 
 p13n('survey', function (kit) {
-  var el = kit.el, safe = kit.safe, cfg = kit.cfg, sheet = null;
+  var el = kit.el, safe = kit.safe, cfg = kit.cfg, t = kit.t, sheet = null;
   var CSS = '.sv-q{border:0;margin:4px 0 0;padding:0;min-width:0}.sv-q legend{font-weight:600;margin-bottom:8px;padding:0}' +
     '.sv-o{display:flex;gap:3px}.sv-o label{position:relative;flex:1 1 0;min-width:0;margin:0;display:block}' +
     '.sv-o input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}' +
@@ -56,7 +56,7 @@ p13n('survey', function (kit) {
 
   return function (popup, survey, root) {
     var low = survey.kind == 'csat' ? 1 : 0, high = survey.kind == 'csat' ? 5 : 10, form = el('form'), box = null,
-      submit = el('button', 'm', (popup.content || {}).button || 'Send'), note = el('p', 'sv-n'), sending = false;
+      submit = el('button', 'm', (popup.content || {}).button || t.send), note = el('p', 'sv-n'), sending = false;
     styled(root);
     form.appendChild(scale(survey, low, high));
     if (survey.comment !== false) {
@@ -72,7 +72,7 @@ p13n('survey', function (kit) {
     form.append(submit, note);
 
     function thank() {
-      var thanks = el('p', 'sv-t', survey.thanks || 'Thank you!');
+      var thanks = el('p', 'sv-t', survey.thanks || t.thanks);
       thanks.setAttribute('role', 'status');
       thanks.tabIndex = -1;
       form.replaceChildren(thanks);
@@ -83,7 +83,7 @@ p13n('survey', function (kit) {
     function failed() {
       sending = false;
       submit.disabled = false;
-      note.textContent = 'Sorry, your answer did not go through. Please try again.';
+      note.textContent = t.survey_failed;
     }
 
     form.addEventListener('submit', safe(function (event) {

@@ -19,6 +19,7 @@ from app.recommender.serving.merchant_rules import MerchantRules
 from app.recommender.serving.strategies import STRATEGIES, Candidate, StrategyInput
 from app.recommender.serving.visitor import VisitorContext, visitor_context
 from app.shop_state import ShopSnapshot, shop_snapshot
+from app.texts import Texts, snapshot_texts
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +29,8 @@ OWN_HISTORY = {"recently_viewed", "buy_again"}
 SHOW_PURCHASES = {"buy_again", "personalized"}
 OVERSAMPLE = 4
 
-REASONS = {
-    "viewed": "Because you viewed {title}",
-    "bought": "Because you bought {title}",
-    "similar": "Similar to {title}",
-    "bought_with": "Often bought with {title}",
-    "restock": "Time to restock {title}",
-    "trending": "Trending now",
-    "trending_in": "Trending in {subject}",
-    "for_you": "Picked for you",
-    "pinned": "Staff pick",
-}
+# Reasons in words come from the catalogs (app/texts, keys "reason.<kind>"), in the page's or the shop's language.
+REASON_KINDS = ("viewed", "bought", "similar", "bought_with", "restock", "trending", "trending_in", "for_you", "pinned")
 
 
 @dataclass
@@ -48,6 +40,7 @@ class RecommendationRequest:
     product_id: str | None = None
     category: str | None = None
     limit: int = 10
+    lang: str | None = None  # the page's language; the shop's when we have no catalog for it
     # The slider's own pins (shown first, in order) and boosts, from its rule's content.
     pins: list[str] = field(default_factory=list)
     boost: dict = field(default_factory=dict)
@@ -107,7 +100,7 @@ def _recommend(
     excluded = {request.product_id} if request.product_id else set()
     if strategy not in SHOW_PURCHASES:
         excluded |= set(visitor.purchases)
-    items = _choose(catalog_for(session, state, model), candidates, excluded, rules, request.limit)
+    items = _choose(catalog_for(session, state, model), candidates, excluded, rules, request.limit, snapshot_texts(state, request.lang))
     return Recommendations(strategy, model.version if model else None, items)
 
 
@@ -117,7 +110,8 @@ def catalog_for(session: Session, state: ShopSnapshot, model: LoadedModel | None
     return state.memo(("catalog", model.version if model else None), lambda: load_catalog(session, state.shop.id, item_ids))
 
 
-def _choose(catalog: CatalogArrays, candidates: list[Candidate], excluded: set, rules: MerchantRules, limit: int) -> list[dict]:
+def _choose(catalog: CatalogArrays, candidates: list[Candidate], excluded: set, rules: MerchantRules, limit: int,
+            texts: Texts) -> list[dict]:
     """Filter to products that exist, are in stock and allowed; apply boosts; keep the best ``limit``."""
     products: dict[str, CatalogItem] = {}
     ranked = []
@@ -138,10 +132,10 @@ def _choose(catalog: CatalogArrays, candidates: list[Candidate], excluded: set, 
         products[item] = product
         excluded = excluded | {item}
     ranked.sort()
-    return [_item(products[item], reason, catalog) for *_, item, reason in ranked[:limit]]
+    return [_item(products[item], reason, catalog, texts) for *_, item, reason in ranked[:limit]]
 
 
-def _item(product: CatalogItem, reason: tuple[str, str | None], catalog: CatalogArrays) -> dict:
+def _item(product: CatalogItem, reason: tuple[str, str | None], catalog: CatalogArrays, texts: Texts) -> dict:
     kind, subject = reason
     return {
         "id": product.external_id,
@@ -151,12 +145,12 @@ def _item(product: CatalogItem, reason: tuple[str, str | None], catalog: Catalog
         "image": web_link_or_none(product.image_url),
         "price": product.price,
         "currency": product.currency,
-        "reason": _reason_text(kind, subject, catalog),
+        "reason": _reason_text(kind, subject, catalog, texts),
     }
 
 
-def _reason_text(kind: str, subject: str | None, catalog: CatalogArrays) -> str:
-    template = REASONS.get(kind, REASONS["for_you"])
+def _reason_text(kind: str, subject: str | None, catalog: CatalogArrays, texts: Texts) -> str:
+    key = f"reason.{kind}" if kind in REASON_KINDS else "reason.for_you"
     subject_product = catalog.product(subject) if subject and kind != "trending_in" else None
-    title = subject_product.title if subject_product is not None else ("this" if subject else "")
-    return template.format(title=title, subject=subject or "")
+    title = subject_product.title if subject_product is not None else (texts("reason.this") if subject else "")
+    return texts(key, title=title, subject=subject or "")

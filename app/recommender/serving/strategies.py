@@ -2,7 +2,7 @@
 
 A candidate is ``(product_id, score, reason)``; a reason is ``(kind, subject)``
 where the subject is a product id or a category, turned into words once the
-products are loaded (see ``recommend.REASONS``). Strategies oversample; the
+products are loaded (in words from the catalogs, app/texts). Strategies oversample; the
 filters in ``recommend`` decide what is shown.
 """
 from __future__ import annotations

@@ -11,6 +11,9 @@ import math
 
 # Deeper than any payload of ours (an order's lines are three levels); generous for merchants' own props.
 MAX_DEPTH = 32
+# A body nested deeper than this is refused whole, before the parser recurses into it: how deep the
+# parser itself could go depends on the interpreter's recursion limit, which libraries may raise.
+MAX_BODY_DEPTH = 512
 
 NUL_OR_SURROGATE = "Must not contain the character U+0000 or an unpaired surrogate (\\ud800-\\udfff)."
 NOT_FINITE = "Must be a finite number (not NaN or Infinity)."
@@ -26,12 +29,40 @@ def parse(raw: bytes | str):
     Python's parser recurses: a body of ``[[[[...`` a hundred thousand deep
     raises RecursionError, which would otherwise escape as a 500.
     """
+    if _nested_deeper_than(raw, MAX_BODY_DEPTH):
+        raise UnreadableJson("Body is nested too deeply to read.")
     try:
         return json.loads(raw)
     except RecursionError:
         raise UnreadableJson("Body is nested too deeply to read.") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise UnreadableJson(f"Body is not valid JSON: {exc}") from None
+
+
+def _nested_deeper_than(raw: bytes | str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit``: one pass, no recursion."""
+    opening = raw.count(b"[") + raw.count(b"{") if isinstance(raw, bytes) else raw.count("[") + raw.count("{")
+    if opening <= limit:
+        return False  # the usual body: too few brackets to nest that deep, no scan needed
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def nesting_exceeds(value, max_depth: int = MAX_DEPTH) -> bool:

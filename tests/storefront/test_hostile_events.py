@@ -5,13 +5,14 @@ Each case is one the issue found answering 500 (and losing the whole batch).
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from app.models import Event, Order, Profile, RejectedEvent
-from app.schemas.json_values import NOT_FINITE
+from app.schemas.json_values import NOT_FINITE, parse
 from tests.helpers.events import event
 
 # What an INTEGER and a NUMERIC(14, 2) column hold (PostgreSQL refuses more; SQLite would silently store it).
@@ -159,3 +160,21 @@ def test_a_fractional_quantity_from_a_quantity_input_still_counts(client, make_s
     response = post(client, {"key": shop.public_key, "events": [event("add_to_cart", product_id="A", props={"quantity": 2.5})]})
     assert response.get_json()["accepted"] == 1
     assert db_session.scalar(select(Profile.cart_count)) == 2
+
+
+def test_a_deep_body_is_refused_whatever_the_interpreters_recursion_limit(client, make_shop):
+    """A library may raise the recursion limit (then the parser would read 5,000 levels): the depth check does not rely on it."""
+    shop, _ = make_shop()
+    deep_inside = f'{{"key": "{shop.public_key}", "events": [{{"props": {"[" * 5000 + "]" * 5000}}}]}}'
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        response = post_raw(client, deep_inside)
+    finally:
+        sys.setrecursionlimit(before)
+    assert response.status_code == 400 and "nested" in response.get_json()["error"]
+
+
+def test_brackets_inside_strings_are_not_nesting():
+    text = '{"note": "' + "[" * 2000 + '\\" ]"}'  # an escaped quote does not end the string
+    assert parse(text) == {"note": "[" * 2000 + '" ]'}

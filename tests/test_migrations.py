@@ -1,10 +1,8 @@
 """The schema is built by Alembic only: one head, up and down cleanly, and it matches the models."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,9 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from app import migrate
-from app.config import normalize_database_url
 from app.db import Base, make_engine
 from app.secret_box import IDENTITY_SECRETS, box_for
+from tests.helpers.databases import empty_database
 
 
 def test_single_head(database_url):
@@ -30,8 +28,8 @@ def test_models_match_migrations(database_url):
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
 
-def test_upgrade_downgrade_upgrade_on_an_empty_database(tmp_path):
-    url, cleanup = _empty_database(tmp_path)
+def test_upgrade_downgrade_upgrade_on_anempty_database(tmp_path):
+    url, cleanup = empty_database(tmp_path)
     try:
         migrate.upgrade(url)
         assert "events" in _tables(url)
@@ -49,26 +47,6 @@ def _tables(url: str) -> set[str]:
         return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-
-
-def _empty_database(tmp_path):
-    """A brand-new database on the backend under test."""
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        return f"sqlite:///{tmp_path / 'empty.sqlite3'}", lambda: None
-    server_url = normalize_database_url(server_url)
-    name = f"p13n_migrations_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-
-    def cleanup():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, cleanup
 
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
@@ -91,7 +69,7 @@ def test_committed_migrations_are_never_edited():
 
 def test_a_database_migrated_with_the_edited_0006_upgrades_cleanly(tmp_path):
     """0006 once (wrongly) created rule_drafts; such a database must still reach head."""
-    url, cleanup = _empty_database(tmp_path)
+    url, cleanup = empty_database(tmp_path)
     try:
         migrate.upgrade(url, "0006")
         engine = make_engine(url)
@@ -106,7 +84,7 @@ def test_a_database_migrated_with_the_edited_0006_upgrades_cleanly(tmp_path):
 
 def test_0008_keeps_the_old_queues_jobs_with_one_active_per_shop_and_kind(tmp_path):
     """Jobs left queued or running by the hand-written queue survive the move to huey's records."""
-    url, cleanup = _empty_database(tmp_path)
+    url, cleanup = empty_database(tmp_path)
     try:
         migrate.upgrade(url, "0007")
         engine = make_engine(url)
@@ -136,7 +114,7 @@ def test_0008_keeps_the_old_queues_jobs_with_one_active_per_shop_and_kind(tmp_pa
 
 def test_leads_0010_merges_duplicate_emails_keeping_the_newest_consent_and_every_answer(tmp_path):
     """One lead per shop and email: the earliest row stays, with the newest consent; each old answer is kept."""
-    url, cleanup = _empty_database(tmp_path)
+    url, cleanup = empty_database(tmp_path)
     try:
         migrate.upgrade(url, "0009")
         engine = make_engine(url)
@@ -186,7 +164,7 @@ def _git(*args: str) -> str:
 def test_identity_0009_gives_existing_shops_an_identity_secret_the_app_can_read(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "the-servers-secret")
     monkeypatch.delenv("IDENTITY_SECRETS_KEY", raising=False)
-    url, cleanup = _empty_database(tmp_path)
+    url, cleanup = empty_database(tmp_path)
     try:
         migrate.upgrade(url, "clv_0008")
         engine = make_engine(url)

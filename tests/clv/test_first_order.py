@@ -13,9 +13,9 @@ from app.ingest.events import ingest_batch
 from app.ingest.orders import OrderData, store_new_orders
 from app.journey.segments import profile_traits
 from app.models import Profile
+from tests.helpers.databases import empty_database
 from tests.helpers.events import event
 from tests.helpers.identity import signatures, signed_event
-from tests.test_migrations import _empty_database
 
 
 def test_first_order_and_tenure_move_with_orders_and_merges(db_session, make_shop):
@@ -43,7 +43,7 @@ def test_first_order_and_tenure_move_with_orders_and_merges(db_session, make_sho
 
 
 def test_the_migration_backfills_first_order_from_stored_orders(tmp_path):
-    url, cleanup = _empty_database(tmp_path)
+    url, cleanup = empty_database(tmp_path)
     try:
         migrate.upgrade(url, "0007")
         engine = make_engine(url)

@@ -3,12 +3,14 @@ migrated once per run with Alembic, emptied after every test."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 import redis
 from flask import current_app
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app import db, migrate
 from app.config import normalize_database_url
@@ -59,13 +61,22 @@ def app(database_url):
 def _empty_tables(app) -> None:
     engine = db.database(app).engine
     tables = list(reversed(Base.metadata.sorted_tables))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+    # A browser test's last request (an event batch sent as the page closed) may still be running in
+    # the live server's thread: PostgreSQL may then pick the TRUNCATE as a deadlock's victim. Try again.
+    for attempt in range(5):
+        try:
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":
+                    names = ", ".join(table.name for table in tables)
+                    connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        connection.execute(table.delete())
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

@@ -37,6 +37,9 @@ STORED_FIELDS = [
     "profile.customer_id", "profile.traffic_source", "collection search (q)",
 ]
 
+# Names are String(200) columns: PostgreSQL refuses longer ones (SQLite would keep them), so the longest vectors are cut.
+NAME_LENGTH = 200
+
 
 @dataclass
 class Planted:
@@ -69,16 +72,16 @@ def plant_stored(db_session, shop) -> Planted:
                                vendor=text, tags=[text], price=Decimal("1.50"), currency="GBP", in_stock=True))
         planted.products.append(f"X{n:02d}")
         for kind in KINDS:
-            rule = Rule(shop_id=shop.id, kind=kind, name=text, enabled=True, priority=n, slot=None, selector=f"body:not(.x{n})",
+            rule = Rule(shop_id=shop.id, kind=kind, name=text[:NAME_LENGTH], enabled=True, priority=n, slot=None, selector=f"body:not(.x{n})",
                         mode="append", content=_content(kind, text, n), targeting=_targeting(kind, text),
                         frequency={"once_per_session": False, "every_days": None, "stop_after_conversion": False})
             db_session.add(rule)
             db_session.flush()
             planted.rules[kind].append(rule.id)
             variant_field = {"block": "html", "popup": "headline", "slider": "title"}[kind]
-            db_session.add(Experiment(shop_id=shop.id, rule_id=rule.id, name=text, status="running", holdout=0.0,
+            db_session.add(Experiment(shop_id=shop.id, rule_id=rule.id, name=text[:NAME_LENGTH], status="running", holdout=0.0,
                                       variants=[{"name": "a", "weight": 1.0, "content": {variant_field: text}}]))
-        segment = Segment(shop_id=shop.id, name=text, match="any", conditions=[{"field": "country", "op": "eq", "value": text},
+        segment = Segment(shop_id=shop.id, name=text[:NAME_LENGTH], match="any", conditions=[{"field": "country", "op": "eq", "value": text},
                                                                                  {"field": "stage", "op": "in", "value": [text]}])
         db_session.add(segment)
         db_session.add(Lead(shop_id=shop.id, email=text, consent=True, visitor_id=text[:64], decision_id=text[:64]))

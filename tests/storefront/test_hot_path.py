@@ -13,7 +13,6 @@ from app.clock import utcnow
 from app.decisions.assignment_writer import AssignmentWriter
 from app.ingest.events import ingest_batch
 from app.models import Assignment, Product, Rule, Segment, Shop
-from app.recommender.serving import trending
 from tests.helpers.events import event
 from tests.helpers.rules import make_rule
 
@@ -76,7 +75,6 @@ def test_every_config_and_catalog_change_bumps_the_shops_version(db_session, mak
 
 def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, db_session, make_shop, monkeypatch):
     monkeypatch.setattr(shop_state, "VERSION_CHECK_SECONDS", 3600)  # a slow machine must not make the check due
-    monkeypatch.setattr(trending, "CACHE_SECONDS", 3600)  # nor cross into trending's next minute between the two calls
     shop, _ = make_shop(settings={"holdout_percent": 50})
     make_rule(db_session, shop, "block", content={"html": "<p>hi</p>"})
     make_rule(db_session, shop, "slider", slot="home-recs", content={"title": "For you", "strategy": "personalized", "limit": 4})

@@ -93,6 +93,9 @@ def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, 
     )
     assert db_session.scalar(select(func.count()).select_from(Assignment)) == 1
 
+    # Another new visitor first, at once before: what every new visitor shares (trending, cached per
+    # minute) is warm, even when a slow run has crossed into the next minute since the first call.
+    decide(client, shop, visitor_id="also-new", url="https://shop.example/")
     with statements(app) as seen:
         decide(client, shop, visitor_id="never-seen", url="https://shop.example/")
     # Tests write assignments at once; a server queues them for its background writer.

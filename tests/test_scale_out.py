@@ -25,6 +25,7 @@ from huey import RedisHuey
 from sqlalchemy import func, select
 
 from app.models import Lead, ModelVersion
+from app.shop_state import VERSION_CHECK_SECONDS
 from tests.helpers.recommender_shop import build_shop
 
 pytestmark = pytest.mark.scale_out
@@ -146,8 +147,15 @@ def test_a_retrain_queued_on_one_instance_is_served_by_the_other(deployment, db_
     active = select(ModelVersion.version).where(ModelVersion.shop_id == shop.id, ModelVersion.status == "active")
     version = db_session.scalar(active)
     assert job["progress"]["message"] == f"version {version} active"
-    status, after = deployment.b.request("GET", recommendations)
-    assert status == 200 and after["model_version"] == version and after["strategy"] == "personalized"
+    # Each worker re-reads a shop's versions at most once per VERSION_CHECK_SECONDS: B may serve the old
+    # answer for that long after the commit (app/shop_state.py), and must serve the new one after it.
+    visible_by = time.monotonic() + VERSION_CHECK_SECONDS + 0.5
+    while True:
+        status, after = deployment.b.request("GET", recommendations)
+        if after.get("model_version") == version or time.monotonic() > visible_by:
+            break
+        time.sleep(0.1)
+    assert status == 200 and after["model_version"] == version and after["strategy"] == "personalized", after
 
 
 def test_abuse_limits_are_counted_once_across_both_instances(deployment, db_session, make_shop, redis_url):

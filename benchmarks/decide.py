@@ -33,6 +33,7 @@ from app.models import Experiment, Product, Profile, Rule, VisitorId  # noqa: E4
 from app.schemas.rules import RuleSchema  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
+from benchmarks.limits import COUNTED_NEVER_TRIPPED  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -118,7 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/decide.sqlite3"
         migrate.upgrade(url)
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        app = create_app({**COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "SECRET_KEY": "bench"})
         key, visitors = seed(app, args.profiles)
         rng = random.Random(2)
         pages = ["https://shop.example/", "https://shop.example/products/P1", "https://shop.example/collections/all"]

@@ -44,6 +44,7 @@ from app.models import Order, Profile  # noqa: E402
 from app.recommender.training.train_shop import train_shop  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from benchmarks.identify import identify_events  # noqa: E402
+from benchmarks.limits import COUNTED_NEVER_TRIPPED  # noqa: E402
 
 HOME = "https://demo-store.localhost/store/"
 PRODUCT = "85123A"
@@ -65,7 +66,7 @@ def main() -> None:
         tmp_path = Path(tmp)
         model_dir = tmp_path / "models"
         key, known = prepare(url, model_dir, args.customers)
-        env = {**os.environ, "DATABASE_URL": url, "MODEL_DIR": str(model_dir), "SECRET_KEY": "load-benchmark"}
+        env = {**os.environ, **COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "MODEL_DIR": str(model_dir), "SECRET_KEY": "load-benchmark"}
         scripts = write_wrk_scripts(tmp_path, key, known)
         with gunicorn("benchmarks.bare_app:app", args.workers, env) as bare_port, gunicorn("wsgi:app", args.workers, env) as app_port:
             rows = run_paths(args, scripts, bare_port, app_port, key)
@@ -95,7 +96,7 @@ def database(postgres: str | None, tmp: Path):
 
 def prepare(url: str, model_dir: Path, customers: int) -> tuple[str, list[str]]:
     """Seed and train the demo shop, identify ``customers`` known customers; (public key, their visitor ids)."""
-    app = create_app({"DATABASE_URL": url, "MODEL_DIR": str(model_dir), "SECRET_KEY": "load-benchmark"})
+    app = create_app({**COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "MODEL_DIR": str(model_dir), "SECRET_KEY": "load-benchmark"})
     with app.app_context():
         session = db.session()
         started = time.perf_counter()

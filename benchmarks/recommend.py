@@ -50,6 +50,7 @@ from app.recommender.training.pipeline import TrainingOptions, train_recommender
 from app.recommender.training.train_shop import train_shop  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
+from benchmarks.limits import COUNTED_NEVER_TRIPPED  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -101,7 +102,7 @@ def report(label: str, endpoint: list[float], floor: list[float]) -> None:
 def demo_catalog(tmp: Path, requests: int) -> None:
     url = f"sqlite:///{tmp}/demo.sqlite3"
     migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MODEL_DIR": str(tmp / "models")})
+    app = create_app({**COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "SECRET_KEY": "bench", "MODEL_DIR": str(tmp / "models")})
     with app.app_context():
         session = db.session()
         shop = seed_demo(session, box_for(current_app, IDENTITY_SECRETS)).shop
@@ -125,7 +126,7 @@ def demo_catalog(tmp: Path, requests: int) -> None:
 def synthetic(tmp: Path, requests: int, n_items: int, n_users: int, dim: int = 48) -> None:
     url = f"sqlite:///{tmp}/synthetic.sqlite3"
     migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MODEL_DIR": str(tmp / "models")})
+    app = create_app({**COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "SECRET_KEY": "bench", "MODEL_DIR": str(tmp / "models")})
     rng = np.random.default_rng(0)
     now = datetime.now(UTC)
     with app.app_context():

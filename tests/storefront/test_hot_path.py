@@ -1,6 +1,7 @@
 """The page-view hot path reads memory: the shop's config and catalog by version, the visitor in one read, no writes."""
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from app.clock import utcnow
 from app.decisions.assignment_writer import AssignmentWriter
 from app.ingest.events import ingest_batch
 from app.models import Assignment, Product, Rule, Segment, Shop
+from app.recommender.serving import trending
 from tests.helpers.events import event
 from tests.helpers.rules import make_rule
 
@@ -95,13 +97,21 @@ def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, 
 
     # Another new visitor first, at once before: what every new visitor shares (trending, cached per
     # minute) is warm, even when a slow run has crossed into the next minute since the first call.
-    decide(client, shop, visitor_id="also-new", url="https://shop.example/")
-    with statements(app) as seen:
-        decide(client, shop, visitor_id="never-seen", url="https://shop.example/")
+    for attempt in range(3):
+        minute = trending_minute()
+        decide(client, shop, visitor_id=f"also-new-{attempt}", url="https://shop.example/")
+        with statements(app) as seen:
+            decide(client, shop, visitor_id=f"never-seen-{attempt}", url="https://shop.example/")
+        if trending_minute() == minute:
+            break  # both calls fell in one cache minute: what was measured is the steady state
     # Tests write assignments at once; a server queues them for its background writer.
     assert seen == ["SELECT PROFILES.ID, PROFILES.CUSTOMER_ID,", "INSERT INTO ASSIGNMENTS"], (
         "a new visitor: only the profile lookup, and their assignment recorded once"
     )
+
+
+def trending_minute() -> int:
+    return int(time.time() // trending.CACHE_SECONDS)
 
 
 def test_the_warm_script_reads_no_database(app, client, make_shop, monkeypatch):

@@ -85,6 +85,14 @@ class Histories:
         if self.feature_tokens is None:
             self.feature_tokens = [()] * self.n_rows
 
+    def is_blank(self) -> bool:
+        """One visitor the model was not trained on, with no events, purchases or session yet."""
+        return (self.n_rows == 1 and self.user_rows[0] < 0
+                and not (len(self.event_rows) or len(self.purchase_rows) or len(self.session_rows)))
+
+    def without_exclusions(self) -> Histories:
+        return Histories(**{**self.__dict__, "exclude_rows": np.empty(0, np.int64), "exclude_items": np.empty(0, np.int64)})
+
     def history_lengths(self) -> np.ndarray:
         """Distinct items each row has interacted with (events and purchases)."""
         rows = np.concatenate([self.event_rows, self.purchase_rows])
@@ -109,15 +117,28 @@ class Histories:
         Capped at 1 so an item seen fifty times counts like one bought today:
         how recent an interest is matters more than how often it was shown.
         """
-        if half_life_days:
-            age = np.maximum(now - self.event_times, 0.0)
-            values = self.event_weights * 0.5 ** (age / (half_life_days * SECONDS_PER_DAY))
-        else:
-            values = self.event_weights.copy()
+        values = self._decayed_weights(now, half_life_days)
         matrix = sp.csr_matrix((values.astype(np.float32), (self.event_rows, self.event_items)), shape=(self.n_rows, n_items))
         matrix.sum_duplicates()
         np.minimum(matrix.data, 1.0, out=matrix.data)
         return matrix
+
+    def decayed_items(self, now: float, half_life_days: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """A one-row block's ``decayed_matrix`` row as ``(items, values)``, without building a sparse matrix.
+
+        At request time a history has a few dozen events: scipy's constructors cost more than the sums.
+        """
+        if self.n_rows != 1:
+            raise ValueError("decayed_items is for one visitor; use decayed_matrix for a block")
+        items, position = np.unique(self.event_items, return_inverse=True)
+        summed = np.bincount(position, weights=self._decayed_weights(now, half_life_days).astype(np.float32), minlength=len(items))
+        return items, np.minimum(summed, 1.0)
+
+    def _decayed_weights(self, now: float, half_life_days: float | None) -> np.ndarray:
+        if not half_life_days:
+            return self.event_weights.copy()
+        age = np.maximum(now - self.event_times, 0.0)
+        return self.event_weights * 0.5 ** (age / (half_life_days * SECONDS_PER_DAY))
 
     def before(self, moment: float) -> Histories:
         """The same rows with only what happened before ``moment`` (events, purchases; sessions and exclusions kept)."""

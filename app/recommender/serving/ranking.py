@@ -42,7 +42,11 @@ def user_vectors(served: ServedModel, histories: Histories) -> tuple[np.ndarray,
         vectors[row], biases[row], _ = model.mean_of_known(
             histories.feature_tokens[row], emb.user_feature_index, emb.user_feature_vectors, emb.user_feature_biases
         )
-    if len(histories.session_rows):
+    if len(histories.session_rows) and histories.n_rows == 1:
+        # One visitor: the mean of their distinct session items' vectors, without building a sparse matrix.
+        mean_items = emb.item_vectors[np.unique(histories.session_items)].mean(axis=0, dtype=np.float32)
+        vectors[0] += np.float32(emb.recent_items_scale) * mean_items
+    elif len(histories.session_rows):
         session = sp.csr_matrix(
             (np.ones(len(histories.session_rows), np.float32), (histories.session_rows, histories.session_items)),
             shape=(histories.n_rows, served.n_items),
@@ -99,7 +103,12 @@ def rank(served: ServedModel, visitor: VisitorHistory, k: int, now: float, exclu
     """The served ranking for one visitor: ``[(item_id, score)]``, best first, filtered as ``personalized`` is."""
     emb = served.embeddings
     histories = from_visitor(visitor, emb.item_index, emb.user_index, served.trained_until, exclude_item_ids)
-    scores = score_block(served, histories, now)[0]
+    if histories.is_blank():
+        blank = served.blank_scores(tuple(histories.feature_tokens[0]),
+                                    lambda: score_block(served, histories.without_exclusions(), now)[0])
+        scores = apply_filters(blank[None, :].copy(), histories, allows_purchases(served.blend))[0]
+    else:
+        scores = score_block(served, histories, now)[0]
     finite = np.isfinite(scores)
     return [(emb.item_ids[i], float(scores[i])) for i in model.top_k(scores, k, np.flatnonzero(~finite)) if finite[i]]
 

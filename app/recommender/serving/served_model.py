@@ -25,6 +25,7 @@ ITEM_TO_ITEM = ("ease", "knn")
 SERVED_JSON = "served.json"
 SERVED_ARRAYS = "served.npz"
 FORMAT_VERSION = 1
+BLANK_SCORES_KEPT = 256  # distinct feature-token sets remembered per model (device x source x country, mostly)
 
 
 @dataclass
@@ -42,6 +43,9 @@ class ServedModel:
     repeat: RepeatModel | None = None
     trained_until: float | None = None
     settings: dict = field(default_factory=dict)  # how each signal was chosen (for people, not for scoring)
+    # A visitor with no history yet (a first page view) is scored from their feature tokens alone: the same
+    # scores for everyone with those tokens until the model changes, so computed once per model and tokens.
+    _blank_scores: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_items(self) -> int:
@@ -56,6 +60,16 @@ class ServedModel:
         if self.repeat is not None:
             available.add("repeat")
         return available
+
+    def blank_scores(self, feature_tokens: tuple, compute) -> np.ndarray:
+        """``compute()`` for a history-less visitor with these tokens, remembered (read only: copy to filter)."""
+        scores = self._blank_scores.get(feature_tokens)
+        if scores is None:
+            if len(self._blank_scores) >= BLANK_SCORES_KEPT:
+                self._blank_scores.clear()
+            scores = self._blank_scores[feature_tokens] = compute()
+            scores.flags.writeable = False
+        return scores
 
     def affinity_signal(self) -> str | None:
         """The item-to-item signal the repeat model reads as its affinity feature: EASE when there is one."""

@@ -112,7 +112,7 @@ def from_environment() -> dict:
 
 
 def _rate_limit(env, name: str, default: str) -> str:
-    """A limit in flask-limiter's notation ("300/minute", "5/minute;20/hour"), checked at start-up."""
+    """A limit in the ``limits`` library's notation ("300/minute", "5/minute;20/hour"), checked at start-up."""
     raw = env.get(name) or default
     try:
         parse_many(raw)

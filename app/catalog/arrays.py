@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.catalog.links import web_link_or_none
 from app.models import Product
 
 
@@ -35,6 +36,8 @@ class CatalogItem:
 
 @dataclass
 class CatalogArrays:
+    """``url`` and ``image`` hold only links a page may use (catalog/links.py): checked once, at load."""
+
     ids: list[str]
     index: dict[str, int]
     exists: np.ndarray  # bool
@@ -102,7 +105,9 @@ def load_catalog(session: Session, shop_id: int, model_item_ids: list | tuple = 
         row = rows.get(external_id)
         if row is None:
             continue
-        _, title[i], url[i], image[i], amount, currency[i], vendor[i], category[i], row_tags, stocked = row
+        _, title[i], stored_url, stored_image, amount, currency[i], vendor[i], category[i], row_tags, stocked = row
+        # Refused on the way in since; a row stored before that (or by hand) is still never served as a link.
+        url[i], image[i] = web_link_or_none(stored_url), web_link_or_none(stored_image)
         exists[i] = True
         in_stock[i] = bool(stocked)
         if amount is not None:

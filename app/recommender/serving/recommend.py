@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.catalog.arrays import CatalogArrays, CatalogItem, load_catalog
-from app.catalog.links import web_link_or_none
 from app.models import Shop
 from app.recommender.serving.loaded_model import LoadedModel, loaded
 from app.recommender.serving.merchant_rules import MerchantRules
@@ -140,9 +139,8 @@ def _item(product: CatalogItem, reason: tuple[str, str | None], catalog: Catalog
     return {
         "id": product.external_id,
         "title": product.title,
-        # Refused on the way in since; a row stored before that (or by hand) is still never served as a link.
-        "url": web_link_or_none(product.url),
-        "image": web_link_or_none(product.image_url),
+        "url": product.url,  # web links only: checked when the catalog was loaded (catalog/arrays.py)
+        "image": product.image_url,
         "price": product.price,
         "currency": product.currency,
         "reason": _reason_text(kind, subject, catalog, texts),

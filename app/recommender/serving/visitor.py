@@ -53,12 +53,14 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     """The visitor's profile, then what a page view needs of their history: indexed reads, each bounded."""
     if not visitor_id:
         return VisitorContext()
-    profile = session.execute(_PROFILE, {"shop_id": shop_id, "visitor_id": visitor_id}).first()
+    # Core execution on the session's connection: the ORM's statement handling cost more than these reads.
+    connection = session.connection()
+    profile = connection.execute(_PROFILE, {"shop_id": shop_id, "visitor_id": visitor_id}).first()
     if profile is None:
         return VisitorContext()
     since = utcnow() - timedelta(days=HISTORY_DAYS)
     events, lines, widget_events, order_count = [], [], {}, 0
-    for kind, product_id, number, at, quantity in session.execute(
+    for kind, product_id, number, at, quantity in connection.execute(
         _ACTIVITY, {"shop_id": shop_id, "profile_id": profile.id, "since": since}
     ):
         if kind == "line":

@@ -33,7 +33,7 @@ from app.models import Experiment, Product, Profile, Rule, VisitorId  # noqa: E4
 from app.schemas.rules import RuleSchema  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
-from benchmarks.limits import COUNTED_NEVER_TRIPPED  # noqa: E402
+from benchmarks.benchmark_limits import COUNTED_NEVER_TRIPPED  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

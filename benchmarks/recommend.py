@@ -50,7 +50,7 @@ from app.recommender.training.pipeline import TrainingOptions, train_recommender
 from app.recommender.training.train_shop import train_shop  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from app.shops import create_shop  # noqa: E402
-from benchmarks.limits import COUNTED_NEVER_TRIPPED  # noqa: E402
+from benchmarks.benchmark_limits import COUNTED_NEVER_TRIPPED  # noqa: E402
 from benchmarks.loopback import loopback_connection  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, DateTime, Float, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 # What the columns hold on PostgreSQL (which refuses more; SQLite would store it), so that
@@ -39,3 +41,27 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+class epoch_seconds(FunctionElement):  # noqa: N801 - named like the SQL functions it stands for
+    """A :class:`UTCDateTime` expression as Unix seconds (a float), computed by the database.
+
+    The hot path reads a visitor's history as times to do arithmetic on; converting hundreds of rows
+    to datetimes and back to seconds in Python cost more than the query.
+    """
+
+    type = Float()
+    inherit_cache = True
+    name = "epoch_seconds"
+
+
+@compiles(epoch_seconds)
+def _epoch_seconds(element, compiler, **kw):
+    # Naive UTC timestamps: EXTRACT reads them as UTC. It returns NUMERIC; the float is what we want.
+    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS DOUBLE PRECISION)"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element, compiler, **kw):
+    # SQLite stores the ISO text; julianday() parses it (2440587.5 is the Unix epoch's Julian day).
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"

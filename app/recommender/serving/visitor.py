@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Integer, Numeric, Row, String, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import Float, Integer, Row, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.models import Event, Order, OrderLine, Profile, VisitorId
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, epoch_seconds
 from app.recommender.serving import tokens
 from app.recommender.serving.history import VisitorHistory
 from app.recommender.serving.users import profile_tokens, user_key
@@ -60,16 +60,16 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
         return VisitorContext()
     since = utcnow() - timedelta(days=HISTORY_DAYS)
     events, lines, widget_events, order_count = [], [], {}, 0
-    for kind, product_id, number, at, quantity in connection.execute(
-        _ACTIVITY, {"shop_id": shop_id, "profile_id": profile.id, "since": since}
-    ):
+    # Times come as Unix seconds, computed by the database (models/types.epoch_seconds).
+    rows = connection.execute(_ACTIVITY, {"shop_id": shop_id, "profile_id": profile.id, "since": since}).all()
+    for kind, product_id, number, at, quantity in rows:
         if kind == "line":
-            lines.append((product_id, at, quantity))
+            lines.append((product_id, at, float(quantity or 1)))
         elif kind == "orders":
             order_count = number or 0
         elif kind in WIDGET_EVENTS:
             if number is not None:
-                widget_events[(number, kind)] = at
+                widget_events[(number, kind)] = datetime.fromtimestamp(at, UTC)
         else:
             events.append((product_id, kind, at))
     # Each part comes newest first from its own ORDER BY, but a UNION ALL does not promise to keep
@@ -80,16 +80,17 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     for product_id, kind, _ in events:
         if kind == "product_view" and len(recent_views) < RECENT_VIEWS:
             recent_views.setdefault(product_id, None)
-    purchases: dict[str, datetime] = {}
+    last_bought: dict[str, float] = {}
     for product_id, placed_at, _ in lines:
-        purchases.setdefault(product_id, placed_at)
+        last_bought.setdefault(product_id, placed_at)
+    weight_for = tokens.weight_for
     return VisitorContext(
         profile=profile,
         recent_views=list(recent_views),
-        purchases=purchases,
+        purchases={product_id: datetime.fromtimestamp(at, UTC) for product_id, at in last_bought.items()},
         order_count=order_count,
-        events=[(product_id, tokens.weight_for(kind), at.timestamp()) for product_id, kind, at in events],
-        order_lines=[(product_id, placed_at.timestamp(), float(quantity or 1)) for product_id, placed_at, quantity in lines],
+        events=[(product_id, weight_for(kind), at) for product_id, kind, at in events],
+        order_lines=lines,
         widget_events=widget_events,
     )
 
@@ -101,9 +102,10 @@ def _activity_statement():
     """
     shop_id, profile_id, since = bindparam("shop_id"), bindparam("profile_id"), bindparam("since", type_=UTCDateTime)
     # Typed NULLs: PostgreSQL reads a bare NULL parameter as text, which a UNION cannot match with numbers.
-    no_number, no_quantity = cast(null(), Integer), cast(null(), Numeric)
+    no_number, no_quantity, no_time = cast(null(), Integer), cast(null(), Float), cast(null(), Float)
     taste = (
-        select(Event.type.label("kind"), Event.product_id, no_number.label("number"), Event.occurred_at.label("at"), no_quantity.label("quantity"))
+        select(Event.type.label("kind"), Event.product_id, no_number.label("number"), epoch_seconds(Event.occurred_at).label("at"),
+               no_quantity.label("quantity"))
         .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(TASTE_EVENTS),
                Event.product_id.is_not(None), Event.occurred_at >= since)
         .order_by(Event.occurred_at.desc(), Event.id.desc())
@@ -111,8 +113,8 @@ def _activity_statement():
         .subquery("taste")
     )
     lines = (
-        select(literal("line").label("kind"), OrderLine.product_id, no_number.label("number"), Order.placed_at.label("at"),
-               OrderLine.quantity.cast(Numeric).label("quantity"))
+        select(literal("line").label("kind"), OrderLine.product_id, no_number.label("number"), epoch_seconds(Order.placed_at).label("at"),
+               OrderLine.quantity.cast(Float).label("quantity"))
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.shop_id == shop_id, Order.profile_id == profile_id, Order.placed_at >= since)
         .order_by(Order.placed_at.desc(), OrderLine.id.desc())
@@ -120,12 +122,12 @@ def _activity_statement():
         .subquery("lines")
     )
     # The stored orders, as training counts them (Shopify's own count on the profile may be higher).
-    orders = select(literal("orders"), cast(null(), String), func.count(), cast(null(), UTCDateTime), no_quantity).where(
+    orders = select(literal("orders"), cast(null(), String), func.count(), no_time, no_quantity).where(
         Order.shop_id == shop_id, Order.profile_id == profile_id
     )
     rule_id = Event.props["rule_id"].as_integer()
     widgets = (
-        select(Event.type, cast(null(), String), rule_id, func.max(Event.occurred_at), no_quantity)
+        select(Event.type, cast(null(), String), rule_id, epoch_seconds(func.max(Event.occurred_at)), no_quantity)
         .where(Event.shop_id == shop_id, Event.profile_id == profile_id, Event.type.in_(WIDGET_EVENTS))
         .group_by(Event.type, rule_id)
     )

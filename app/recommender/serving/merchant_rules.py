@@ -38,6 +38,8 @@ class MerchantRules:
 
     def for_slider(self, pins: list[str] | None, boost: dict | None) -> MerchantRules:
         """These rules with one slider's pins and boosts (as its rule's content holds them)."""
+        if not pins and not boost:
+            return self  # most sliders: nothing to add, and no validation to run on every page view
         try:
             boosts = _boost_schema.load(boost or {})
         except ValidationError:

@@ -30,7 +30,7 @@ class VisitorContext:
     # through Core, since building an ORM instance cost more than the query.
     profile: Row | None = None
     recent_views: list[str] = field(default_factory=list)  # newest first, distinct
-    purchases: dict[str, datetime] = field(default_factory=dict)  # product id -> last bought
+    purchases: dict[str, float] = field(default_factory=dict)  # product id -> last bought (Unix seconds)
     order_count: int = 0
     events: list[tuple[str, float, float]] = field(default_factory=list)  # (product id, weight, unix time), newest first
     order_lines: list[tuple[str, float, float]] = field(default_factory=list)  # (product id, unix time, quantity)
@@ -80,14 +80,14 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     for product_id, kind, _ in events:
         if kind == "product_view" and len(recent_views) < RECENT_VIEWS:
             recent_views.setdefault(product_id, None)
-    last_bought: dict[str, float] = {}
+    purchases: dict[str, float] = {}
     for product_id, placed_at, _ in lines:
-        last_bought.setdefault(product_id, placed_at)
+        purchases.setdefault(product_id, placed_at)
     weight_for = tokens.weight_for
     return VisitorContext(
         profile=profile,
         recent_views=list(recent_views),
-        purchases={product_id: datetime.fromtimestamp(at, UTC) for product_id, at in last_bought.items()},
+        purchases=purchases,
         order_count=order_count,
         events=[(product_id, weight_for(kind), at) for product_id, kind, at in events],
         order_lines=lines,

@@ -7,6 +7,7 @@ from app import db
 from app.decisions import assignment_writer
 from app.storefront import decide, events, lead_confirmation, leads, limits, recommendations, script, surveys  # noqa: F401 - the routes
 from app.storefront.blueprint import blueprint
+from app.storefront.cookieless import CookielessPublicPaths
 
 _blas_limited = False
 
@@ -24,6 +25,7 @@ def _one_blas_thread_per_worker() -> None:
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
     limits.init_app(app)
+    app.session_interface = CookielessPublicPaths()
     # Page views record experiment exposure in the background, never holding a write lock;
     # tests (and ASSIGNMENTS_WRITE_BEHIND=0) write it before the answer instead.
     write_behind = app.config.get("ASSIGNMENTS_WRITE_BEHIND", not app.testing)

@@ -38,7 +38,7 @@ class MerchantRules:
 
     def for_slider(self, pins: list[str] | None, boost: dict | None) -> MerchantRules:
         """These rules with one slider's pins and boosts (as its rule's content holds them)."""
-        if not pins and not boost:
+        if not pins and (not boost or (isinstance(boost, dict) and not any(boost.values()))):
             return self  # most sliders: nothing to add, and no validation to run on every page view
         try:
             boosts = _boost_schema.load(boost or {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -121,15 +122,14 @@ def _explain(emb: model.Embeddings, ranked: list[tuple[str, float]], visitor: Vi
     chosen = [emb.item_index[item] for item, _ in ranked]
     cosine = unit[chosen] @ anchor_vectors.T
     best = cosine.argmax(axis=1)
-    result = []
-    for row, (item, score) in enumerate(ranked):
-        if item in visitor.purchases:
-            result.append((item, score, ("restock", item)))
-            continue
-        anchor, kind = anchors[int(best[row])]
-        close = cosine[row, best[row]] >= EXPLAIN_MIN_COSINE and anchor != item
-        result.append((item, score, (kind, anchor) if close else default))
-    return result
+    close = (cosine[np.arange(len(chosen)), best] >= EXPLAIN_MIN_COSINE).tolist()
+    reasons = [(kind, anchor) for anchor, kind in anchors]
+    purchased = visitor.purchases
+    # Plain lists, not numpy scalars, in the loop: this runs for every candidate of every page view.
+    return [
+        (item, score, ("restock", item) if item in purchased else reasons[b] if near and anchors[b][0] != item else default)
+        for (item, score), b, near in zip(ranked, best.tolist(), close, strict=True)
+    ]
 
 
 def _product(session: Session, shop_id: int, product_id: str) -> Product | None:

@@ -60,3 +60,19 @@ def test_knn_from_the_gram_matrix_is_the_sparse_knn_on_items_with_history():
     params = item_to_item.KnnParams(neighbours=3, shrinkage=2.0, train_half_life_days=None, history_half_life_days=None)
     from_gram = item_to_item.knn_from_gram(item_to_item.gram(matrix, min_mass=0.0), params)
     assert from_gram.matrix.toarray() == pytest.approx(item_to_item.knn(matrix, params).matrix.toarray(), abs=1e-6)
+
+
+def test_one_visitor_is_scored_like_a_row_of_a_block():
+    """Serving scores one visitor without building scipy matrices; it must be the block's product, row for row."""
+    rng = np.random.default_rng(7)
+    matrix = sp.random(40, 40, density=0.2, format="csr", dtype=np.float32, random_state=3)
+    fitted = item_to_item.knn(sp.csr_matrix(np.eye(3, dtype=np.float32)), item_to_item.KnnParams(5, 0.0, 14.0, 10.0))
+    fitted.matrix = matrix
+    day = 86400.0
+    for events in (0, 1, 30):  # nothing yet, one view, a long history with repeats
+        items, times = rng.integers(0, 40, events), 100 * day - rng.random(events) * 60 * day
+        one = Histories(n_rows=1, event_rows=np.zeros(events), event_items=items, event_weights=rng.random(events) * 2, event_times=times)
+        two = Histories(n_rows=2, event_rows=np.r_[np.zeros(events), 1], event_items=np.r_[items, 5],
+                        event_weights=np.r_[one.event_weights, 1.0], event_times=np.r_[times, 100 * day])
+        assert fitted.scores(one, 100 * day).shape == (1, 40)
+        assert fitted.scores(one, 100 * day)[0] == pytest.approx(fitted.scores(two, 100 * day)[0], abs=1e-6)

@@ -63,6 +63,24 @@ def test_a_new_visitor_is_folded_in_from_features_and_session():
     assert vectors[0].tolist() == pytest.approx([0, scale, 0, 0, 1, 0])
 
 
+def test_a_visitor_with_nothing_yet_is_scored_once_per_model_and_features():
+    """A first page view's scores depend on the model and the visitor's feature tokens alone: remembered, yet filtered per call."""
+    model = served([[0, 0, 0, 0, 0, 1]], ITEMS, popularity=[6, 5, 4, 3, 2, 1], weights={"hybrid": 0.5, "popularity": 0.5},
+                   user_tokens={"country:gb": [0, 0, 0, 0, 1, 0]})
+    stranger = VisitorHistory(feature_tokens=["country:gb"])
+    first = ranking.rank(model, stranger, 6, 10 * DAY)
+    block = ranking.score_block(model, from_visitor(stranger, model.embeddings.item_index, {}, None), 10 * DAY)[0]
+    assert [score for _, score in first] == pytest.approx(sorted(block, reverse=True))
+    assert len(model._blank_scores) == 1
+    on_a_product_page = ranking.rank(model, stranger, 6, 20 * DAY, exclude_item_ids=[first[0][0]])
+    assert [item for item, _ in on_a_product_page] == [item for item, _ in first[1:]], "remembered scores, this call's exclusions"
+    assert [item for item, _ in ranking.rank(model, stranger, 6, 10 * DAY)] == [item for item, _ in first], "the exclusion did not stick"
+    elsewhere = ranking.rank(model, VisitorHistory(feature_tokens=["country:de"]), 6, 10 * DAY)
+    assert len(model._blank_scores) == 2 and elsewhere[0][0] != first[0][0]
+    viewed = ranking.rank(model, VisitorHistory(feature_tokens=["country:gb"], events=[("i0", 1.0, 9 * DAY)], recent_views=["i0"]), 6, 10 * DAY)
+    assert len(model._blank_scores) == 2 and "i0" not in [item for item, _ in viewed], "a history is scored, not remembered"
+
+
 def test_each_history_bucket_gets_its_own_weights():
     model = served([[6, 5, 4, 3, 2, 1]] * 3, ITEMS, popularity=[1, 2, 3, 4, 5, 60],
                    weights={"hybrid": 1.0})

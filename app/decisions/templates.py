@@ -11,6 +11,7 @@ script fills in as text, never as HTML.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -30,7 +31,7 @@ DEFAULT_MIN_COUNT = 5
 # The space a template's block takes (one or two lines of text, the bar), reserved where the merchant set none.
 TEMPLATE_MIN_HEIGHTS = {"free_shipping": 80, "countdown": 64, "social_proof": 64, "restock": 64}
 # Where the merchant's restock HTML links to the product (the sanitizer keeps it as written; filled in here, escaped).
-RESTOCK_LINK = 'href="{{restock_url}}"'
+RESTOCK_LINK = re.compile(r'href="\{\{\s*restock_url\s*\}\}"')
 
 
 @dataclass
@@ -136,6 +137,7 @@ def _restock(content: dict, context: TemplateContext) -> dict | None:
         return None
     fields = {"vars": {"restock_title": restock.title, "restock_url": restock.url or ""}}
     html = content.get("html") or ""
-    if RESTOCK_LINK in html:
-        fields["html"] = html.replace(RESTOCK_LINK, f'href="{escape(restock.url)}"' if restock.url else "")
+    if RESTOCK_LINK.search(html):
+        link = f'href="{escape(restock.url)}"' if restock.url else ""
+        fields["html"] = RESTOCK_LINK.sub(lambda _: link, html)
     return fields

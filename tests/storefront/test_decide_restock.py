@@ -81,7 +81,7 @@ def test_anonymous_visitors_and_an_unsigned_claim_to_the_customer_see_nothing_of
 
 def test_a_merchants_html_names_and_links_the_product_as_text_and_a_web_link_only(refill_shop, client, db_session):
     shop, restock, _fallback = refill_shop
-    restock.content = {**restock.content, "html": '<p>Running low on {{restock_title}}? <a href="{{restock_url}}" rel="noopener noreferrer">Order again</a></p>'}
+    restock.content = {**restock.content, "html": '<p>Running low on {{restock_title}}? <a href="{{ restock_url }}" rel="noopener noreferrer">Order again</a></p>'}
     db_session.commit()
     [block] = decide(client, shop, "due-laptop")["blocks"]
     assert block["html"] == f'<p>Running low on {{{{restock_title}}}}? <a href="/p/{STAPLE}" rel="noopener noreferrer">Order again</a></p>'

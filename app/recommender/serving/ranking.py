@@ -141,7 +141,9 @@ def due_restocks(served: ServedModel, visitor: VisitorHistory, now: float) -> li
     if not len(pairs.rows):
         return []
     timing = pair_timing(pairs, now, served.repeat.product_rate, served.repeat.strength)
-    fresh = timing.age <= served.repeat.max_age_days
+    due_items = pairs.items[(timing.due >= 1.0) & (timing.age <= served.repeat.max_age_days)]
+    if not len(due_items):
+        return []  # most customers on most days: no need to score
     probability = restock_block(served, histories, now)[0]
-    due = [(int(item), float(probability[item])) for item in pairs.items[(timing.due >= 1.0) & fresh]]
+    due = [(int(item), float(probability[item])) for item in due_items]
     return [(emb.item_ids[item], chance) for item, chance in sorted(due, key=lambda pair: -pair[1]) if chance > 0]

@@ -19,7 +19,7 @@ from app.experiments.bucketing import in_global_holdout
 from app.experiments.holdout import holdout_percent
 from app.journey.segments import matches, profile_traits, with_history
 from app.journey.stages import StageThresholds
-from app.models import GLOBAL_HOLDOUT, Profile, Rule, Shop, VisitorId
+from app.models import GLOBAL_HOLDOUT, Profile, Rule, Shop
 from app.models.types import MAX_RECORD_ID
 from app.recommender.serving.recommend import RecommendationRequest, recommend
 from app.recommender.serving.visitor import VisitorContext, visitor_context
@@ -103,7 +103,7 @@ def _decide(session: Session, shop: Shop, request: DecisionRequest, decision_ids
         resolved = arms.resolve(session, rule, unit, profile)
         if resolved is not None:  # None: the experiment's holdout, which sees the slot's next rule or nothing
             chosen.append(Chosen(rule, resolved[0], resolved[1]))
-    templates = TemplateContext(session, shop, profile, request.product_id, now, snapshot_texts(state, request.lang))
+    templates = TemplateContext(session, shop, profile, request.product_id, now, snapshot_texts(state, request.lang), visitor)
     chosen = [item for item in chosen if item.rule.kind != "block" or _with_template(item, templates)]
     decision["blocks"] = [_block(item) for item in _one_per_placement(chosen, "block")]
     decision["popups"] = [_popup(item) for item in chosen if item.rule.kind == "popup"]
@@ -140,8 +140,9 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     item = Chosen(rule, dict(rule.content or {}))
     if rule.kind == "block":
         # The template's real data; where it has nothing true to say, the merchant sees that as an empty preview.
-        templates = TemplateContext(session, shop, _profile(session, shop.id, request.visitor_id), request.product_id, utcnow(),
-                                    snapshot_texts(shop_snapshot(session, shop.public_key), request.lang))
+        visitor = visitor_context(session, shop.id, request.visitor_id)
+        templates = TemplateContext(session, shop, visitor.profile, request.product_id, utcnow(),
+                                    snapshot_texts(shop_snapshot(session, shop.public_key), request.lang), visitor, preview=True)
         decision["blocks"] = [_block(item)] if _with_template(item, templates) else []
     elif rule.kind == "popup":
         # A preview opens at once and ignores caps: the merchant should not have to act out an exit.
@@ -149,16 +150,6 @@ def _preview(session: Session, shop: Shop, request: DecisionRequest, decision: d
     else:
         decision["sliders"] = _sliders(session, shop, [item], request)
     return decision
-
-
-def _profile(session: Session, shop_id: int, visitor_id: str | None) -> Profile | None:
-    if not visitor_id:
-        return None
-    return session.scalar(
-        select(Profile).join(VisitorId, VisitorId.profile_id == Profile.id).where(
-            VisitorId.shop_id == shop_id, VisitorId.visitor_id == visitor_id
-        )
-    )
 
 
 def _matching_segments(session: Session, state: ShopSnapshot, profile: Profile | None, traits: dict, now) -> frozenset[int]:

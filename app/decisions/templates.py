@@ -1,13 +1,17 @@
-"""Block templates filled from the shop's own data: a free-shipping progress bar, a countdown, social proof.
+"""Block templates filled from the shop's own data: a free-shipping progress bar, a countdown, social proof, restock.
 
 Each template adds what its block needs to the decision (its own ``vars``, a
 ``progress`` bar, an ``ends_at``), or withholds the block where it would say
-nothing true: no free-shipping threshold set, no end date, too few purchases.
-A withheld block leaves its slot to the next rule. Numbers only: social proof
-counts units bought, never who bought them.
+nothing true: no free-shipping threshold set, no end date, too few purchases,
+nothing due to restock. A withheld block leaves its slot to the next rule.
+Numbers only: social proof counts units bought, never who bought them. The
+restock reminder names a product only to the customer who bought it
+(app/decisions/restock.py); its title goes out as a {{variable}}, which the
+script fills in as text, never as HTML.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,14 +20,18 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.decisions.restock import Restock, due_restock, example_restock
 from app.models import Order, OrderLine, Profile, Rule, Shop
+from app.recommender.serving.visitor import VisitorContext
 from app.texts import Texts
 
-TEMPLATES = ("html", "free_shipping", "countdown", "social_proof")
+TEMPLATES = ("html", "free_shipping", "countdown", "social_proof", "restock")
 SOCIAL_PROOF_WINDOW = timedelta(hours=24)
 DEFAULT_MIN_COUNT = 5
 # The space a template's block takes (one or two lines of text, the bar), reserved where the merchant set none.
-TEMPLATE_MIN_HEIGHTS = {"free_shipping": 80, "countdown": 64, "social_proof": 64}
+TEMPLATE_MIN_HEIGHTS = {"free_shipping": 80, "countdown": 64, "social_proof": 64, "restock": 64}
+# Where the merchant's restock HTML links to the product (the sanitizer keeps it as written; filled in here, escaped).
+RESTOCK_LINK = re.compile(r'href="\{\{\s*restock_url\s*\}\}"')
 
 
 @dataclass
@@ -34,6 +42,8 @@ class TemplateContext:
     product_id: str | None
     now: datetime
     texts: Texts | None = None  # the shopper's language, for a template whose wording the merchant left to us
+    visitor: VisitorContext | None = None  # their history, read once per page (the restock reminder's purchases)
+    preview: bool = False  # the merchant's preview: a restock block shows an example when their browser has nothing due
 
 
 def template_fields(rule: Rule, content: dict, context: TemplateContext) -> dict | None:
@@ -49,7 +59,9 @@ def template_fields(rule: Rule, content: dict, context: TemplateContext) -> dict
     key = f"template.{template}"
     if template == "free_shipping" and not fields["vars"]["free_shipping_remaining"]:
         key = "template.free_shipping_reached"
-    fields.setdefault("html", f"<p>{escape(context.texts(key))}</p>")
+    words = escape(context.texts(key))
+    url = fields["vars"]["restock_url"] if template == "restock" else ""
+    fields.setdefault("html", f'<p><a href="{escape(url)}">{words}</a></p>' if url else f"<p>{words}</p>")
     return fields
 
 
@@ -61,6 +73,8 @@ def _fields(rule: Rule, content: dict, context: TemplateContext) -> dict | None:
         return _countdown(rule)
     if template == "social_proof":
         return _social_proof(content, context)
+    if template == "restock":
+        return _restock(content, context)
     return {}
 
 
@@ -113,3 +127,17 @@ def _social_proof(content: dict, context: TemplateContext) -> dict | None:
     if count < int(content.get("min_count") or DEFAULT_MIN_COUNT):
         return None
     return {"vars": {"bought_today": int(count)}}
+
+
+def _restock(content: dict, context: TemplateContext) -> dict | None:
+    restock: Restock | None = due_restock(context.session, context.shop, context.visitor, context.now)
+    if restock is None and context.preview:
+        restock = example_restock(context.session, context.shop)
+    if restock is None:
+        return None
+    fields = {"vars": {"restock_title": restock.title, "restock_url": restock.url or ""}}
+    html = content.get("html") or ""
+    if RESTOCK_LINK.search(html):
+        link = f'href="{escape(restock.url)}"' if restock.url else ""
+        fields["html"] = RESTOCK_LINK.sub(lambda _: link, html)
+    return fields

@@ -28,6 +28,16 @@ DEMO_RULES = [
         )},
     },
     {
+        # Shown only to a signed-in customer with a product due again (the buy_again hazard); anyone else gets the
+        # slot's next rule. The demo's own history ends in 2011, so only new orders can make a product due here.
+        "kind": "block", "name": "Restock reminder", "slot": "home-hero", "priority": 25,
+        "targeting": {"page_kinds": ["home"]},
+        "content": {"template": "restock", "min_height": 120, "min_height_mobile": 170, "html": (
+            "<h2>Running low?</h2><p>Time to restock your {{restock_title}}: <a href=\"{{restock_url}}\">order it again</a>. "
+            "Members get <strong>free delivery</strong> on every order this month.</p>"
+        )},
+    },
+    {
         "kind": "block", "name": "Win-back for lapsed customers", "slot": "home-hero", "priority": 30,
         "targeting": {"stages": ["lapsed"], "page_kinds": ["home"]},
         "content": {"min_height": 120, "min_height_mobile": 170, "html": (

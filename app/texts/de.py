@@ -40,6 +40,7 @@ MESSAGES = {
     "template.free_shipping_reached": "Ihre Bestellung wird kostenlos versandt!",
     "template.countdown": "Endet in {{countdown}}",
     "template.social_proof": "In den letzten 24 Stunden {{bought_today}}-mal gekauft",
+    "template.restock": "Zeit zum Nachkaufen: {{restock_title}}",
     "starter.block_headline": "Ihre Überschrift",
     "starter.block_text": "Ihre Nachricht.",
     "starter.popup_headline": "Bevor Sie gehen",

@@ -46,6 +46,7 @@ MESSAGES = {
     "template.free_shipping_reached": "Your order ships free!",
     "template.countdown": "Ends in {{countdown}}",
     "template.social_proof": "Bought {{bought_today}} times in the last 24 hours",
+    "template.restock": "Time to restock your {{restock_title}}",
     # What a new widget starts as in the editor (the shop's language), for the merchant to change
     "starter.block_headline": "Your headline",
     "starter.block_text": "Your message.",

@@ -115,3 +115,17 @@ def test_a_bad_experiment_saves_neither_the_rule_nor_the_experiment(client, make
     assert client.get("/admin/api/experiments", headers=auth(secret)).get_json()["experiments"] == []
     not_an_object = client.post("/admin/api/rules", json={**POPUP, "experiment": "A/B"}, headers=auth(secret))
     assert not_an_object.status_code == 400 and "experiment" in not_an_object.get_json()["errors"]
+
+
+def test_a_block_may_use_the_restock_template_without_html_and_gets_its_reserved_height(client, make_shop):
+    shop, secret = make_shop()
+    body = {"kind": "block", "name": "Restock", "slot": "home-hero", "content": {"template": "restock"}}
+    created = client.post("/admin/api/rules", json=body, headers=auth(secret))
+    assert created.status_code == 201, created.get_json()
+    content = created.get_json()["content"]
+    assert (content["template"], content["html"], content["min_height"]) == ("restock", "", 64)
+    linked = {**body, "content": {"template": "restock", "html": '<p>{{restock_title}} <a href="{{restock_url}}" onclick="x()">Again</a></p>'}}
+    html = client.post("/admin/api/rules", json=linked, headers=auth(secret)).get_json()["content"]["html"]
+    assert html == '<p>{{restock_title}} <a href="{{restock_url}}" rel="noopener noreferrer">Again</a></p>', "the link survives sanitizing"
+    unknown = client.post("/admin/api/rules", json={**body, "content": {"template": "refill"}}, headers=auth(secret))
+    assert unknown.status_code == 400 and "template" in unknown.get_json()["errors"]["content"]

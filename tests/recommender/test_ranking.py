@@ -124,3 +124,25 @@ def test_a_visitor_the_model_was_not_trained_on_has_a_bucket_of_its_own_until_th
     scores = ranking.score_block(model, Histories(n_rows=2, event_rows=[0, 1], event_items=[1, 1], event_weights=[1.0, 1.0],
                                                   event_times=[0.0, 0.0], user_rows=[0, -1]), 0.0)
     assert scores[0].argmax() == 0 and scores[1].argmax() == 5
+
+
+def test_a_restock_is_due_once_the_hazards_expected_interval_has_passed_and_until_its_age_limit():
+    # i0 bought on days 0, 10, 20; i1 on days 0 and 5; i2 once. The hazard's interval is censored and shrunk:
+    # rate = (strength + n - 1) / (strength / product_rate + days since the first purchase), interval = 1 / rate.
+    purchases = [("i0", 0.0, 1.0), ("i0", 10 * DAY, 1.0), ("i0", 20 * DAY, 1.0), ("i1", 0.0, 1.0), ("i1", 5 * DAY, 1.0),
+                 ("i2", 0.0, 1.0)]
+    visitor = VisitorHistory(user_id="u0", purchases=purchases)
+    model = served([[6, 5, 4, 3, 2, 1]], ITEMS, repeat=repeat_model())
+
+    def due(day):
+        return [item for item, _ in ranking.due_restocks(model, visitor, day * DAY)]
+
+    # i0: (age + 1) >= interval  <=>  (day - 20 + 1) >= (0.5 / 0.01 + day) / 2.5  <=>  day >= 65
+    assert due(64.9) == [] and due(65.1) == ["i0"]
+    # i1: (day - 5 + 1) >= (50 + day) / 1.5  <=>  day >= 112; bought three times, i0 is the likelier restock
+    assert due(111.9) == ["i0"] and due(112.1) == ["i0", "i1"]
+    probabilities = dict(ranking.due_restocks(model, visitor, 112.1 * DAY))
+    assert 0 < probabilities["i1"] < probabilities["i0"] < 1
+    # Past the age limit (365 days since the last purchase) it is discovery again; bought once, i2 is never due.
+    assert due(20 + 365.5) == [] and "i2" not in due(200)
+    assert ranking.due_restocks(served([[6, 5, 4, 3, 2, 1]], ITEMS), visitor, 100 * DAY) == []  # no hazard, no reminder

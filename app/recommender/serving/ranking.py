@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from app.recommender.serving import embeddings as model
 from app.recommender.serving.blend import BlendWeights, blend_by_bucket, standardise
 from app.recommender.serving.history import Histories, VisitorHistory, from_visitor
-from app.recommender.serving.repeat import repeat_scores
+from app.recommender.serving.repeat import pair_history, pair_timing, repeat_scores
 from app.recommender.serving.served_model import ServedModel
 
 
@@ -128,3 +128,31 @@ def restock(served: ServedModel, visitor: VisitorHistory, k: int, now: float) ->
     histories = from_visitor(visitor, emb.item_index, emb.user_index, served.trained_until)
     scores = restock_block(served, histories, now)[0]
     return [(emb.item_ids[i], float(scores[i])) for i in model.top_k(scores, k, np.flatnonzero(scores <= 0))]
+
+
+def due_restocks(served: ServedModel, visitor: VisitorHistory, now: float) -> list[tuple[object, float]]:
+    """``[(item_id, probability)]`` of the visitor's bought products that are due now, most likely to be bought first.
+
+    Due, in the hazard's own terms (repeat.py): the expected interval between
+    purchases of the product (censored, shrunk toward the product's rate,
+    normalised by the last quantity) has passed since the last one,
+    ``due = (age + 1) / interval >= 1``; and the last one is within the age
+    limit (``max_age_days``), past which it is discovery again. The interval
+    counts the wait since the last purchase (censoring), so it grows while the
+    customer waits: with fewer than one pseudo-purchase of shrinkage (the
+    default 0.5) a product bought once is never due; it takes a rhythm.
+    """
+    if served.repeat is None:
+        return []
+    emb = served.embeddings
+    histories = from_visitor(visitor, emb.item_index, emb.user_index, served.trained_until)
+    pairs = pair_history(histories)
+    if not len(pairs.rows):
+        return []
+    timing = pair_timing(pairs, now, served.repeat.product_rate, served.repeat.strength)
+    due_items = pairs.items[(timing.due >= 1.0) & (timing.age <= served.repeat.max_age_days)]
+    if not len(due_items):
+        return []  # most customers on most days: no need to score
+    probability = restock_block(served, histories, now)[0]
+    due = [(int(item), float(probability[item])) for item in due_items]
+    return [(emb.item_ids[item], chance) for item, chance in sorted(due, key=lambda pair: -pair[1]) if chance > 0]

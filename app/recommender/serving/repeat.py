@@ -136,20 +136,41 @@ def pair_features(
     pairs: PairHistory, now: float, product_rate: np.ndarray, season: np.ndarray, strength: float, affinity: np.ndarray
 ) -> np.ndarray:
     """The ``FEATURES`` of every pair as of ``now`` (``affinity``: per pair, the item-to-item z-score)."""
-    now_day = now / SECONDS_PER_DAY
     n = pairs.times
-    age = np.maximum(now - pairs.last_time, 0.0) / SECONDS_PER_DAY
-    tenure = np.maximum(now_day - pairs.first_day, 1.0)
+    timing = pair_timing(pairs, now, product_rate, strength)
+    due = np.log(timing.due)
+    return np.column_stack([
+        np.log1p(n), np.log1p(timing.age), np.log1p(timing.tenure), np.log(timing.rate), due, due**2, np.log(timing.prior),
+        season[pairs.items], np.log1p(pairs.orders_since), np.log1p(n) - np.log1p(pairs.row_order_days), np.log(timing.cover),
+        affinity,
+    ])
+
+
+@dataclass
+class PairTiming:
+    """Per pair, in days: how long since the last purchase and how long a purchase usually lasts (see the module doc)."""
+
+    age: np.ndarray
+    tenure: np.ndarray  # since the first purchase
+    prior: np.ndarray  # the product's shrunk rate
+    rate: np.ndarray  # the censored, shrunk purchase rate
+    cover: np.ndarray  # the last purchase's quantity against the usual one
+    interval: np.ndarray  # the expected interval, ``cover / rate``
+
+    @property
+    def due(self) -> np.ndarray:
+        """``(age + 1) / interval``: 1 or more once the expected interval has passed."""
+        return (self.age + 1.0) / self.interval
+
+
+def pair_timing(pairs: PairHistory, now: float, product_rate: np.ndarray, strength: float) -> PairTiming:
+    n = pairs.times
+    tenure = np.maximum(now / SECONDS_PER_DAY - pairs.first_day, 1.0)
     prior = np.maximum(product_rate[pairs.items], 1e-6)
     rate = (strength + n - 1.0) / (strength / prior + tenure)
     cover = pairs.last_quantity / np.maximum(pairs.mean_quantity, 1e-9)
-    interval = cover / rate
-    due = np.log((age + 1.0) / interval)
-    return np.column_stack([
-        np.log1p(n), np.log1p(age), np.log1p(tenure), np.log(rate), due, due**2, np.log(prior),
-        season[pairs.items], np.log1p(pairs.orders_since), np.log1p(n) - np.log1p(pairs.row_order_days), np.log(cover),
-        affinity,
-    ])
+    return PairTiming(age=np.maximum(now - pairs.last_time, 0.0) / SECONDS_PER_DAY, tenure=tenure, prior=prior, rate=rate,
+                      cover=cover, interval=cover / rate)
 
 
 def repeat_scores(model: RepeatModel, histories: Histories, now: float, n_items: int, affinity_z: np.ndarray | None) -> np.ndarray:

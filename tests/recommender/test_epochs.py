@@ -63,3 +63,33 @@ def test_fitting_in_steps_gives_the_model_one_fit_gives():
     steps = list(lightfm_model.fit_in_steps(data, hp, 0, 4))
     assert [epochs for epochs, _ in steps] == [4, 6]
     np.testing.assert_allclose(steps[-1][1].item_embeddings, whole.item_embeddings, rtol=1e-6)
+
+
+def test_only_checkpoints_within_one_standard_error_of_the_best_are_kept():
+    base = per_user(0.02, 0)
+    better = base.copy()
+    better[np.flatnonzero(base == 0)[:80]] = 0.1  # +0.02, far beyond one SE
+    kept = []
+
+    class Checkpoint:
+        def __init__(self, epochs):
+            self.epochs = epochs
+
+        def __del__(self):
+            kept.append(-self.epochs)  # dropped
+
+    results = {5: base, 10: better, 15: better}
+    dropped_before = {}
+
+    def precision(checkpoint):
+        dropped_before[checkpoint.epochs] = list(kept)
+        return results[checkpoint.epochs]
+
+    choice = choose_epochs(((e, Checkpoint(e)) for e in (5, 10, 15)), precision, patience=5)
+    assert choice.epochs == 10
+    assert dropped_before[15] == [-5]  # let go once 10 beat it, while fitting went on
+
+
+def test_without_users_to_judge_by_every_epoch_is_fitted():
+    choice = choose_epochs(((e, e) for e in (5, 10, 15, 20)), lambda c: np.empty(0), patience=1)
+    assert choice.epochs == 20 and [step["epochs"] for step in choice.steps] == [5, 10, 15, 20]

@@ -2,6 +2,8 @@
 
     .venv/bin/python -m benchmarks.evaluate_datasets closing [--out /tmp/rec-reports]   (every protocol, both data sets:
                                                           the tables of docs/quality.md and the bars of issue 11)
+    .venv/bin/python -m benchmarks.evaluate_datasets tables --out /tmp/rec-reports   (the tables and bars again, from the
+                                                          JSON reports a closing run wrote there)
     .venv/bin/python -m benchmarks.evaluate_datasets grid   [--source ../shared/datasets] [--dataset online-retail]
     .venv/bin/python -m benchmarks.evaluate_datasets grid2  (round 2: combinations of what helped)
     .venv/bin/python -m benchmarks.evaluate_datasets paper --dataset movielens   (random 80/20 split, as the LightFM paper)
@@ -110,7 +112,7 @@ def paper_split(directory: Path, seed: int = 0, k: int = 10) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["closing", "grid", "grid2", "paper"])
+    parser.add_argument("what", choices=["closing", "tables", "grid", "grid2", "paper"])
     parser.add_argument("--out", type=Path, help="closing: also write each report as OUT/<data set>-<protocol>.json")
     parser.add_argument("--protocol", choices=PROTOCOLS, action="append", help="closing: only these protocols")
     parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
@@ -118,6 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chosen = args.dataset or sorted(SETS)
     reports: dict[str, dict] = {}
+    if args.what == "tables":
+        if args.out is None:
+            parser.error("tables: --out DIR, where a closing run wrote its reports")
+        for name in chosen:
+            found = {protocol: json.loads((args.out / f"{name}-{protocol}.json").read_text())
+                     for protocol in args.protocol or PROTOCOLS if (args.out / f"{name}-{protocol}.json").exists()}
+            if found:
+                reports[name] = found
+        print(tables(reports))
+        print(bars(reports))
+        return 0
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp)
         datasets.main([str(out), "--source", str(args.source)])

@@ -30,7 +30,7 @@ from app.recommender.training.train_shop import TRAINING_STEPS, NotEnoughData, t
 @click.option("--stale-hours", type=click.FloatRange(min=0), help="With --all: skip shops whose active model is younger.")
 @click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="LightFM loss (default warp).")
 @click.option("--components", type=click.IntRange(min=1, max=512), help="Latent dimensions (default 48).")
-@click.option("--epochs", type=click.IntRange(min=1, max=1000), help="Training epochs (default 30).")
+@click.option("--epochs", type=click.IntRange(min=1, max=1000), help="Most training epochs (default 30; validation picks fewer if more do not help).")
 @click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (default 0.1).")
 @click.option("--alpha", type=click.FloatRange(min=0), help="L2 penalty on item and user features (default 1e-6).")
 def train(shop_ref: str | None, all_shops: bool, stale_hours: float | None, **overrides) -> None:
@@ -100,7 +100,7 @@ def _progress(message: str) -> None:
 @click.option("--validation-users", type=click.IntRange(min=50), help="Sample at most this many validation users for the blend search.")
 @click.option("--cold-start/--no-cold-start", default=True, show_default=True, help="Discovery: also hold items out entirely.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-@click.option("--epochs", type=click.IntRange(min=1), help="Override the default LightFM epochs.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Most LightFM epochs (default 30; validation picks fewer if more do not help).")
 @click.option("--components", type=click.IntRange(min=1), help="Override the default number of latent components.")
 @click.option("--loss", type=click.Choice(["warp", "bpr", "logistic", "warp-kos"]), help="Override the default loss.")
 @click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Override the default learning rate.")

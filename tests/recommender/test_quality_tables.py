@@ -23,18 +23,21 @@ def test_each_bar_passes_or_fails_on_its_own_figure():
                         {"recent_popularity": _ratio(1.23, 1.02, 1.45), "popularity": _ratio(3.1, 2.5, 3.9)})
     repeat = _report("repeat", "buy_again", {"buy_again": 0.30, "times_bought_recency": 0.29},
                      {"times_bought_recency": _ratio(1.03, 0.98, 1.08)})
-    new = _report("new-visitors", "served", {"served": 0.1, "trending": 0.05}, {"trending": _ratio(2.0, 1.5, 2.5)})
+    new = _report("new-visitors", "served", {"served": 0.1, "trending": 0.05, "recent_popularity": 0.11},
+                  {"trending": _ratio(2.0, 1.5, 2.5)})
+    short = _report("new-visitors", "served", {"served": 0.1, "trending": 0.09}, {"trending": _ratio(1.11, 1.02, 1.2)})
     below = _report("discovery", "served", {"served": 0.09, "recent_popularity": 0.1, "popularity": 0.05},
                     {"recent_popularity": _ratio(0.9, 0.8, 1.0), "popularity": _ratio(1.8, 1.5, 2.1)})
     lines = bars({"online-retail": {"discovery": discovery, "repeat": repeat, "new-visitors": new},
-                  "movielens": {"discovery": below}}).splitlines()
+                  "movielens": {"discovery": below, "new-visitors": short}}).splitlines()
     verdicts = {line.split(": ")[0].split("  ", 1)[1]: line.split("  ", 1)[0] for line in lines}
     assert verdicts == {
         "Online Retail discovery": "PASS",  # 1.2x with the interval above 1 ...
         "online-retail discovery validation": "PASS", "online-retail discovery test": "PASS",
         "movielens discovery validation": "FAIL", "movielens discovery test": "FAIL",
+        "online-retail new-visitors validation": "FAIL", "online-retail new-visitors test": "FAIL",  # 0.1 < 0.11
         "Online Retail repeat": "FAIL",  # 1.03x < 1.1x
-        "Online Retail new visitors": "PASS",
+        "online-retail new visitors": "PASS", "movielens new visitors": "FAIL",  # 1.11x < 1.2x
     }
     assert "1.23 [1.02, 1.45]" in lines[0] and "3.10 [2.50, 3.90]" in lines[1]
 

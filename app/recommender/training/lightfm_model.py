@@ -4,6 +4,7 @@ The only module that imports LightFM; the web process never loads it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -33,7 +34,27 @@ class HyperParameters:
 def fit(data: TrainingData, hyperparameters: HyperParameters | None = None, seed: int = 0) -> LightFM:
     """Train LightFM on ``data`` (features used when the data has them)."""
     hp = hyperparameters or HyperParameters()
-    model = LightFM(
+    model = _model(hp, seed)
+    _fit_more(model, data, hp, hp.epochs)
+    return model
+
+
+def fit_in_steps(data: TrainingData, hyperparameters: HyperParameters, seed: int, step: int) -> Iterator[tuple[int, LightFM]]:
+    """Fit up to ``hyperparameters.epochs``, yielding ``(epochs so far, model)`` every ``step`` epochs (and at the end).
+
+    The same epochs as :func:`fit` with the same seed: stopping after ``n``
+    of them leaves the model ``fit`` would give with ``epochs=n``.
+    """
+    model, done = _model(hyperparameters, seed), 0
+    while done < hyperparameters.epochs:
+        epochs = min(step, hyperparameters.epochs - done)
+        _fit_more(model, data, hyperparameters, epochs)
+        done += epochs
+        yield done, model
+
+
+def _model(hp: HyperParameters, seed: int) -> LightFM:
+    return LightFM(
         no_components=hp.no_components,
         loss=hp.loss,
         learning_rate=hp.learning_rate,
@@ -42,16 +63,18 @@ def fit(data: TrainingData, hyperparameters: HyperParameters | None = None, seed
         max_sampled=hp.max_sampled,
         random_state=np.random.RandomState(seed),
     )
-    model.fit(
+
+
+def _fit_more(model: LightFM, data: TrainingData, hp: HyperParameters, epochs: int) -> None:
+    model.fit_partial(
         data.interactions,
         user_features=data.user_features,
         item_features=data.item_features,
         # WARP-kOS cannot take sample weights; the others scale each sample's gradient by it.
         sample_weight=None if hp.loss == "warp-kos" else data.weights,
-        epochs=hp.epochs,
+        epochs=epochs,
         num_threads=hp.num_threads,
     )
-    return model
 
 
 def embeddings_from_model(model: LightFM, data: TrainingData, metadata: dict | None = None) -> Embeddings:

@@ -1,6 +1,7 @@
 """One training run: choose every signal's settings and the blend on a validation slice, then refit on everything.
 
-1. Carve the last ``validation_fraction`` of time off; fit LightFM on the rest.
+1. Carve the last ``validation_fraction`` of time off; fit LightFM on the rest,
+   its number of epochs chosen on the slice as it goes (training/epochs.py).
 2. On that slice, through the served ranking (serving/ranking.py): tune
    recent popularity and the item-to-item signal (EASE up to
    ``EASE_MAX_ITEMS`` items, item kNN above), fit the repeat hazard, then
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,6 +29,7 @@ from app.recommender.serving.blend import BlendWeights
 from app.recommender.serving.served_model import ServedModel
 from app.recommender.training import baselines, blend_weight, lightfm_model, popularity, tuning, views
 from app.recommender.training.components import Period, affinity_scorer, categories_of, fit_served, with_cold_items
+from app.recommender.training.epochs import STEP_EPOCHS, EpochChoice, choose_epochs
 from app.recommender.training.features import Interactions, TrainingData, build_training_data
 from app.recommender.training.item_to_item import EASE_MAX_ITEMS, EaseParams, KnnParams
 from app.recommender.training.metrics import summary
@@ -98,14 +100,39 @@ def fit_embeddings(
     now: float | None = None,
 ) -> tuple[model.Embeddings, TrainingData]:
     """Build the data set, fit LightFM, return its embeddings (with all-time popularity) and the training data."""
-    data = build_training_data(
+    data = training_data(interactions, item_features, user_features, options, now)
+    fitted = lightfm_model.fit(data, options.hyperparameters, seed=options.seed)
+    return _embeddings(fitted, data, options.hyperparameters), data
+
+
+def training_data(interactions: Interactions, item_features: Mapping | None, user_features: Mapping | None,
+                  options: TrainingOptions, now: float | None) -> TrainingData:
+    return build_training_data(
         interactions, item_features, user_features, now=now, half_life_days=options.half_life_days,
         compress=options.compress_weights, identity_weight=options.identity_weight,
     )
-    fitted = lightfm_model.fit(data, options.hyperparameters, seed=options.seed)
-    emb = lightfm_model.embeddings_from_model(fitted, data, {"hyperparameters": options.hyperparameters.to_dict()})
+
+
+def _embeddings(fitted, data: TrainingData, hyperparameters: lightfm_model.HyperParameters) -> model.Embeddings:
+    emb = lightfm_model.embeddings_from_model(fitted, data, {"hyperparameters": hyperparameters.to_dict()})
     emb.item_popularity = baselines.popularity(data.interactions)
-    return emb, data
+    return emb
+
+
+def fit_validation_embeddings(data: TrainingData, view: views.View, rows: np.ndarray, options: TrainingOptions,
+                              cutoff: float) -> EpochChoice:
+    """LightFM on the validation slice's training part, its epochs chosen on ``view``'s ``rows`` (training/epochs.py)."""
+    hp = options.hyperparameters
+
+    def checkpoints():
+        for epochs, fitted in lightfm_model.fit_in_steps(data, hp, options.seed, STEP_EPOCHS):
+            yield epochs, _embeddings(fitted, data, replace(hp, epochs=epochs))
+
+    def precision(emb: model.Embeddings) -> np.ndarray:
+        hybrid = ServedModel(emb, np.zeros(len(emb.item_ids), np.float32), trained_until=cutoff)
+        return tuning.evaluate(hybrid, view, tuning.alone("hybrid"), options.k, rows, with_auc=False)["precision_at_k"]
+
+    return choose_epochs(checkpoints(), precision)
 
 
 def _before(part: Interactions | None, moment: float, after: bool = False) -> Interactions | None:
@@ -126,17 +153,21 @@ def validate(
     if not len(split.later):
         return None
     started = time.perf_counter()
-    emb, data = fit_embeddings(split.train, item_features, user_features, options, now=split.cutoff)
-    say(f"validation model fitted in {time.perf_counter() - started:.1f}s")
-    period = Period(split.train, _before(purchases, split.cutoff), emb, split.cutoff)
-    index, users = emb.item_index, emb.user_index
-    limit, after = options.max_validation_users, _before(purchases, split.cutoff, after=True)
-    discovery = views.discovery(split.train, period.purchases, split.later, index, users, user_features, split.cutoff, limit)
+    data = training_data(split.train, item_features, user_features, options, split.cutoff)
+    index, users = data.item_index, data.user_index
+    limit, before, after = options.max_validation_users, _before(purchases, split.cutoff), _before(purchases, split.cutoff, after=True)
+    discovery = views.discovery(split.train, before, split.later, index, users, user_features, split.cutoff, limit)
     newcomers = views.new_visitors(split.later, after, index, users, user_features, split.cutoff, limit=limit)
-    repeat = views.repeat(split.train, period.purchases, split.later, index, users, user_features, split.cutoff, limit)
+    repeat = views.repeat(split.train, before, split.later, index, users, user_features, split.cutoff, limit)
     if not discovery.relevant.shape[0]:
         return None
     k, sample = options.k, blend_weight.sample_rows(discovery.relevant.shape[0], options.max_validation_users, options.seed)
+    visitors = views.concat(discovery, newcomers)
+    epochs = fit_validation_embeddings(data, visitors, blend_weight.sample_rows(visitors.relevant.shape[0], limit, options.seed),
+                                       options, split.cutoff)
+    emb = epochs.checkpoint
+    say(f"validation model fitted in {time.perf_counter() - started:.1f}s, {epochs.epochs} epochs chosen: {epochs.steps}")
+    period = Period(split.train, before, emb, split.cutoff)
     base = ServedModel(emb, np.zeros(len(emb.item_ids), np.float32), trained_until=split.cutoff)
     tuned_popularity, vectors = tuning.tune_popularity(base, discovery, *period.latest(), k, sample)
     base.popularity = vectors[popularity.PopularityParams(**tuned_popularity.params)]
@@ -155,11 +186,12 @@ def validate(
         categories = categories_of(emb.item_ids, item_features)
         served.repeat = fit_repeat_model(period.histories(), len(emb.item_ids), split.cutoff, categories,
                                          affinity_scorer(served), options.repeat)
-    choice = blend_weight.choose_blend(served, views.concat(discovery, newcomers), k, options.max_validation_users, options.seed)
+    choice = blend_weight.choose_blend(served, visitors, k, options.max_validation_users, options.seed)
     with_repeat = blend_weight.add_repeat(served, repeat, choice.weights, k, options.max_validation_users, options.seed)
     served.blend = with_repeat.weights
     say(f"blend {served.blend.to_document()}")
     settings = {
+        "epochs": epochs.to_document(),
         "popularity": tuned_popularity.params,
         "item_to_item": {name: tuned["ease" if name == "ease" else "item_knn"].params for name in i2i},
         "repeat": vars(options.repeat) if served.repeat is not None else None,
@@ -207,6 +239,7 @@ def train_recommender(
         popularity_params = popularity.PopularityParams(**validation.settings["popularity"])
         i2i = dict(validation.settings["item_to_item"])
         weights, settings = validation.served.blend, validation.settings
+        options = replace(options, hyperparameters=replace(options.hyperparameters, epochs=settings["epochs"]["chosen"]))
     else:
         popularity_params, i2i = FALLBACK_POPULARITY, FALLBACK_ITEM_TO_ITEM
         weights, settings = BlendWeights(dict(FALLBACK_BLEND)), {"fallback": "too little history to validate"}

@@ -26,7 +26,8 @@ from app.ingest import bulk, clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
-from app.schemas.events import MAX_PRICE, MAX_QUANTITY, EventSchema
+from app.schemas.event_loading import load_event
+from app.schemas.events import MAX_PRICE, MAX_QUANTITY
 from app.schemas.json_values import nesting_exceeds, unstorable_text
 
 # A visit ends after this long without activity (the usual web-analytics rule).
@@ -37,8 +38,6 @@ NOT_OUR_DECISION = "Not a decision this server made for this visitor (or older t
 # A rejected payload nested deeper than this is kept as text (see _storable).
 DEAD_LETTER_MAX_DEPTH = 64
 DEAD_LETTER_MAX_TEXT = 16 * 1024
-
-_event_schema = EventSchema()
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def ingest_batch(
         try:
             if not isinstance(raw, dict):
                 raise ValidationError({"_schema": ["Each event must be a JSON object."]})
-            loaded = _event_schema.load(raw)
+            loaded = load_event(raw)
             if verify_decision is not None and loaded["type"] in WIDGET_EVENTS and not verify_decision(
                 loaded["visitor_id"], loaded["props"].get("decision_id")
             ):

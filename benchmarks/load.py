@@ -45,8 +45,8 @@ from app.identity_secrets import current_secret  # noqa: E402
 from app.models import Order, Profile  # noqa: E402
 from app.recommender.training.train_shop import train_shop  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
-from benchmarks.identify import identify_events  # noqa: E402
 from benchmarks.benchmark_limits import COUNTED_NEVER_TRIPPED  # noqa: E402
+from benchmarks.identify import identify_events  # noqa: E402
 
 HOME = "https://demo-store.localhost/store/"
 PRODUCT = "85123A"

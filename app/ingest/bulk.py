@@ -12,7 +12,7 @@ adapted in Python. Other databases (SQLite) keep the portable path.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Table, bindparam, text
 from sqlalchemy.orm import Session
@@ -75,15 +75,20 @@ def _recordset(session: Session, table: Table, columns: list[str]) -> str:
 
 
 def _rows_json(session: Session, table: Table, columns: list[str], rows: list[dict]) -> str:
-    """The rows as one JSON array of objects; times as the column type stores them (naive UTC), in ISO 8601."""
+    """The rows as one JSON array of objects; times in ISO 8601 as their column stores them (UTC)."""
     dialect = session.get_bind().dialect
-    converted = [column for column in columns if isinstance(table.c[column].type, TypeDecorator)]
+    converted = [table.c[column] for column in columns if isinstance(table.c[column].type, TypeDecorator)]
     if converted:
-        rows = [dict(row) for row in rows]
+        rows = [row.copy() for row in rows]
         for column in converted:
-            column_type = table.c[column].type
+            name, column_type = column.name, column.type
             for row in rows:
-                value = column_type.process_bind_param(row[column], dialect)
-                row[column] = value.isoformat() if isinstance(value, datetime) else value
+                value = row[name]
+                if isinstance(value, datetime) and value.tzinfo is UTC:
+                    # UTC as it is: a timestamp column ignores the "+00:00" (documented), saving a conversion per value.
+                    row[name] = value.isoformat()
+                else:
+                    value = column_type.process_bind_param(value, dialect)
+                    row[name] = value.isoformat() if isinstance(value, datetime) else value
     # None is SQL NULL in every column, JSON ones included (as with the arrays before).
     return _encode(rows)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, bindparam, text
+from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -31,21 +31,27 @@ def insert_ignoring_conflicts_returning(
 ) -> list:
     """INSERT ... SELECT FROM json_to_recordset(...) ON CONFLICT DO NOTHING RETURNING ``returning``: the values actually inserted."""
     columns = list(rows[0])
-    names = ", ".join(columns)
-    statement = text(
-        f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {_recordset(session, table, columns)} "
-        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
-    )
+    key = ("insert", table.name, tuple(columns), tuple(conflict), returning)
+    statement = _statements.get(key)
+    if statement is None:
+        names = ", ".join(columns)
+        statement = _statements[key] = text(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {_recordset(session, table, columns)} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
+        )
     return list(session.execute(statement, {"rows": _rows_json(session, table, columns, rows)}).scalars())
 
 
 def update_by_key(session: Session, table: Table, key: str, rows: list[dict]) -> None:
     """UPDATE ... FROM json_to_recordset(...) WHERE table.key = v.key: every row's new values in one statement."""
     columns = list(rows[0])
-    assignments = ", ".join(f"{column} = v.{column}" for column in columns if column != key)
-    statement = text(
-        f"UPDATE {table.name} SET {assignments} FROM {_recordset(session, table, columns)} WHERE {table.name}.{key} = v.{key}"
-    )
+    cache_key = ("update", table.name, tuple(columns), key)
+    statement = _statements.get(cache_key)
+    if statement is None:
+        assignments = ", ".join(f"{column} = v.{column}" for column in columns if column != key)
+        statement = _statements[cache_key] = text(
+            f"UPDATE {table.name} SET {assignments} FROM {_recordset(session, table, columns)} WHERE {table.name}.{key} = v.{key}"
+        )
     session.execute(statement, {"rows": _rows_json(session, table, columns, rows)})
 
 
@@ -54,12 +60,26 @@ def in_list(session: Session, column, values):
     values = list(values)
     if not supported(session):
         return column.in_(values)
-    # ARRAY(SELECT ...) is computed once, so the index is used as with an array parameter.
-    return column == text("ANY(ARRAY(SELECT json_array_elements_text(CAST(:values AS json))))").bindparams(
-        bindparam("values", _encode(values), unique=True)
-    )
+    return column == text(_ANY_OF_JSON.format(name="values")).bindparams(bindparam("values", _encode(values), unique=True))
 
 
+def in_parameter(session: Session, column, name: str):
+    """``column IN :name`` for a statement built once and run many times; give the values with ``in_values``."""
+    if not supported(session):
+        return column.in_(bindparam(name, expanding=True))
+    return column == text(_ANY_OF_JSON.format(name=name))
+
+
+def in_values(session: Session, values) -> list | str:
+    """The values for an ``in_parameter``."""
+    values = list(values)
+    return _encode(values) if supported(session) else values
+
+
+# ARRAY(SELECT ...) is computed once, so the index is used as with an array parameter.
+_ANY_OF_JSON = "ANY(ARRAY(SELECT json_array_elements_text(CAST(:{name} AS json))))"
+# Statements are built once: building and compiling one costs more than its 100 rows' values.
+_statements: dict[tuple, TextClause] = {}
 _recordsets: dict[tuple[str, tuple[str, ...]], str] = {}
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -307,12 +307,24 @@ def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str,
     viewed = {event["product_id"] for event in events if event["type"] == "product_view" and event.get("product_id")}
     if not viewed:
         return {}
-    rows = session.execute(
-        select(Product.external_id, Product.category).where(
-            Product.shop_id == shop_id, bulk.in_list(session, Product.external_id, viewed), Product.category.is_not(None)
-        )
-    )
+    rows = session.execute(_categories_statement(session), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
     return dict(rows.all())
+
+
+_statements: dict[str, Select] = {}
+
+
+def _categories_statement(session: Session) -> Select:
+    """Built once per database kind (building a statement costs more than reading its rows)."""
+    dialect = session.get_bind().dialect.name
+    statement = _statements.get(dialect)
+    if statement is None:
+        statement = _statements[dialect] = select(Product.external_id, Product.category).where(
+            Product.shop_id == bindparam("shop_id"),
+            bulk.in_parameter(session, Product.external_id, "products"),
+            Product.category.is_not(None),
+        )
+    return statement
 
 
 def _quantity(props: dict) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, Select, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,12 +72,24 @@ def as_profiles(session: Session, profile_of: dict[str, Row]) -> dict[str, Profi
 def _load_visitor_profiles(session: Session, shop_id: int, visitor_ids: set[str]) -> dict[str, Row]:
     if not visitor_ids:
         return {}
-    rows = session.execute(
-        select(VisitorId.visitor_id, *_PROFILE_STATE)
-        .join(Profile, Profile.id == VisitorId.profile_id)
-        .where(VisitorId.shop_id == shop_id, bulk.in_list(session, VisitorId.visitor_id, visitor_ids))
-    )
+    rows = session.execute(_visitor_profiles(session), {"shop_id": shop_id, "visitor_ids": bulk.in_values(session, visitor_ids)})
     return {row.visitor_id: row for row in rows}
+
+
+_statements: dict[str, Select] = {}
+
+
+def _visitor_profiles(session: Session) -> Select:
+    """Built once per database kind (building a statement costs more than reading its 100 rows)."""
+    dialect = session.get_bind().dialect.name
+    statement = _statements.get(dialect)
+    if statement is None:
+        statement = _statements[dialect] = (
+            select(VisitorId.visitor_id, *_PROFILE_STATE)
+            .join(Profile, Profile.id == VisitorId.profile_id)
+            .where(VisitorId.shop_id == bindparam("shop_id"), bulk.in_parameter(session, VisitorId.visitor_id, "visitor_ids"))
+        )
+    return statement
 
 
 def _create_visitor_profiles(session: Session, shop_id: int, visitor_ids: list[str], seen_at: datetime) -> None:

@@ -39,7 +39,7 @@ def insert_ignoring_conflicts_returning(
             f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {_recordset(session, table, columns)} "
             f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
         )
-    return list(session.execute(statement, {"rows": _rows_json(session, table, columns, rows)}).scalars())
+    return list(session.connection().execute(statement, {"rows": _rows_json(session, table, columns, rows)}).scalars())
 
 
 def update_by_key(session: Session, table: Table, key: str, rows: list[dict]) -> None:
@@ -52,7 +52,7 @@ def update_by_key(session: Session, table: Table, key: str, rows: list[dict]) ->
         statement = _statements[cache_key] = text(
             f"UPDATE {table.name} SET {assignments} FROM {_recordset(session, table, columns)} WHERE {table.name}.{key} = v.{key}"
         )
-    session.execute(statement, {"rows": _rows_json(session, table, columns, rows)})
+    session.connection().execute(statement, {"rows": _rows_json(session, table, columns, rows)})
 
 
 def in_list(session: Session, column, values):

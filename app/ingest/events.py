@@ -307,7 +307,7 @@ def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str,
     viewed = {event["product_id"] for event in events if event["type"] == "product_view" and event.get("product_id")}
     if not viewed:
         return {}
-    rows = session.execute(_categories_statement(session), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
+    rows = session.connection().execute(_categories_statement(session), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
     return dict(rows.all())
 
 

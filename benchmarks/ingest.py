@@ -14,7 +14,9 @@ are new when they first appear (profile created, counted against the new-visitor
 The floor: the same rows straight into the events table, one multi-row INSERT and commit per batch,
 from WORKERS processes with CLIENTS connections in all (the same parallelism, no HTTP, no validation,
 no profiles). Prints events/s of both and endpoint/floor, and the CPU each spent per event: the
-gunicorn workers (or the floor's processes) and, on PostgreSQL, the server backends of this database.
+gunicorn workers (or the floor's processes), the clients and, on PostgreSQL, the server backends of
+this database; and from those the rate CPU alone would allow on this machine's cores with nothing
+else running (the measured rates depend on what else the machine is doing).
 """
 from __future__ import annotations
 
@@ -209,8 +211,10 @@ def run_backend(label: str, url: str, total: int, visitors: int, workers: int, c
         warm = bodies(public_key, make_batches(batch * clients * 2, batch * clients, datetime.now(UTC), batch, prefix="warm"))
         post_all(port, warm, clients)
         worker_pids = children(master.pid)
-        cpu_before, db_before = cpu_seconds(worker_pids), database_cpu.seconds()
-        http_seconds = post_all(port, bodies(public_key, batches), clients)
+        payloads = bodies(public_key, batches)
+        cpu_before, db_before, client_before = cpu_seconds(worker_pids), database_cpu.seconds(), time.process_time()
+        http_seconds = post_all(port, payloads, clients)
+        client_cpu = time.process_time() - client_before
         http_cpu, http_db_cpu = cpu_seconds(worker_pids) - cpu_before, spent(db_before, database_cpu.seconds())
 
     rows = floor_rows(shop_id, profile_id, batches)
@@ -223,10 +227,18 @@ def run_backend(label: str, url: str, total: int, visitors: int, workers: int, c
     db_note = (
         f"; database server {http_db_cpu * micro:.0f} vs {raw_db_cpu * micro:.0f}" if database_cpu.engine is not None else ""
     )
+    # What the rates would be if CPU were the only limit, on a machine with nothing else running: every
+    # figure here is measured on whatever else the machine is doing, so this says what the code costs.
+    cores = os.cpu_count() or 1
+    cpu_bound = cores / ((http_cpu + http_db_cpu + client_cpu) / total)
+    floor_cpu_bound = cores / ((raw_cpu + raw_db_cpu) / total)
     print(
         f"{label:10s} endpoint {http_rate:9,.0f} events/s   raw Core insert {raw_rate:9,.0f} events/s   "
         f"endpoint/raw = {http_rate / raw_rate:.2f}\n"
-        f"{'':10s} CPU per event (us): app workers {http_cpu * micro:.0f} vs floor processes {raw_cpu * micro:.0f}{db_note}\n"
+        f"{'':10s} CPU per event (us): app workers {http_cpu * micro:.0f} vs floor processes {raw_cpu * micro:.0f}{db_note}; "
+        f"clients {client_cpu * micro:.0f}\n"
+        f"{'':10s} CPU-bound rates on {cores} idle cores (all CPU per event): endpoint {cpu_bound:,.0f} events/s, "
+        f"floor {floor_cpu_bound:,.0f} events/s\n"
         f"{'':10s} ({total} events in batches of {batch}, {visitors} visitors of which {visitors // 2} returning, "
         f"gunicorn -w {workers}, {clients} concurrent clients)"
     )

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.db import insert_ignoring_conflicts
 from app.identity_secrets import UNVERIFIED
@@ -26,7 +27,8 @@ from app.ingest import bulk, clock, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
-from app.schemas.events import MAX_PRICE, MAX_QUANTITY, EventSchema
+from app.schemas.event_loading import load_event
+from app.schemas.events import MAX_PRICE, MAX_QUANTITY
 from app.schemas.json_values import nesting_exceeds, unstorable_text
 
 # A visit ends after this long without activity (the usual web-analytics rule).
@@ -37,8 +39,6 @@ NOT_OUR_DECISION = "Not a decision this server made for this visitor (or older t
 # A rejected payload nested deeper than this is kept as text (see _storable).
 DEAD_LETTER_MAX_DEPTH = 64
 DEAD_LETTER_MAX_TEXT = 16 * 1024
-
-_event_schema = EventSchema()
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def ingest_batch(
         try:
             if not isinstance(raw, dict):
                 raise ValidationError({"_schema": ["Each event must be a JSON object."]})
-            loaded = _event_schema.load(raw)
+            loaded = load_event(raw)
             if verify_decision is not None and loaded["type"] in WIDGET_EVENTS and not verify_decision(
                 loaded["visitor_id"], loaded["props"].get("decision_id")
             ):
@@ -113,7 +113,14 @@ def ingest_batch(
                 )
             )
 
-    fresh = _drop_duplicates(session, shop_id, valid)
+    unique: dict[str, dict] = {}
+    for event in valid:  # an id twice in the batch: the first counts
+        unique.setdefault(event["id"], event)
+    fresh = list(unique.values())
+    if any(event.get("customer_id") for event in fresh):
+        # Stored events are otherwise found by the INSERT (ON CONFLICT); a batch that may identify
+        # someone drops them first, so that a replayed identify changes nobody's profile again.
+        fresh = _drop_stored(session, shop_id, fresh)
     result.duplicates = len(valid) - len(fresh)
     if fresh:
         clock_skew = clock.skew(sent_at, received_at)
@@ -128,7 +135,7 @@ def ingest_batch(
         result.duplicates += len(fresh) - len(inserted)
         result.accepted = len(inserted)
         stored = [event for event in fresh if event["id"] in inserted]
-        _update_profiles(session, stored, facts)
+        _update_profiles(session, shop_id, stored, facts)
         _record_purchases(session, shop_id, stored)
     session.flush()
     return result
@@ -149,32 +156,40 @@ def _storable(raw) -> dict | list | str | None:
     return repr(raw)[:DEAD_LETTER_MAX_TEXT]
 
 
-def _drop_duplicates(session: Session, shop_id: int, events: list[dict]) -> list[dict]:
-    unique: dict[str, dict] = {}
-    for event in events:
-        unique.setdefault(event["id"], event)
-    if not unique:
-        return []
-    known = set(
+def _drop_stored(session: Session, shop_id: int, events: list[dict]) -> list[dict]:
+    stored = set(
         session.scalars(
             select(Event.client_event_id).where(
-                Event.shop_id == shop_id, bulk.in_list(session, Event.client_event_id, unique)
+                Event.shop_id == shop_id, bulk.in_list(session, Event.client_event_id, [event["id"] for event in events])
             )
         )
     )
-    return [event for event_id, event in unique.items() if event_id not in known]
+    return [event for event in events if event["id"] not in stored]
 
 
 def _resolve_profiles(
     session: Session, shop_id: int, events: list[dict], identities, admit_new_visitors: Callable[[int], bool] | None = None
-) -> dict[str, Profile]:
-    """Visitor id -> profile, after applying every verified identification the batch carries, in time order."""
+) -> dict:
+    """Visitor id -> profile, after applying every verified identification the batch carries, in time order.
+
+    Profiles are read-only rows unless the batch identifies someone (a verified customer id its
+    visitor's profile does not have yet, or traits to remember): merging needs ORM objects.
+    """
     first_seen = events[0]["occurred_at"]
     visitor_ids = {event["visitor_id"] for event in events}
     profile_of = identity.resolve_visitors(session, shop_id, visitor_ids, first_seen, admit_new_visitors)
-    for event in events:
+    verified: dict[int, bool] = {}
+    for index, event in enumerate(events):
+        if event.get("customer_id"):
+            verified[index] = identities.verifies(event["customer_id"], event.get("customer_sig"))
+    if any(
+        verified[index] and (events[index].get("traits") or profile_of[events[index]["visitor_id"]].customer_id != events[index]["customer_id"])
+        for index in verified
+    ):
+        profile_of = identity.as_profiles(session, profile_of)
+    for index, event in enumerate(events):
         customer_id = event.get("customer_id")
-        if customer_id and not identities.verifies(customer_id, event.get("customer_sig")):
+        if customer_id and not verified[index]:
             _demote_claim(event, profile_of[event["visitor_id"]])
         elif customer_id:
             visitor_id = event["visitor_id"]
@@ -196,7 +211,7 @@ def _resolve_profiles(
     return profile_of
 
 
-def _demote_claim(event: dict, visitor_profile: Profile) -> None:
+def _demote_claim(event: dict, visitor_profile) -> None:
     """An unverified customer id: it changes nothing of that customer, and says nothing back.
 
     A visitor an earlier *verified* identify linked to this very customer is
@@ -244,25 +259,19 @@ def _insert_events(session: Session, shop_id: int, events: list[dict], received_
     return set(session.scalars(statement, rows))
 
 
-_PROFILE_ACTIVITY_FIELDS = (
-    "session_count", "first_seen_at", "last_seen_at", "traffic_source", "traffic_medium", "traffic_campaign", "device", "country",
-    "cart_count", "cart_value", "viewed_categories",
-)
-
-
-def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) -> None:
+def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: RequestFacts) -> None:
     """Fold the batch's activity into its profiles, in one executemany UPDATE.
 
     One statement for all profiles rather than one per profile: a batch from
     an import or a busy proxy carries hundreds of visitors.
     """
     state: dict[int, dict] = {}
-    category_of = _categories(session, events[0]["profile"].shop_id, events)
+    category_of = _categories(session, shop_id, events)
     for event in events:  # in time order
         profile = event["profile"]
         values = state.get(profile.id)
         if values is None:
-            values = state[profile.id] = {field: getattr(profile, field) for field in _PROFILE_ACTIVITY_FIELDS}
+            values = state[profile.id] = {field: getattr(profile, field) for field in identity.ACTIVITY_FIELDS}
         at = event["occurred_at"]
         if values["session_count"] == 0 or at - values["last_seen_at"] > SESSION_GAP:
             values["session_count"] += 1
@@ -287,20 +296,35 @@ def _update_profiles(session: Session, events: list[dict], facts: RequestFacts) 
             update(Profile.__table__).where(Profile.__table__.c.id == bindparam("profile_id")),
             [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
         )
-    for event in events:
-        session.expire(event["profile"], _PROFILE_ACTIVITY_FIELDS)
+    # Profiles this session holds as objects (merged in this batch, or read before it) must not keep the old values.
+    for profile_id in state:
+        held = session.identity_map.get(identity_key(Profile, profile_id))
+        if held is not None:
+            session.expire(held, identity.ACTIVITY_FIELDS)
 
 
 def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str, str]:
     viewed = {event["product_id"] for event in events if event["type"] == "product_view" and event.get("product_id")}
     if not viewed:
         return {}
-    rows = session.execute(
-        select(Product.external_id, Product.category).where(
-            Product.shop_id == shop_id, bulk.in_list(session, Product.external_id, viewed), Product.category.is_not(None)
-        )
-    )
+    rows = session.connection().execute(_categories_statement(session), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
     return dict(rows.all())
+
+
+_statements: dict[str, Select] = {}
+
+
+def _categories_statement(session: Session) -> Select:
+    """Built once per database kind (building a statement costs more than reading its rows)."""
+    dialect = session.get_bind().dialect.name
+    statement = _statements.get(dialect)
+    if statement is None:
+        statement = _statements[dialect] = select(Product.external_id, Product.category).where(
+            Product.shop_id == bindparam("shop_id"),
+            bulk.in_parameter(session, Product.external_id, "products"),
+            Product.category.is_not(None),
+        )
+    return statement
 
 
 def _quantity(props: dict) -> int:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 _MOBILE_UA = re.compile(r"Mobi|iPhone|iPod|Android.*Mobile|Windows Phone", re.I)
 _TABLET_UA = re.compile(r"iPad|Tablet|Android(?!.*Mobile)|Kindle|Silk", re.I)
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
 # What device_class answers: the one list of devices that targeting, the decide API and the settings UI use.
 DEVICES = ("mobile", "tablet", "desktop")
 
@@ -42,6 +44,12 @@ def device_class(props: dict, user_agent: str | None) -> str | None:
         return claimed
     if not user_agent:
         return None
+    return _device_of_agent(user_agent)
+
+
+@lru_cache(maxsize=256)
+def _device_of_agent(user_agent: str) -> str:
+    """Remembered: every event of a request, and most requests, come with one of few user agents."""
     if _TABLET_UA.search(user_agent):
         return "tablet"
     if _MOBILE_UA.search(user_agent):
@@ -51,7 +59,7 @@ def device_class(props: dict, user_agent: str | None) -> str | None:
 
 def country_code(header_value: str | None, props: dict) -> str | None:
     for candidate in (header_value, props.get("country")):
-        if isinstance(candidate, str) and re.fullmatch(r"[A-Za-z]{2}", candidate):
+        if isinstance(candidate, str) and _COUNTRY.fullmatch(candidate):
             code = candidate.upper()
             if code not in ("XX", "T1"):  # Cloudflare's "unknown" and "Tor"
                 return code

@@ -11,7 +11,7 @@ MAX_EVENTS_PER_BATCH = 500
 MAX_BATCH_BYTES = 256 * 1024
 
 # Types that mean nothing without the product they are about.
-_NEEDS_PRODUCT = {"product_view", "add_to_cart", "remove_from_cart"}
+NEEDS_PRODUCT = {"product_view", "add_to_cart", "remove_from_cart"}
 # One cart line or order line: more than anyone buys, and what an INTEGER column holds many times over.
 MAX_QUANTITY = 10**6
 MAX_PRICE = 10**9
@@ -94,7 +94,7 @@ class EventSchema(EdgeSchema):
     @validates_schema
     def _required_by_type(self, data, **kwargs):
         event_type = data.get("type")
-        if event_type in _NEEDS_PRODUCT and not data.get("product_id"):
+        if event_type in NEEDS_PRODUCT and not data.get("product_id"):
             raise ValidationError(f"Required for {event_type} events.", "product_id")
         if event_type == "identify" and not data.get("customer_id"):
             raise ValidationError("Required for identify events.", "customer_id")

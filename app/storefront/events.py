@@ -16,7 +16,7 @@ from app.secret_box import IDENTITY_SECRETS, box_for
 from app.storefront.blueprint import blueprint
 from app.storefront.body import json_object_body
 from app.storefront.limits import NewVisitorAllowance, too_many_requests_response
-from app.storefront.shops import shop_by_public_key
+from app.storefront.shops import snapshot_by_public_key
 
 _batch_schema = BatchSchema()
 
@@ -33,9 +33,11 @@ def post_events():
         raise ApiError(413, f"At most {MAX_EVENTS_PER_BATCH} events per batch; split it.")
 
     session = db.session()
-    shop = shop_by_public_key(session, batch["key"])
-    if shop is None:
+    # The in-memory snapshot (app/shop_state.py), as decide reads it: no query for the shop per batch.
+    state = snapshot_by_public_key(session, batch["key"])
+    if state is None:
         raise ApiError(403, "Unknown key.")
+    shop = state.shop  # detached: read only
     new_visitors = NewVisitorAllowance(shop.public_key)
     decision_ids = DecisionIds(current_app.secret_key)
     try:

@@ -1,6 +1,8 @@
 """One profile per person: anonymous history merges into the customer's profile, once the customer id is signed."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from app.clock import utcnow
@@ -81,3 +83,24 @@ def test_profiles_are_per_shop(db_session, make_shop):
     ingest(db_session, first, signed_event(first, "identify", "v", "C"))
     ingest(db_session, second, signed_event(second, "identify", "v", "C"))
     assert profile_of(db_session, first, "v").id != profile_of(db_session, second, "v").id
+
+
+def test_a_replayed_identify_moves_nobody_back(db_session, make_shop):
+    """A browser resending an old batch (its events already stored) must not redo what that identify did."""
+    shop, _ = make_shop()
+    as_ann = signed_event(shop, "identify", "kiosk", "ANN")
+    ingest(db_session, shop, as_ann)
+    ingest(db_session, shop, signed_event(shop, "identify", "kiosk", "BOB"))
+    result = ingest(db_session, shop, as_ann)
+    assert (result.accepted, result.duplicates) == (0, 1)
+    assert profile_of(db_session, shop, "kiosk").customer_id == "BOB"
+
+
+def test_a_profile_the_session_holds_shows_the_activity_of_a_batch(db_session, make_shop):
+    """Profiles are updated in bulk, not through the session's objects; an object it holds must not keep the old values."""
+    shop, _ = make_shop()
+    ingest(db_session, shop, event(visitor_id="v1", ts=(utcnow() - timedelta(hours=2)).isoformat()))
+    held = profile_of(db_session, shop, "v1")
+    assert held.session_count == 1
+    ingest(db_session, shop, event(visitor_id="v1"))  # now, two hours later: a new visit
+    assert held.session_count == 2 and held.last_seen_at > held.first_seen_at

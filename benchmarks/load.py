@@ -18,13 +18,10 @@ import argparse
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -46,6 +43,7 @@ from app.models import Order, Profile  # noqa: E402
 from app.recommender.training.train_shop import train_shop  # noqa: E402
 from app.secret_box import IDENTITY_SECRETS, box_for  # noqa: E402
 from benchmarks.benchmark_limits import COUNTED_NEVER_TRIPPED  # noqa: E402
+from benchmarks.gunicorn_server import gunicorn  # noqa: E402
 from benchmarks.identify import identify_events  # noqa: E402
 
 HOME = "https://demo-store.localhost/store/"
@@ -71,7 +69,8 @@ def main() -> None:
         key, known = prepare(url, model_dir, args.customers)
         env = {**os.environ, **COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "MODEL_DIR": str(model_dir), "SECRET_KEY": "load-benchmark"}
         scripts = write_wrk_scripts(tmp_path, key, known)
-        with gunicorn("benchmarks.bare_app:app", args.workers, env) as bare_port, gunicorn("wsgi:app", args.workers, env) as app_port:
+        with gunicorn("benchmarks.bare_app:app", args.workers, env) as (bare_port, _), \
+                gunicorn("wsgi:app", args.workers, env) as (app_port, _):
             rows = run_paths(args, scripts, bare_port, app_port, key)
     print_table(rows, "PostgreSQL" if args.postgres else "SQLite", args)
 
@@ -166,40 +165,6 @@ def write_wrk_scripts(tmp: Path, key: str, known: list[str]) -> dict[str, Path]:
         script.write_text(common + f"request = function()\n  return wrk.format('GET', {expression})\nend\n")
         scripts[name] = script
     return scripts
-
-
-@contextmanager
-def gunicorn(target: str, workers: int, env: dict):
-    port = free_port()
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", target]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        wait_until_up(port, process)
-        yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return
-        except OSError as error:
-            if getattr(error, "code", None) is not None:  # an HTTP error: it answers
-                return
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not come up")
 
 
 def run_paths(args, scripts: dict[str, Path], bare_port: int, app_port: int, key: str) -> list[dict]:

@@ -59,6 +59,7 @@ class RequestLimits:
         self.by_endpoint: dict[str, list[RateLimitItem]] = {
             endpoint: parse_many(app.config[setting]) for endpoint, setting in ENDPOINT_LIMITS.items()
         }
+        self.new_visitors: list[RateLimitItem] = parse_many(app.config["RATE_LIMIT_NEW_VISITORS"])
         redis_url = app.config.get("REDIS_URL")
         self._shared = SlidingWindowCounterRateLimiter(storage_from_string(redis_url, **_storage_options(redis_url))) if redis_url else None
         self._memory = SlidingWindowCounterRateLimiter(SweptMemoryStorage())
@@ -160,7 +161,7 @@ class NewVisitorAllowance:
     def __init__(self, shop_key: str):
         self._limits: RequestLimits = current_app.extensions[EXTENSION]
         self._identifiers = (KEY_PREFIX, f"{shop_key[:64]}|{client_address()}", "new_visitors")
-        self._items = parse_many(current_app.config["RATE_LIMIT_NEW_VISITORS"])
+        self._items = self._limits.new_visitors
         self.reset_at = time.time() + 1
 
     def __call__(self, count: int) -> bool:

@@ -20,7 +20,7 @@ from marshmallow import ValidationError
 
 from app.models import EVENT_TYPES
 from app.schemas.events import MAX_QUANTITY, NEEDS_PRODUCT, EventSchema
-from app.schemas.json_values import unstorable_text
+from app.schemas.json_values import storable_text, unstorable_text
 
 _schema = EventSchema()
 _fields = _schema.fields
@@ -63,18 +63,8 @@ def _plain_event(raw: dict) -> dict:
     return loaded
 
 
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return False
-    return True
-
-
 def _short_text(name: str, value, raw: dict) -> str:
-    if type(value) is not str or not 0 < len(value) <= 64 or not _storable(value):
+    if type(value) is not str or not 0 < len(value) <= 64 or not storable_text(value):
         raise _NotPlain
     return value
 
@@ -90,7 +80,7 @@ def _external_id(name: str, value, raw: dict) -> str | None:
         return None
     if type(value) is int:
         value = str(value)
-    elif type(value) is not str or not _storable(value):
+    elif type(value) is not str or not storable_text(value):
         raise _NotPlain
     if not 0 < len(value) <= 128:
         raise _NotPlain
@@ -100,7 +90,7 @@ def _external_id(name: str, value, raw: dict) -> str | None:
 def _page_url(name: str, value, raw: dict) -> str | None:
     if value is None:
         return None
-    if type(value) is not str or len(value) > _MAX_URL or not _storable(value):
+    if type(value) is not str or len(value) > _MAX_URL or not storable_text(value):
         raise _NotPlain
     try:
         urlsplit(value).hostname  # noqa: B018 - parsing is the check, as in PageUrl
@@ -130,11 +120,11 @@ def _flat_props(name: str, props, raw: dict) -> dict:
     if type(props) is not dict or "lines" in props:
         raise _NotPlain
     for key, value in props.items():
-        if type(key) is not str or not _storable(key):
+        if type(key) is not str or not storable_text(key):
             raise _NotPlain
         kind = type(value)
         if kind is str:
-            if not _storable(value):
+            if not storable_text(value):
                 raise _NotPlain
         elif kind is float:
             if not math.isfinite(value):

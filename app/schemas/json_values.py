@@ -93,7 +93,7 @@ def unstorable_text(value, max_depth: int = MAX_DEPTH) -> str | None:
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if not _storable(item):
+            if not storable_text(item):
                 return NUL_OR_SURROGATE
         elif isinstance(item, float):
             if not math.isfinite(item):  # Python reads 1e999 as inf; no JSON column (PostgreSQL's) takes it
@@ -109,7 +109,8 @@ def unstorable_text(value, max_depth: int = MAX_DEPTH) -> str | None:
     return None
 
 
-def _storable(text: str) -> bool:
+def storable_text(text: str) -> bool:
+    """False for a string PostgreSQL cannot store as text: a NUL, or a lone surrogate (not UTF-8)."""
     if "\x00" in text:
         return False
     try:

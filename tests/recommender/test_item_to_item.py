@@ -25,6 +25,17 @@ def test_ease_is_the_closed_form_on_items_with_history():
     assert (fitted.matrix.getnnz(axis=1) <= 2).all() and fitted.params["items"] == 5
 
 
+def test_ease_is_the_closed_form_when_the_inverse_is_mirrored_over_several_bands():
+    # 600 items: the inverse's upper triangle is copied to the lower one in bands of 256 columns.
+    rng = np.random.default_rng(1)
+    bought = (rng.random((900, 600)) < 0.05).astype(np.float64)
+    inverse = np.linalg.inv(bought.T @ bought + 50.0 * np.eye(600))
+    expected = -inverse / np.diag(inverse)[None, :]
+    np.fill_diagonal(expected, 0.0)
+    weights = item_to_item.ease_weights((bought.T @ bought).astype(np.float32), 50.0)
+    assert weights.dtype == np.float32
+    assert np.abs(weights - expected).max() < 1e-4
+
 def test_item_knn_is_cosine_with_shrinkage():
     matrix = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [0, 0, 1]], dtype=np.float32))
     fitted = item_to_item.knn(matrix, item_to_item.KnnParams(neighbours=5, shrinkage=1.0, train_half_life_days=None,

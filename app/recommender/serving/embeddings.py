@@ -120,7 +120,7 @@ def top_k(scores: np.ndarray, k: int, exclude_indices: Iterable[int] | None = No
     k = max(0, min(k, available))
     if k == 0:
         return np.empty(0, dtype=np.int64)
-    candidates = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
+    candidates = np.argpartition(scores, scores.size - k)[scores.size - k:] if k < scores.size else np.arange(scores.size)
     order = np.lexsort((candidates, -scores[candidates]))  # by score, ties by index: deterministic
     return candidates[order].astype(np.int64)
 

@@ -75,9 +75,25 @@ def aggregate(
     dominating the loss (LightFM multiplies each sample's gradient by its weight).
     Returns ``(user_ids, item_ids, weights)`` of the distinct pairs.
     """
+    pairs = _aggregate_pairs(interactions, now, half_life_days, compress)
+    return pairs.user_index[pairs.user_codes], pairs.item_index[pairs.item_codes], pairs.values
+
+
+@dataclass
+class _Pairs:
+    """Distinct (user, item) pairs as codes into ``user_index`` / ``item_index`` (distinct ids), with their weights."""
+
+    user_codes: np.ndarray
+    item_codes: np.ndarray
+    values: np.ndarray
+    user_index: np.ndarray
+    item_index: np.ndarray
+
+
+def _aggregate_pairs(interactions: Interactions, now: float | None, half_life_days: float | None, compress: bool) -> _Pairs:
     if len(interactions) == 0:
-        empty = np.empty(0, dtype=object)
-        return empty, empty.copy(), np.empty(0)
+        empty, no_codes = np.empty(0, dtype=object), np.empty(0, np.int64)
+        return _Pairs(no_codes, no_codes.copy(), np.empty(0), empty, empty.copy())
     now = float(interactions.timestamps.max()) if now is None else now
     weights = interactions.weights * recency_decay(now - interactions.timestamps, half_life_days)
     user_codes, user_index = _factorize(interactions.user_ids)
@@ -87,7 +103,16 @@ def aggregate(
     coo = matrix.tocoo()
     keep = coo.data > 0
     values = np.log1p(coo.data[keep]) if compress else coo.data[keep]
-    return user_index[coo.row[keep]], item_index[coo.col[keep]], values
+    return _Pairs(coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64), values, user_index, item_index)
+
+
+def _in_order_of_appearance(codes: np.ndarray, index: np.ndarray) -> tuple[list, np.ndarray]:
+    """The ids of ``codes`` in order of first appearance (``dict.fromkeys`` of them), and each code's position in that list."""
+    _, first = np.unique(codes, return_index=True)
+    ordered = codes[np.sort(first)]
+    position = np.full(len(index), -1, np.int64)
+    position[ordered] = np.arange(len(ordered))
+    return index[ordered].tolist(), position
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,9 +167,9 @@ def build_training_data(
     ``identity_weight`` > 1 gives the identity feature that many tokens' share
     before normalising (more room for what is specific to a known item).
     """
-    users, items, weights = aggregate(interactions, now, half_life_days, compress)
-    user_ids = list(dict.fromkeys(users))
-    item_ids = list(dict.fromkeys(items))
+    pairs = _aggregate_pairs(interactions, now, half_life_days, compress)
+    user_ids, user_position = _in_order_of_appearance(pairs.user_codes, pairs.user_index)
+    item_ids, item_position = _in_order_of_appearance(pairs.item_codes, pairs.item_index)
     item_rows = _feature_rows(item_ids, item_features)
     user_rows = _feature_rows(user_ids, user_features)
     dataset = Dataset(user_identity_features=True, item_identity_features=True)
@@ -154,7 +179,11 @@ def build_training_data(
         user_features=_vocabulary(user_rows) if user_features is not None else None,
         item_features=_vocabulary(item_rows) if item_features is not None else None,
     )
-    matrix, weight_matrix = dataset.build_interactions(zip(users, items, weights))
+    # What Dataset.build_interactions returns, built from the codes at once instead of a Python loop over the pairs.
+    rows, cols = user_position[pairs.user_codes].astype(np.int32), item_position[pairs.item_codes].astype(np.int32)
+    shape = dataset.interactions_shape()
+    matrix = sp.coo_matrix((np.ones(len(rows), np.int32), (rows, cols)), shape=shape)
+    weight_matrix = sp.coo_matrix((pairs.values.astype(np.float32), (rows.copy(), cols.copy())), shape=shape)
     built_items = built_users = None
     if item_features is not None:
         built_items = _normalised(dataset.build_item_features(item_rows, normalize=False), len(item_ids), identity_weight)

@@ -79,3 +79,18 @@ def test_unshowable_items_are_never_hits_and_rank_below_every_showable_one():
     assert result["auc"][0] == pytest.approx(0.25)
     nothing = metrics.block_metrics(np.full((1, 3), -np.inf), np.array([[True, False, False]]), k=2)
     assert nothing["precision_at_k"][0] == 0 and nothing["auc"][0] == 0 and len(nothing["top"]) == 0
+
+
+@pytest.mark.parametrize("n_items", [7, 300, 2000])
+def test_the_top_k_is_each_rows_best_columns_best_first_ties_by_column(n_items):
+    # Large rows take the sampled threshold; small ones select over all columns. Both must equal a full sort.
+    rng = np.random.default_rng(n_items)
+    for coarse in (False, True):
+        scores = rng.integers(-4, 4, (40, n_items)).astype(np.float32) if coarse else rng.standard_normal((40, n_items)).astype(np.float32)
+        scores[rng.random(scores.shape) < 0.3] = -np.inf
+        scores[0] = -np.inf  # nothing showable: still k columns, the first ones
+        scores[1, -1] = 100.0  # a clear best that no sampled column sees
+        k = min(10, n_items)
+        expected = np.lexsort((np.broadcast_to(np.arange(n_items), scores.shape), -scores), axis=1)[:, :k]
+        assert (metrics.top_k_per_row(scores, k) == expected).all()
+    assert metrics.top_k_per_row(scores, k)[1, 0] == n_items - 1

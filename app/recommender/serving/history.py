@@ -74,6 +74,8 @@ class Histories:
     session_items: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     exclude_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     exclude_items: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    # history_lengths(), once computed; subsets take their rows' share (the blend search subsets one view thousands of times).
+    lengths: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         for name in ("event_rows", "event_items", "purchase_rows", "purchase_items", "session_rows", "session_items",
@@ -95,12 +97,15 @@ class Histories:
 
     def history_lengths(self) -> np.ndarray:
         """Distinct items each row has interacted with (events and purchases)."""
-        rows = np.concatenate([self.event_rows, self.purchase_rows])
-        items = np.concatenate([self.event_items, self.purchase_items])
-        if not len(rows):
-            return np.zeros(self.n_rows, np.int64)
-        pairs = np.unique(rows * (int(items.max()) + 1) + items)
-        return np.bincount(pairs // (int(items.max()) + 1), minlength=self.n_rows)
+        if self.lengths is None:
+            rows = np.concatenate([self.event_rows, self.purchase_rows])
+            items = np.concatenate([self.event_items, self.purchase_items])
+            if not len(rows):
+                self.lengths = np.zeros(self.n_rows, np.int64)
+            else:
+                pairs = np.unique(rows * (int(items.max()) + 1) + items)
+                self.lengths = np.bincount(pairs // (int(items.max()) + 1), minlength=self.n_rows)
+        return self.lengths
 
     def buckets(self) -> np.ndarray:
         """The history bucket name of each row (see ``HISTORY_BUCKETS`` and ``NEW_VISITOR_BUCKET``)."""
@@ -175,6 +180,7 @@ class Histories:
             purchase_rows=purchase[0], purchase_items=purchase[1], purchase_times=purchase[2], purchase_quantities=purchase[3],
             user_rows=self.user_rows[rows], feature_tokens=[self.feature_tokens[r] for r in rows],
             session_rows=session[0], session_items=session[1], exclude_rows=exclude[0], exclude_items=exclude[1],
+            lengths=self.history_lengths()[rows],
         )
 
 

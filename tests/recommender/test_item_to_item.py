@@ -87,3 +87,12 @@ def test_one_visitor_is_scored_like_a_row_of_a_block():
                         event_weights=np.r_[one.event_weights, 1.0], event_times=np.r_[times, 100 * day])
         assert fitted.scores(one, 100 * day).shape == (1, 40)
         assert fitted.scores(one, 100 * day)[0] == pytest.approx(fitted.scores(two, 100 * day)[0], abs=1e-6)
+
+
+def test_ease_without_any_item_with_enough_history_links_nothing():
+    # A young shop: every item bought once. LAPACK rejects an empty matrix; training must not fail on it.
+    matrix = sp.csr_matrix(np.eye(4, dtype=np.float32))
+    gram = item_to_item.gram(matrix)
+    assert len(gram.active) == 0
+    fitted = item_to_item.ease(gram, item_to_item.EaseParams(200.0, None, None))
+    assert fitted.matrix.shape == (4, 4) and fitted.matrix.nnz == 0

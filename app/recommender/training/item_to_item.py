@@ -78,6 +78,8 @@ def gram(matrix: sp.csr_matrix, min_mass: float = EASE_MIN_ITEM_MASS) -> Gram:
 
 def ease_weights(gram_matrix: np.ndarray, l2: float) -> np.ndarray:
     """EASE's ``B`` from a Gram matrix (float32, zero diagonal); a Cholesky inverse, as ``X'X + l2 I`` is positive definite."""
+    if not gram_matrix.shape[0]:  # no item has enough history yet (a young shop): LAPACK rejects an empty matrix
+        return np.zeros((0, 0), np.float32)
     regularised = gram_matrix.copy()
     regularised[np.diag_indices_from(regularised)] += np.float32(l2)
     factor, info = lapack.spotrf(regularised, lower=False, overwrite_a=True)

@@ -72,3 +72,23 @@ def test_what_helps_new_visitors_is_kept_for_them_and_not_forced_on_known_custom
     rows = np.arange(known)
     chosen, alone = blend_weight.compare(model, view, rows, [choice.weights, {"popularity": 1.0}], k=5)
     assert chosen["precision_at_k"].tolist() == alone["precision_at_k"].tolist()  # known customers: untouched
+
+
+def test_the_repeat_share_never_takes_the_whole_blend(monkeypatch):
+    # Repeat scores are 0 on products never bought: a repeat-only blend would list those in catalog order.
+    model, view = setting(hybrid_knows_the_answers=True)
+    model.signals_available = lambda: {"popularity", "hybrid", "repeat"}
+    tried = []
+
+    def compare(served, view, rows, candidates, k):
+        tried.extend(candidates)
+        # Make the largest repeat share look best, as noise on the repeat view can.
+        return [{"precision_at_k": np.full(len(rows), c.default.get("repeat", 0.0)), "ndcg_at_k": np.zeros(len(rows))}
+                for c in candidates]
+
+    monkeypatch.setattr(blend_weight, "compare", compare)
+    weights = blend_weight.BlendWeights({"popularity": 0.4, "hybrid": 0.6}, {"new": {"hybrid": 1.0}})
+    choice = blend_weight.add_repeat(model, view, weights, k=5)
+    assert all(sum(w for name, w in c.default.items() if name != "repeat") > 0 for c in tried)
+    assert 0 < choice.weights.default["repeat"] < 1 and choice.weights.default["hybrid"] > 0
+    assert choice.weights.by_bucket["new"]["hybrid"] > 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, TextClause, bindparam, text
+from sqlalchemy import JSON, Table, Text, TextClause, bindparam, cast, func, text
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -30,14 +30,22 @@ def insert_ignoring_conflicts_returning(
     session: Session, table: Table, rows: list[dict], conflict: list[str], returning: str
 ) -> list:
     """INSERT ... SELECT FROM json_to_recordset(...) ON CONFLICT DO NOTHING RETURNING ``returning``: the values actually inserted."""
+    return _insert_returning(session, table, rows, f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING", returning)
+
+
+def insert_returning(session: Session, table: Table, rows: list[dict], returning: str) -> list:
+    """INSERT ... SELECT FROM json_to_recordset(...) RETURNING ``returning``, in no particular order."""
+    return _insert_returning(session, table, rows, "", returning)
+
+
+def _insert_returning(session: Session, table: Table, rows: list[dict], on_conflict: str, returning: str) -> list:
     columns = list(rows[0])
-    key = ("insert", table.name, tuple(columns), tuple(conflict), returning)
+    key = ("insert", table.name, tuple(columns), on_conflict, returning)
     statement = _statements.get(key)
     if statement is None:
         names = ", ".join(columns)
         statement = _statements[key] = text(
-            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {_recordset(session, table, columns)} "
-            f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING {returning}"
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {_recordset(session, table, columns)} {on_conflict} RETURNING {returning}"
         )
     return list(session.connection().execute(statement, {"rows": _rows_json(session, table, columns, rows)}).scalars())
 
@@ -74,6 +82,11 @@ def in_values(session: Session, values) -> list | str:
     """The values for an ``in_parameter``."""
     values = list(values)
     return _encode(values) if supported(session) else values
+
+
+def each_value(session: Session, name: str):
+    """The values of a JSON array parameter as a table with one text column ``value`` (PostgreSQL), to join or probe with."""
+    return func.json_array_elements_text(cast(bindparam(name, type_=Text), JSON)).table_valued("value").alias(f"each_{name}")
 
 
 # ARRAY(SELECT ...) is computed once, so the index is used as with an array parameter.

@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 
 from marshmallow import ValidationError
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
-from app.db import insert_ignoring_conflicts
 from app.identity_secrets import UNVERIFIED
-from app.ingest import bulk, clock, identity, traffic
+from app.ingest import bulk, clock, event_store, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
@@ -131,7 +130,7 @@ def ingest_batch(
                 event["occurred_at"] = event["ts"] or received_at
         fresh.sort(key=lambda event: event["occurred_at"])
         _resolve_profiles(session, shop_id, fresh, identities, admit_new_visitors)
-        inserted = _insert_events(session, shop_id, fresh, received_at)
+        inserted = event_store.insert_events(session, shop_id, fresh, received_at)
         result.duplicates += len(fresh) - len(inserted)
         result.accepted = len(inserted)
         stored = [event for event in fresh if event["id"] in inserted]
@@ -227,38 +226,6 @@ def _demote_claim(event: dict, visitor_profile) -> None:
     event["unattributed_purchase"] = visitor_profile.customer_id is not None
 
 
-def _insert_events(session: Session, shop_id: int, events: list[dict], received_at: datetime) -> set[str]:
-    rows = [
-        {
-            "shop_id": shop_id,
-            "client_event_id": event["id"],
-            "type": event["type"],
-            "profile_id": event["profile"].id,
-            "visitor_id": event["visitor_id"],
-            "customer_id": event.get("customer_id"),
-            "product_id": event.get("product_id"),
-            "order_id": event.get("order_id"),
-            "value": event.get("value"),
-            "currency": event.get("currency"),
-            "url": event.get("url"),
-            "referrer": event.get("referrer"),
-            "client_ts": event.get("ts"),
-            "occurred_at": event["occurred_at"],
-            "received_at": received_at,
-            "props": event.get("props") or {},
-        }
-        for event in events
-    ]
-    # ON CONFLICT DO NOTHING: a concurrent request carrying the same event ids
-    # (a retry racing its original) must count as a duplicate, not fail the batch.
-    if bulk.supported(session):
-        return set(bulk.insert_ignoring_conflicts_returning(
-            session, Event.__table__, rows, ["shop_id", "client_event_id"], "client_event_id"
-        ))
-    statement = insert_ignoring_conflicts(session, Event, ["shop_id", "client_event_id"]).returning(Event.client_event_id)
-    return set(session.scalars(statement, rows))
-
-
 def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: RequestFacts) -> None:
     """Fold the batch's activity into its profiles, in one executemany UPDATE.
 
@@ -271,7 +238,7 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
         profile = event["profile"]
         values = state.get(profile.id)
         if values is None:
-            values = state[profile.id] = {field: getattr(profile, field) for field in identity.ACTIVITY_FIELDS}
+            values = state[profile.id] = dict(zip(identity.ACTIVITY_FIELDS, _activity_of(profile)))
         at = event["occurred_at"]
         if values["session_count"] == 0 or at - values["last_seen_at"] > SESSION_GAP:
             values["session_count"] += 1
@@ -297,10 +264,13 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
             [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
         )
     # Profiles this session holds as objects (merged in this batch, or read before it) must not keep the old values.
-    for profile_id in state:
-        held = session.identity_map.get(identity_key(Profile, profile_id))
-        if held is not None:
-            session.expire(held, identity.ACTIVITY_FIELDS)
+    # (Looked up from the few objects held, not once per profile of the batch.)
+    for key in list(session.identity_map.keys()):
+        if key[0] is Profile and key[1][0] in state:
+            session.expire(session.identity_map[key], identity.ACTIVITY_FIELDS)
+
+
+_activity_of = attrgetter(*identity.ACTIVITY_FIELDS)
 
 
 def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, Select, bindparam, delete, insert, select, update
+from sqlalchemy import Row, Select, bindparam, delete, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,7 @@ def _load_visitor_profiles(session: Session, shop_id: int, visitor_ids: set[str]
     rows = session.connection().execute(
         _visitor_profiles(session), {"shop_id": shop_id, "visitor_ids": bulk.in_values(session, visitor_ids)}
     )
-    return {row.visitor_id: row for row in rows}
+    return {row.visitor_id: row for row in rows.all()}  # all(): psycopg reads the rows in one call, not one call each
 
 
 _statements: dict[str, Select] = {}
@@ -87,11 +87,27 @@ def _visitor_profiles(session: Session) -> Select:
     dialect = session.get_bind().dialect.name
     statement = _statements.get(dialect)
     if statement is None:
-        statement = _statements[dialect] = (
-            select(VisitorId.visitor_id, *_PROFILE_STATE)
-            .join(Profile, Profile.id == VisitorId.profile_id)
-            .where(VisitorId.shop_id == bindparam("shop_id"), bulk.in_parameter(session, VisitorId.visitor_id, "visitor_ids"))
-        )
+        if bulk.supported(session):
+            # One probe of the (shop_id, visitor_id) index per wanted id, whatever the statistics say. With
+            # ``visitor_id IN (...)`` the planner may read all of the shop's visitor ids instead (it does for
+            # a new shop, or on tables not analyzed yet), costing a batch as much as the shop has visitors.
+            wanted = bulk.each_value(session, "visitor_ids")
+            found = (
+                select(VisitorId.visitor_id, VisitorId.profile_id)
+                .where(VisitorId.shop_id == bindparam("shop_id"), VisitorId.visitor_id == wanted.c.value)
+                .limit(1)  # unique anyway; a LIMIT keeps the subquery a per-id probe (a plain join may be flattened)
+                .lateral("found")
+            )
+            statement = select(found.c.visitor_id, *_PROFILE_STATE).select_from(wanted).join(found, true()).join(
+                Profile, Profile.id == found.c.profile_id
+            )
+        else:
+            statement = (
+                select(VisitorId.visitor_id, *_PROFILE_STATE)
+                .join(Profile, Profile.id == VisitorId.profile_id)
+                .where(VisitorId.shop_id == bindparam("shop_id"), bulk.in_parameter(session, VisitorId.visitor_id, "visitor_ids"))
+            )
+        _statements[dialect] = statement
     return statement
 
 
@@ -106,19 +122,20 @@ def _create_visitor_profiles(session: Session, shop_id: int, visitor_ids: list[s
     # not matter, and RETURNING needs no ordering (which would cost one
     # statement per row on PostgreSQL).
     new_profile = {"shop_id": shop_id, "first_seen_at": seen_at, "last_seen_at": seen_at, "session_count": 0}
-    profile_ids = session.scalars(
-        insert(Profile.__table__).returning(Profile.id), [dict(new_profile) for _ in visitor_ids]
-    ).all()
+    if bulk.supported(session):  # statements of one text whatever the number of new visitors (psycopg parses each new text)
+        profile_ids = bulk.insert_returning(session, Profile.__table__, [new_profile] * len(visitor_ids), "id")
+    else:
+        profile_ids = session.scalars(insert(Profile.__table__).returning(Profile.id), [dict(new_profile) for _ in visitor_ids]).all()
     links = [
         {"shop_id": shop_id, "visitor_id": visitor_id, "profile_id": profile_id, "first_seen_at": seen_at}
         for visitor_id, profile_id in zip(visitor_ids, profile_ids)
     ]
-    linked = set(
-        session.scalars(
-            insert_ignoring_conflicts(session, VisitorId, ["shop_id", "visitor_id"]).returning(VisitorId.visitor_id),
-            links,
+    if bulk.supported(session):
+        linked = set(bulk.insert_ignoring_conflicts_returning(session, VisitorId.__table__, links, ["shop_id", "visitor_id"], "visitor_id"))
+    else:
+        linked = set(
+            session.scalars(insert_ignoring_conflicts(session, VisitorId, ["shop_id", "visitor_id"]).returning(VisitorId.visitor_id), links)
         )
-    )
     orphans = [link["profile_id"] for link in links if link["visitor_id"] not in linked]
     if orphans:
         session.execute(delete(Profile).where(Profile.id.in_(orphans)))

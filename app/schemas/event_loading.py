@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from marshmallow import ValidationError
@@ -90,13 +91,21 @@ def _external_id(name: str, value, raw: dict) -> str | None:
 def _page_url(name: str, value, raw: dict) -> str | None:
     if value is None:
         return None
-    if type(value) is not str or len(value) > _MAX_URL or not storable_text(value):
+    if type(value) is not str or not _plain_url(value):
         raise _NotPlain
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _plain_url(value: str) -> bool:
+    """Remembered: a shop's pages and referrers repeat from event to event, and parsing is most of an event's checks."""
+    if len(value) > _MAX_URL or not storable_text(value):
+        return False
     try:
         urlsplit(value).hostname  # noqa: B018 - parsing is the check, as in PageUrl
     except ValueError:
-        raise _NotPlain from None
-    return value
+        return False
+    return True
 
 
 def _by_field(name: str, value, raw: dict):

@@ -13,12 +13,14 @@ lives on an anonymous profile. When a visitor identifies as customer C:
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, Select, bindparam, delete, insert, select, true, update
+from sqlalchemy import Row, Select, Text, bindparam, cast, delete, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from app.db import insert_ignoring_conflicts
 from app.ingest import bulk
@@ -40,6 +42,23 @@ ACTIVITY_FIELDS = (
     "cart_count", "cart_value", "viewed_categories",
 )
 _PROFILE_STATE = [getattr(Profile, name) for name in ("id", "shop_id", "customer_id", "merged_into_id", *ACTIVITY_FIELDS)]
+
+
+class _JsonObjectText(TypeDecorator):
+    """A JSON object column read as its text and decoded here: psycopg's JSON loading cost ~3 us a row, most
+    of it around json.loads (and most profiles have viewed no category yet: ``{}``)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return {} if value == "{}" else json.loads(value)
+
+
+# On PostgreSQL: the same, viewed_categories read by _JsonObjectText.
+_PROFILE_STATE_AS_TEXT = [
+    cast(column, _JsonObjectText()).label(column.key) if column.key == "viewed_categories" else column for column in _PROFILE_STATE
+]
 
 
 def resolve_visitors(
@@ -98,7 +117,7 @@ def _visitor_profiles(session: Session) -> Select:
                 .limit(1)  # unique anyway; a LIMIT keeps the subquery a per-id probe (a plain join may be flattened)
                 .lateral("found")
             )
-            statement = select(found.c.visitor_id, *_PROFILE_STATE).select_from(wanted).join(found, true()).join(
+            statement = select(found.c.visitor_id, *_PROFILE_STATE_AS_TEXT).select_from(wanted).join(found, true()).join(
                 Profile, Profile.id == found.c.profile_id
             )
         else:

@@ -6,7 +6,6 @@ which reports the new ones. Other databases (SQLite) take the portable INSERT.
 """
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -27,8 +26,6 @@ _COPY_TYPES = (
     "numeric", "text", "text", "text", "timestamp", "timestamp", "timestamp", "text",
 )
 _UNIQUE = ["shop_id", "client_event_id"]
-# props as the JSON column stores it (compact; the checks have already refused NaN and Infinity).
-_encode = json.JSONEncoder(default=str, allow_nan=False, separators=(",", ":")).encode
 _as_stored = UTCDateTime().process_bind_param
 
 
@@ -56,7 +53,7 @@ def _copy_rows(shop_id: int, events: list[dict], received_at: datetime):
             shop_id, event["id"], event["type"], event["profile"].id, event["visitor_id"], event["customer_id"],
             event["product_id"], event["order_id"], event["value"], event["currency"], event["url"], event["referrer"],
             None if client_ts is None else _naive_utc(client_ts), _naive_utc(event["occurred_at"]), received,
-            _encode(event["props"] or {}),
+            bulk.encode_json(event["props"] or {}),  # as the JSON column stores it
         )
 
 

@@ -234,6 +234,8 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
     """
     state: dict[int, dict] = {}
     category_of = _categories(session, shop_id, events)
+    # The request's country header, when it names one, wins over every event's props (traffic.country_code).
+    header_country = traffic.country_code(facts.country, {})
     for event in events:  # in time order
         profile = event["profile"]
         values = state.get(profile.id)
@@ -242,17 +244,19 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
         at = event["occurred_at"]
         if values["session_count"] == 0 or at - values["last_seen_at"] > SESSION_GAP:
             values["session_count"] += 1
-        values["last_seen_at"] = max(values["last_seen_at"], at)
-        values["first_seen_at"] = min(values["first_seen_at"], at)
+        if at > values["last_seen_at"]:
+            values["last_seen_at"] = at
+        if at < values["first_seen_at"]:
+            values["first_seen_at"] = at
         props = event.get("props") or {}
-        if event["type"] == "page_view" and values["traffic_source"] is None:
+        event_type = event["type"]
+        if event_type == "page_view" and values["traffic_source"] is None:
             source = traffic.traffic_source(event.get("url"), event.get("referrer"), props)
             values.update(traffic_source=source.source, traffic_medium=source.medium, traffic_campaign=source.campaign)
         values["device"] = traffic.device_class(props, facts.user_agent) or values["device"]
-        values["country"] = traffic.country_code(facts.country, props) or values["country"]
-        journey_traits.apply_event(
-            values, event["type"], event.get("value"), _quantity(props), category_of.get(event.get("product_id"))
-        )
+        values["country"] = header_country or (props and traffic.country_code(None, props)) or values["country"]
+        if event_type in _FOLDED_INTO_TRAITS:
+            journey_traits.apply_event(values, event_type, event.get("value"), _quantity(props), category_of.get(event.get("product_id")))
     if not state:
         return
     session.flush()
@@ -271,6 +275,8 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
 
 
 _activity_of = attrgetter(*identity.ACTIVITY_FIELDS)
+# The events journey_traits.apply_event changes anything for.
+_FOLDED_INTO_TRAITS = frozenset({"add_to_cart", "remove_from_cart", "product_view"})
 
 
 def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str, str]:

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, Select, Text, bindparam, cast, delete, insert, select, true, update
+from sqlalchemy import DateTime, Row, Select, Text, bindparam, cast, delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -26,6 +26,7 @@ from app.db import insert_ignoring_conflicts
 from app.ingest import bulk
 from app.journey import traits
 from app.models import Event, Order, Profile, VisitorId
+from app.models.types import UTCDateTime
 
 TRAIT_FIELDS = (
     "order_count", "total_spend", "last_order_at", "previous_order_at", "first_order_at", "cart_count", "cart_value", "viewed_categories",
@@ -55,10 +56,20 @@ class _JsonObjectText(TypeDecorator):
         return {} if value == "{}" else json.loads(value)
 
 
-# On PostgreSQL: the same, viewed_categories read by _JsonObjectText.
-_PROFILE_STATE_AS_TEXT = [
-    cast(column, _JsonObjectText()).label(column.key) if column.key == "viewed_categories" else column for column in _PROFILE_STATE
-]
+def _read_on_postgresql(column):
+    """``column`` as ingest reads it on PostgreSQL: the same values, converted by psycopg in C where possible.
+
+    Times come back aware (``AT TIME ZONE 'UTC'`` of the naive UTC they are stored as) rather than
+    through UTCDateTime's Python conversion; both cost a third of reading a batch's profiles.
+    """
+    if isinstance(column.type, UTCDateTime):
+        return func.timezone("UTC", column, type_=DateTime(timezone=True)).label(column.key)
+    if column.key == "viewed_categories":
+        return cast(column, _JsonObjectText()).label(column.key)
+    return column
+
+
+_PROFILE_STATE_ON_POSTGRESQL = [_read_on_postgresql(column) for column in _PROFILE_STATE]
 
 
 def resolve_visitors(
@@ -117,7 +128,7 @@ def _visitor_profiles(session: Session) -> Select:
                 .limit(1)  # unique anyway; a LIMIT keeps the subquery a per-id probe (a plain join may be flattened)
                 .lateral("found")
             )
-            statement = select(found.c.visitor_id, *_PROFILE_STATE_AS_TEXT).select_from(wanted).join(found, true()).join(
+            statement = select(found.c.visitor_id, *_PROFILE_STATE_ON_POSTGRESQL).select_from(wanted).join(found, true()).join(
                 Profile, Profile.id == found.c.profile_id
             )
         else:

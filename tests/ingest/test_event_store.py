@@ -104,3 +104,25 @@ def test_a_retry_racing_its_original_counts_its_events_as_duplicates(app, db_ses
         original.close()
         retry.close()
     assert db_session.scalar(select(func.count()).select_from(Event).where(Event.shop_id == shop.id)) == 40
+
+
+def test_props_the_fast_json_encoder_refuses_are_stored_too(db_session, make_shop):
+    """orjson stops at 64-bit integers; such props are encoded by the standard library instead, never lost."""
+    shop, _ = make_shop()
+    sent = event(props={"big": 2**70, "text": "naïve ✓"})
+    assert ingest(db_session, shop, [sent]).accepted == 1
+    assert db_session.scalar(select(Event.props).where(Event.client_event_id == sent["id"])) == sent["props"]
+
+
+def test_profile_times_are_right_whatever_the_database_session_time_zone(db_session, make_shop):
+    """On PostgreSQL ingest reads profile times as timestamptz, which come back in the session's time zone."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no session time zone")
+    shop, _ = make_shop()
+    earlier = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
+    ingest(db_session, shop, [event(visitor_id="v-tz", ts=earlier.isoformat())])
+    later = earlier + timedelta(hours=2)
+    db_session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
+    ingest(db_session, shop, [event(visitor_id="v-tz", ts=later.isoformat())])
+    profile = profile_of(db_session, shop, "v-tz")
+    assert (profile.first_seen_at, profile.last_seen_at, profile.session_count) == (earlier, later, 2)

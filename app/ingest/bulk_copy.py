@@ -18,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 _SAVEPOINT = "p13n_bulk_copy"
+_statements: dict[tuple[str, tuple[str, ...]], sql.Composed] = {}
 
 
 def copy_unless_conflicting(session: Session, table: Table, columns: Sequence[str], types: Sequence[str], rows: Iterable[tuple]) -> bool:
@@ -27,9 +28,11 @@ def copy_unless_conflicting(session: Session, table: Table, columns: Sequence[st
     broke a unique constraint. Values must be what the column stores: naive UTC datetimes, JSON as text.
     """
     driver_connection = session.connection().connection.driver_connection
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+    statement = _statements.get((table.name, tuple(columns)))
+    if statement is None:
+        statement = _statements[(table.name, tuple(columns))] = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
     with driver_connection.cursor() as cursor:
         cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
         try:

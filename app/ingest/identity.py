@@ -59,8 +59,9 @@ class _JsonObjectText(TypeDecorator):
 def _read_on_postgresql(column):
     """``column`` as ingest reads it on PostgreSQL: the same values, converted by psycopg in C where possible.
 
-    Times come back aware (``AT TIME ZONE 'UTC'`` of the naive UTC they are stored as) rather than
-    through UTCDateTime's Python conversion; both cost a third of reading a batch's profiles.
+    Times come back aware (``AT TIME ZONE 'UTC'`` of the naive UTC they are stored as, in the session's
+    zone) rather than through UTCDateTime's Python conversion per value, and the categories as text:
+    the two conversions were about half the CPU of reading a batch's profiles.
     """
     if isinstance(column.type, UTCDateTime):
         return func.timezone("UTC", column, type_=DateTime(timezone=True)).label(column.key)

@@ -15,7 +15,7 @@ import json
 from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import JSON, Table, Text, TextClause, bindparam, cast, func, text
+from sqlalchemy import JSON, Select, Table, Text, TextClause, bindparam, cast, func, select, text, true
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -61,34 +61,28 @@ def update_by_key(session: Session, table: Table, key: str, rows: list[dict]) ->
     session.connection().execute(statement, {"rows": _rows_json(session, table, columns, rows)})
 
 
-def in_list(session: Session, column, values):
-    """``column IN values``; on PostgreSQL ``column = ANY(array)`` from one JSON parameter, whose text does not grow with the list."""
-    values = list(values)
-    if not supported(session):
-        return column.in_(values)
-    return column == text(_ANY_OF_JSON.format(name="values")).bindparams(bindparam("values", encode_json(values), unique=True))
-
-
-def in_parameter(session: Session, column, name: str):
-    """``column IN :name`` for a statement built once and run many times; give the values with ``in_values``."""
-    if not supported(session):
-        return column.in_(bindparam(name, expanding=True))
-    return column == text(_ANY_OF_JSON.format(name=name))
-
-
 def in_values(session: Session, values) -> list | str:
-    """The values for an ``in_parameter``."""
+    """The values for ``unique_matches``' parameter."""
     values = list(values)
     return encode_json(values) if supported(session) else values
 
 
-def each_value(session: Session, name: str):
-    """The values of a JSON array parameter as a table with one text column ``value`` (PostgreSQL), to join or probe with."""
-    return func.json_array_elements_text(cast(bindparam(name, type_=Text), JSON)).table_valued("value").alias(f"each_{name}")
+def unique_matches(session: Session, columns: list, key, name: str, *where) -> Select:
+    """SELECT ``columns`` of the rows whose ``key`` (unique with ``where``) is one of parameter ``name``'s values.
+
+    Give the values with ``in_values``. On PostgreSQL each value is one probe of the unique index
+    (LATERAL ... LIMIT 1): with ``key IN (...)`` the planner may read every row of the shop and filter
+    them whenever its statistics think the shop small (a new shop, a table not analyzed yet), which
+    costs a batch as much as the shop has rows. Elsewhere (SQLite) ``key IN (...)``.
+    """
+    if not supported(session):
+        return select(*columns).where(key.in_(bindparam(name, expanding=True)), *where)
+    wanted = func.json_array_elements_text(cast(bindparam(name, type_=Text), JSON)).table_valued("value").alias(f"each_{name}")
+    # LIMIT 1: the key is unique anyway; it keeps the subquery a probe per value (a plain join may be flattened).
+    found = select(*columns).where(key == wanted.c.value, *where).limit(1).lateral(f"found_{name}")
+    return select(*found.c).select_from(wanted).join(found, true())
 
 
-# ARRAY(SELECT ...) is computed once, so the index is used as with an array parameter.
-_ANY_OF_JSON = "ANY(ARRAY(SELECT json_array_elements_text(CAST(:{name} AS json))))"
 # Statements are built once: building and compiling one costs more than its 100 rows' values.
 _statements: dict[tuple, TextClause] = {}
 _recordsets: dict[tuple[str, tuple[str, ...]], str] = {}

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 
 from marshmallow import ValidationError
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -156,13 +156,8 @@ def _storable(raw) -> dict | list | str | None:
 
 
 def _drop_stored(session: Session, shop_id: int, events: list[dict]) -> list[dict]:
-    stored = set(
-        session.scalars(
-            select(Event.client_event_id).where(
-                Event.shop_id == shop_id, bulk.in_list(session, Event.client_event_id, [event["id"] for event in events])
-            )
-        )
-    )
+    ids = bulk.in_values(session, [event["id"] for event in events])
+    stored = set(session.connection().execute(_statement(session, "stored"), {"shop_id": shop_id, "ids": ids}).scalars())
     return [event for event in events if event["id"] not in stored]
 
 
@@ -283,23 +278,27 @@ def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str,
     viewed = {event["product_id"] for event in events if event["type"] == "product_view" and event.get("product_id")}
     if not viewed:
         return {}
-    rows = session.connection().execute(_categories_statement(session), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
+    rows = session.connection().execute(_statement(session, "categories"), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
     return dict(rows.all())
 
 
-_statements: dict[str, Select] = {}
+_statements: dict[tuple[str, str], Select] = {}
 
 
-def _categories_statement(session: Session) -> Select:
+def _statement(session: Session, name: str) -> Select:
     """Built once per database kind (building a statement costs more than reading its rows)."""
-    dialect = session.get_bind().dialect.name
-    statement = _statements.get(dialect)
+    key = (session.get_bind().dialect.name, name)
+    statement = _statements.get(key)
     if statement is None:
-        statement = _statements[dialect] = select(Product.external_id, Product.category).where(
-            Product.shop_id == bindparam("shop_id"),
-            bulk.in_parameter(session, Product.external_id, "products"),
-            Product.category.is_not(None),
-        )
+        shop = bindparam("shop_id")
+        if name == "stored":  # the batch's event ids the shop has sent before
+            statement = bulk.unique_matches(session, [Event.client_event_id], Event.client_event_id, "ids", Event.shop_id == shop)
+        else:  # the categories of the batch's viewed products
+            statement = bulk.unique_matches(
+                session, [Product.external_id, Product.category], Product.external_id, "products",
+                Product.shop_id == shop, Product.category.is_not(None),
+            )
+        _statements[key] = statement
     return statement
 
 

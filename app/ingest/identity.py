@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import DateTime, Row, Select, Text, bindparam, cast, delete, func, insert, select, true, update
+from sqlalchemy import DateTime, Row, Select, Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -118,26 +118,11 @@ def _visitor_profiles(session: Session) -> Select:
     dialect = session.get_bind().dialect.name
     statement = _statements.get(dialect)
     if statement is None:
-        if bulk.supported(session):
-            # One probe of the (shop_id, visitor_id) index per wanted id, whatever the statistics say. With
-            # ``visitor_id IN (...)`` the planner may read all of the shop's visitor ids instead (it does for
-            # a new shop, or on tables not analyzed yet), costing a batch as much as the shop has visitors.
-            wanted = bulk.each_value(session, "visitor_ids")
-            found = (
-                select(VisitorId.visitor_id, VisitorId.profile_id)
-                .where(VisitorId.shop_id == bindparam("shop_id"), VisitorId.visitor_id == wanted.c.value)
-                .limit(1)  # unique anyway; a LIMIT keeps the subquery a per-id probe (a plain join may be flattened)
-                .lateral("found")
-            )
-            statement = select(found.c.visitor_id, *_PROFILE_STATE_ON_POSTGRESQL).select_from(wanted).join(found, true()).join(
-                Profile, Profile.id == found.c.profile_id
-            )
-        else:
-            statement = (
-                select(VisitorId.visitor_id, *_PROFILE_STATE)
-                .join(Profile, Profile.id == VisitorId.profile_id)
-                .where(VisitorId.shop_id == bindparam("shop_id"), bulk.in_parameter(session, VisitorId.visitor_id, "visitor_ids"))
-            )
+        visitors = bulk.unique_matches(
+            session, [VisitorId.visitor_id, VisitorId.profile_id], VisitorId.visitor_id, "visitor_ids", VisitorId.shop_id == bindparam("shop_id")
+        ).subquery("visitors")
+        profile_state = _PROFILE_STATE_ON_POSTGRESQL if bulk.supported(session) else _PROFILE_STATE
+        statement = select(visitors.c.visitor_id, *profile_state).join(Profile, Profile.id == visitors.c.profile_id)
         _statements[dialect] = statement
     return statement
 

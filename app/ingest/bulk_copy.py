@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import psycopg
 from psycopg import errors, sql
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table, exc
 from sqlalchemy.orm import Session
 
 _SAVEPOINT = "p13n_bulk_copy"
@@ -27,21 +28,39 @@ def copy_unless_conflicting(session: Session, table: Table, columns: Sequence[st
     True when all were stored; False, with none stored and the transaction still usable, when a row
     broke a unique constraint. Values must be what the column stores: naive UTC datetimes, JSON as text.
     """
-    driver_connection = session.connection().connection.driver_connection
+    connection = session.connection()
+    driver_connection = connection.connection.driver_connection
     statement = _statements.get((table.name, tuple(columns)))
     if statement is None:
         statement = _statements[(table.name, tuple(columns))] = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-    with driver_connection.cursor() as cursor:
-        cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
-        try:
-            with cursor.copy(statement) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-        except errors.UniqueViolation:
-            cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
-            return False
-        cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    try:
+        with driver_connection.cursor() as cursor:
+            cursor.execute(f"SAVEPOINT {_SAVEPOINT}")
+            try:
+                with cursor.copy(statement) as copy:
+                    copy.set_types(types)
+                    for row in rows:
+                        copy.write_row(row)
+            except errors.UniqueViolation:
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                return False
+            cursor.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    except psycopg.Error as error:
+        raise _as_sqlalchemy_raises_it(connection, driver_connection, statement, error) from error
     return True
+
+
+def _as_sqlalchemy_raises_it(connection: Connection, driver_connection, statement, error: psycopg.Error) -> exc.DBAPIError:
+    """The error as SQLAlchemy's own statements raise it, its connection dropped from the pool when the server is gone.
+
+    The driver's errors do not pass through SQLAlchemy here: unwrapped, a server stopped mid-batch
+    would be a 500 instead of the 503 with Retry-After the app answers for an unreachable database.
+    """
+    gone = connection.dialect.is_disconnect(error, driver_connection, None)
+    if gone:
+        connection.invalidate(error)
+    return exc.DBAPIError.instance(
+        statement.as_string(driver_connection), None, error, psycopg.Error, connection_invalidated=gone, dialect=connection.dialect
+    )

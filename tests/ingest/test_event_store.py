@@ -11,12 +11,15 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import db
 from app.clock import utcnow
+from app.ingest import event_store
 from app.ingest.events import ingest_batch
 from app.models import Event, Profile, VisitorId
+from app.schemas.event_loading import load_event
 from tests.helpers.events import event
 
 
@@ -126,3 +129,27 @@ def test_profile_times_are_right_whatever_the_database_session_time_zone(db_sess
     ingest(db_session, shop, [event(visitor_id="v-tz", ts=later.isoformat())])
     profile = profile_of(db_session, shop, "v-tz")
     assert (profile.first_seen_at, profile.last_seen_at, profile.session_count) == (earlier, later, 2)
+
+
+def test_a_server_gone_mid_copy_is_the_error_sqlalchemy_raises(app, db_session, make_shop):
+    """The COPY runs on the driver's connection; its errors must still be SQLAlchemy's (the app answers 503 for those)."""
+    engine = db.database(app).engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    shop, _ = make_shop()
+    session = Session(engine)
+    try:
+        backend = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with engine.connect() as other:
+            assert other.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        with pytest.raises(OperationalError) as raised:
+            event_store.insert_events(session, shop.id, [_loaded(event(visitor_id="v-gone"))], utcnow())
+        assert raised.value.connection_invalidated
+    finally:
+        session.close()
+
+
+def _loaded(raw: dict) -> dict:
+    """An event as ingest_batch has it when it stores it."""
+    loaded = load_event(raw)
+    return {**loaded, "profile": Profile(id=1), "occurred_at": utcnow()}

@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 
 from marshmallow import ValidationError
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
-from app.db import insert_ignoring_conflicts
 from app.identity_secrets import UNVERIFIED
-from app.ingest import bulk, clock, identity, traffic
+from app.ingest import bulk, clock, event_store, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
@@ -131,7 +130,7 @@ def ingest_batch(
                 event["occurred_at"] = event["ts"] or received_at
         fresh.sort(key=lambda event: event["occurred_at"])
         _resolve_profiles(session, shop_id, fresh, identities, admit_new_visitors)
-        inserted = _insert_events(session, shop_id, fresh, received_at)
+        inserted = event_store.insert_events(session, shop_id, fresh, received_at)
         result.duplicates += len(fresh) - len(inserted)
         result.accepted = len(inserted)
         stored = [event for event in fresh if event["id"] in inserted]
@@ -157,13 +156,8 @@ def _storable(raw) -> dict | list | str | None:
 
 
 def _drop_stored(session: Session, shop_id: int, events: list[dict]) -> list[dict]:
-    stored = set(
-        session.scalars(
-            select(Event.client_event_id).where(
-                Event.shop_id == shop_id, bulk.in_list(session, Event.client_event_id, [event["id"] for event in events])
-            )
-        )
-    )
+    ids = bulk.in_values(session, [event["id"] for event in events])
+    stored = set(session.connection().execute(_statement(session, "stored"), {"shop_id": shop_id, "ids": ids}).scalars())
     return [event for event in events if event["id"] not in stored]
 
 
@@ -227,38 +221,6 @@ def _demote_claim(event: dict, visitor_profile) -> None:
     event["unattributed_purchase"] = visitor_profile.customer_id is not None
 
 
-def _insert_events(session: Session, shop_id: int, events: list[dict], received_at: datetime) -> set[str]:
-    rows = [
-        {
-            "shop_id": shop_id,
-            "client_event_id": event["id"],
-            "type": event["type"],
-            "profile_id": event["profile"].id,
-            "visitor_id": event["visitor_id"],
-            "customer_id": event.get("customer_id"),
-            "product_id": event.get("product_id"),
-            "order_id": event.get("order_id"),
-            "value": event.get("value"),
-            "currency": event.get("currency"),
-            "url": event.get("url"),
-            "referrer": event.get("referrer"),
-            "client_ts": event.get("ts"),
-            "occurred_at": event["occurred_at"],
-            "received_at": received_at,
-            "props": event.get("props") or {},
-        }
-        for event in events
-    ]
-    # ON CONFLICT DO NOTHING: a concurrent request carrying the same event ids
-    # (a retry racing its original) must count as a duplicate, not fail the batch.
-    if bulk.supported(session):
-        return set(bulk.insert_ignoring_conflicts_returning(
-            session, Event.__table__, rows, ["shop_id", "client_event_id"], "client_event_id"
-        ))
-    statement = insert_ignoring_conflicts(session, Event, ["shop_id", "client_event_id"]).returning(Event.client_event_id)
-    return set(session.scalars(statement, rows))
-
-
 def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: RequestFacts) -> None:
     """Fold the batch's activity into its profiles, in one executemany UPDATE.
 
@@ -267,25 +229,29 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
     """
     state: dict[int, dict] = {}
     category_of = _categories(session, shop_id, events)
+    # The request's country header, when it names one, wins over every event's props (traffic.country_code).
+    header_country = traffic.country_code(facts.country, {})
     for event in events:  # in time order
         profile = event["profile"]
         values = state.get(profile.id)
         if values is None:
-            values = state[profile.id] = {field: getattr(profile, field) for field in identity.ACTIVITY_FIELDS}
+            values = state[profile.id] = dict(zip(identity.ACTIVITY_FIELDS, _activity_of(profile)))
         at = event["occurred_at"]
         if values["session_count"] == 0 or at - values["last_seen_at"] > SESSION_GAP:
             values["session_count"] += 1
-        values["last_seen_at"] = max(values["last_seen_at"], at)
-        values["first_seen_at"] = min(values["first_seen_at"], at)
+        if at > values["last_seen_at"]:
+            values["last_seen_at"] = at
+        if at < values["first_seen_at"]:
+            values["first_seen_at"] = at
         props = event.get("props") or {}
-        if event["type"] == "page_view" and values["traffic_source"] is None:
+        event_type = event["type"]
+        if event_type == "page_view" and values["traffic_source"] is None:
             source = traffic.traffic_source(event.get("url"), event.get("referrer"), props)
             values.update(traffic_source=source.source, traffic_medium=source.medium, traffic_campaign=source.campaign)
         values["device"] = traffic.device_class(props, facts.user_agent) or values["device"]
-        values["country"] = traffic.country_code(facts.country, props) or values["country"]
-        journey_traits.apply_event(
-            values, event["type"], event.get("value"), _quantity(props), category_of.get(event.get("product_id"))
-        )
+        values["country"] = header_country or (props and traffic.country_code(None, props)) or values["country"]
+        if event_type in _FOLDED_INTO_TRAITS:
+            journey_traits.apply_event(values, event_type, event.get("value"), _quantity(props), category_of.get(event.get("product_id")))
     if not state:
         return
     session.flush()
@@ -297,33 +263,42 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
             [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
         )
     # Profiles this session holds as objects (merged in this batch, or read before it) must not keep the old values.
-    for profile_id in state:
-        held = session.identity_map.get(identity_key(Profile, profile_id))
-        if held is not None:
-            session.expire(held, identity.ACTIVITY_FIELDS)
+    # (Looked up from the few objects held, not once per profile of the batch.)
+    for key in list(session.identity_map.keys()):
+        if key[0] is Profile and key[1][0] in state:
+            session.expire(session.identity_map[key], identity.ACTIVITY_FIELDS)
+
+
+_activity_of = attrgetter(*identity.ACTIVITY_FIELDS)
+# The events journey_traits.apply_event changes anything for.
+_FOLDED_INTO_TRAITS = frozenset({"add_to_cart", "remove_from_cart", "product_view"})
 
 
 def _categories(session: Session, shop_id: int, events: list[dict]) -> dict[str, str]:
     viewed = {event["product_id"] for event in events if event["type"] == "product_view" and event.get("product_id")}
     if not viewed:
         return {}
-    rows = session.connection().execute(_categories_statement(session), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
+    rows = session.connection().execute(_statement(session, "categories"), {"shop_id": shop_id, "products": bulk.in_values(session, viewed)})
     return dict(rows.all())
 
 
-_statements: dict[str, Select] = {}
+_statements: dict[tuple[str, str], Select] = {}
 
 
-def _categories_statement(session: Session) -> Select:
+def _statement(session: Session, name: str) -> Select:
     """Built once per database kind (building a statement costs more than reading its rows)."""
-    dialect = session.get_bind().dialect.name
-    statement = _statements.get(dialect)
+    key = (session.get_bind().dialect.name, name)
+    statement = _statements.get(key)
     if statement is None:
-        statement = _statements[dialect] = select(Product.external_id, Product.category).where(
-            Product.shop_id == bindparam("shop_id"),
-            bulk.in_parameter(session, Product.external_id, "products"),
-            Product.category.is_not(None),
-        )
+        shop = bindparam("shop_id")
+        if name == "stored":  # the batch's event ids the shop has sent before
+            statement = bulk.unique_matches(session, [Event.client_event_id], Event.client_event_id, "ids", Event.shop_id == shop)
+        else:  # the categories of the batch's viewed products
+            statement = bulk.unique_matches(
+                session, [Product.external_id, Product.category], Product.external_id, "products",
+                Product.shop_id == shop, Product.category.is_not(None),
+            )
+        _statements[key] = statement
     return statement
 
 

@@ -13,17 +13,20 @@ lives on an anonymous profile. When a visitor identifies as customer C:
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, Select, bindparam, delete, insert, select, update
+from sqlalchemy import DateTime, Row, Select, Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from app.db import insert_ignoring_conflicts
 from app.ingest import bulk
 from app.journey import traits
 from app.models import Event, Order, Profile, VisitorId
+from app.models.types import UTCDateTime
 
 TRAIT_FIELDS = (
     "order_count", "total_spend", "last_order_at", "previous_order_at", "first_order_at", "cart_count", "cart_value", "viewed_categories",
@@ -40,6 +43,34 @@ ACTIVITY_FIELDS = (
     "cart_count", "cart_value", "viewed_categories",
 )
 _PROFILE_STATE = [getattr(Profile, name) for name in ("id", "shop_id", "customer_id", "merged_into_id", *ACTIVITY_FIELDS)]
+
+
+class _JsonObjectText(TypeDecorator):
+    """A JSON object column read as its text and decoded here: psycopg's JSON loading cost ~3 us a row, most
+    of it around json.loads (and most profiles have viewed no category yet: ``{}``)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return {} if value == "{}" else json.loads(value)
+
+
+def _read_on_postgresql(column):
+    """``column`` as ingest reads it on PostgreSQL: the same values, converted by psycopg in C where possible.
+
+    Times come back aware (``AT TIME ZONE 'UTC'`` of the naive UTC they are stored as, in the session's
+    zone) rather than through UTCDateTime's Python conversion per value, and the categories as text:
+    the two conversions were about half the CPU of reading a batch's profiles.
+    """
+    if isinstance(column.type, UTCDateTime):
+        return func.timezone("UTC", column, type_=DateTime(timezone=True)).label(column.key)
+    if column.key == "viewed_categories":
+        return cast(column, _JsonObjectText()).label(column.key)
+    return column
+
+
+_PROFILE_STATE_ON_POSTGRESQL = [_read_on_postgresql(column) for column in _PROFILE_STATE]
 
 
 def resolve_visitors(
@@ -76,7 +107,7 @@ def _load_visitor_profiles(session: Session, shop_id: int, visitor_ids: set[str]
     rows = session.connection().execute(
         _visitor_profiles(session), {"shop_id": shop_id, "visitor_ids": bulk.in_values(session, visitor_ids)}
     )
-    return {row.visitor_id: row for row in rows}
+    return {row.visitor_id: row for row in rows.all()}  # all(): psycopg reads the rows in one call, not one call each
 
 
 _statements: dict[str, Select] = {}
@@ -87,11 +118,12 @@ def _visitor_profiles(session: Session) -> Select:
     dialect = session.get_bind().dialect.name
     statement = _statements.get(dialect)
     if statement is None:
-        statement = _statements[dialect] = (
-            select(VisitorId.visitor_id, *_PROFILE_STATE)
-            .join(Profile, Profile.id == VisitorId.profile_id)
-            .where(VisitorId.shop_id == bindparam("shop_id"), bulk.in_parameter(session, VisitorId.visitor_id, "visitor_ids"))
-        )
+        visitors = bulk.unique_matches(
+            session, [VisitorId.visitor_id, VisitorId.profile_id], VisitorId.visitor_id, "visitor_ids", VisitorId.shop_id == bindparam("shop_id")
+        ).subquery("visitors")
+        profile_state = _PROFILE_STATE_ON_POSTGRESQL if bulk.supported(session) else _PROFILE_STATE
+        statement = select(visitors.c.visitor_id, *profile_state).join(Profile, Profile.id == visitors.c.profile_id)
+        _statements[dialect] = statement
     return statement
 
 
@@ -106,19 +138,20 @@ def _create_visitor_profiles(session: Session, shop_id: int, visitor_ids: list[s
     # not matter, and RETURNING needs no ordering (which would cost one
     # statement per row on PostgreSQL).
     new_profile = {"shop_id": shop_id, "first_seen_at": seen_at, "last_seen_at": seen_at, "session_count": 0}
-    profile_ids = session.scalars(
-        insert(Profile.__table__).returning(Profile.id), [dict(new_profile) for _ in visitor_ids]
-    ).all()
+    if bulk.supported(session):  # statements of one text whatever the number of new visitors (psycopg parses each new text)
+        profile_ids = bulk.insert_returning(session, Profile.__table__, [new_profile] * len(visitor_ids), "id")
+    else:
+        profile_ids = session.scalars(insert(Profile.__table__).returning(Profile.id), [dict(new_profile) for _ in visitor_ids]).all()
     links = [
         {"shop_id": shop_id, "visitor_id": visitor_id, "profile_id": profile_id, "first_seen_at": seen_at}
         for visitor_id, profile_id in zip(visitor_ids, profile_ids)
     ]
-    linked = set(
-        session.scalars(
-            insert_ignoring_conflicts(session, VisitorId, ["shop_id", "visitor_id"]).returning(VisitorId.visitor_id),
-            links,
+    if bulk.supported(session):
+        linked = set(bulk.insert_ignoring_conflicts_returning(session, VisitorId.__table__, links, ["shop_id", "visitor_id"], "visitor_id"))
+    else:
+        linked = set(
+            session.scalars(insert_ignoring_conflicts(session, VisitorId, ["shop_id", "visitor_id"]).returning(VisitorId.visitor_id), links)
         )
-    )
     orphans = [link["profile_id"] for link in links if link["visitor_id"] not in linked]
     if orphans:
         session.execute(delete(Profile).where(Profile.id.in_(orphans)))

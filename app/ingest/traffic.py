@@ -66,7 +66,9 @@ def country_code(header_value: str | None, props: dict) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def _query(url: str) -> str:
+    """Remembered, as _host: a shop's pages and referrers repeat from event to event."""
     try:
         return urlsplit(url).query
     except ValueError:  # an unclosed IPv6 bracket: no parameters we can read
@@ -74,8 +76,11 @@ def _query(url: str) -> str:
 
 
 def _host(url: str | None) -> str | None:
-    if not url:
-        return None
+    return _host_of(url) if url else None
+
+
+@lru_cache(maxsize=1024)
+def _host_of(url: str) -> str | None:
     try:
         host = urlsplit(url).hostname
     except ValueError:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from marshmallow import ValidationError
 
 from app.models import EVENT_TYPES
 from app.schemas.events import MAX_QUANTITY, NEEDS_PRODUCT, EventSchema
+from app.schemas.fields import EARLIEST, LATEST
 from app.schemas.json_values import storable_text, unstorable_text
 
 _schema = EventSchema()
@@ -90,13 +93,21 @@ def _external_id(name: str, value, raw: dict) -> str | None:
 def _page_url(name: str, value, raw: dict) -> str | None:
     if value is None:
         return None
-    if type(value) is not str or len(value) > _MAX_URL or not storable_text(value):
+    if type(value) is not str or not _plain_url(value):
         raise _NotPlain
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _plain_url(value: str) -> bool:
+    """Remembered: a shop's pages and referrers repeat from event to event, and parsing is most of an event's checks."""
+    if len(value) > _MAX_URL or not storable_text(value):
+        return False
     try:
         urlsplit(value).hostname  # noqa: B018 - parsing is the check, as in PageUrl
     except ValueError:
-        raise _NotPlain from None
-    return value
+        return False
+    return True
 
 
 def _by_field(name: str, value, raw: dict):
@@ -109,6 +120,25 @@ def _by_field(name: str, value, raw: dict):
         raise _NotPlain from None
 
 
+def _time(name: str, value, raw: dict) -> datetime | None:
+    """UtcDateTime's reading (ISO 8601 by fromisoformat, UTC when naive, 1970-2200) without the field's machinery."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        raise _NotPlain
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _NotPlain from None
+    try:
+        in_utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except OverflowError:
+        raise _NotPlain from None
+    if not EARLIEST <= in_utc < LATEST:
+        raise _NotPlain
+    return in_utc
+
+
 def _no_traits(name: str, value, raw: dict) -> None:
     if value is not None:
         raise _NotPlain
@@ -119,6 +149,9 @@ def _flat_props(name: str, props, raw: dict) -> dict:
     """A flat object of storable strings, finite numbers, true/false and null; a valid quantity; no order lines."""
     if type(props) is not dict or "lines" in props:
         raise _NotPlain
+    # An upper bound of BoundedDict's measure (compact JSON, non-ASCII escaped: at most 12 characters for
+    # one of a string's), so that only props that might be too large are encoded to be measured.
+    most = 2
     for key, value in props.items():
         if type(key) is not str or not storable_text(key):
             raise _NotPlain
@@ -126,16 +159,23 @@ def _flat_props(name: str, props, raw: dict) -> dict:
         if kind is str:
             if not storable_text(value):
                 raise _NotPlain
+            most += 12 * len(value) + 2
         elif kind is float:
             if not math.isfinite(value):
                 raise _NotPlain
-        elif kind is not int and kind is not bool and value is not None:
+            most += 24  # repr of a float: sign, 17 digits, point, exponent
+        elif kind is int:
+            most += value.bit_length() // 3 + 2  # digits and sign
+        elif kind is bool or value is None:
+            most += 5
+        else:
             raise _NotPlain
+        most += 12 * len(key) + 4  # quotes, colon, comma
     if "quantity" in props:
         quantity = props["quantity"]
         if type(quantity) not in (int, float) or not 0 < quantity <= MAX_QUANTITY:
             raise _NotPlain
-    if len(_compact_json(props)) > _MAX_PROPS_BYTES:
+    if most > _MAX_PROPS_BYTES and len(_compact_json(props)) > _MAX_PROPS_BYTES:
         raise _NotPlain
     return dict(props)
 
@@ -153,6 +193,6 @@ _CHECKS = {
     "currency": _by_field,
     "url": _page_url,
     "referrer": _page_url,
-    "ts": _by_field,
+    "ts": _time,
     "props": _flat_props,
 }

@@ -77,3 +77,22 @@ def test_offline_trending_counts_like_serving():
     vector = trending_vector(interactions, {"A": 0, "B": 1, "C": 2}, now, kinds)
     expected = trending.trending_scores([("A", 0, "product_view", 4), ("B", 3, "product_view", 3)], {"A": 4, "B": 3, "C": 1})
     assert vector.tolist() == pytest.approx([expected["A"], expected["B"], 0.0])
+
+
+def test_a_full_cache_keeps_this_minutes_entries_and_drops_the_oldest_first(db_session, make_shop, monkeypatch):
+    monkeypatch.setattr(trending, "_CACHE_SIZE", 3)
+    trending.clear_cache()
+    computed = []
+    real = trending._compute
+    monkeypatch.setattr(trending, "_compute", lambda session, shop_id, *rest: computed.append(shop_id) or real(session, shop_id, *rest))
+    shops = [make_shop()[0].id for _ in range(4)]
+    monkeypatch.setattr(trending.time, "time", lambda: 1_000_000.0)
+    trending._cache[(shops[0], None, 200, 0)] = []  # an entry from a past minute goes first
+    for shop_id in shops:
+        trending.trending(db_session, shop_id)
+    assert computed == shops
+    computed.clear()
+    for shop_id in shops[1:]:  # the three newest of this minute are all still there
+        trending.trending(db_session, shop_id)
+    assert computed == []
+    trending.clear_cache()

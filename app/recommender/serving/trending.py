@@ -41,9 +41,19 @@ def trending(session: Session, shop_id: int, category: str | None = None, limit:
     if ranked is None:
         ranked = _compute(session, shop_id, category, limit)
         if len(_cache) >= _CACHE_SIZE:
-            _cache.clear()
+            _make_room(key[-1])
         _cache[key] = ranked
     return ranked
+
+
+def _make_room(minute: int) -> None:
+    """Drop past minutes' entries, then the oldest of this minute's: clearing everything made a worker
+    that serves many shops recompute what it had just cached (and another shop's entry could push out
+    the one a page view had computed a moment before)."""
+    for stale in [key for key in _cache if key[-1] != minute]:
+        del _cache[stale]
+    while len(_cache) >= _CACHE_SIZE:
+        del _cache[next(iter(_cache))]
 
 
 def _compute(session: Session, shop_id: int, category: str | None, limit: int) -> list[tuple[str, float]]:

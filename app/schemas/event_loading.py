@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 
 from app.models import EVENT_TYPES
 from app.schemas.events import MAX_QUANTITY, NEEDS_PRODUCT, EventSchema
-from app.schemas.fields import EARLIEST, LATEST
+from app.schemas.fields import utc_in_range
 from app.schemas.json_values import storable_text, unstorable_text
 
 _schema = EventSchema()
@@ -127,14 +127,10 @@ def _time(name: str, value, raw: dict) -> datetime | None:
     if type(value) is not str:
         raise _NotPlain
     try:
-        moment = datetime.fromisoformat(value)
+        in_utc = utc_in_range(datetime.fromisoformat(value))
     except ValueError:
         raise _NotPlain from None
-    try:
-        in_utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    except OverflowError:
-        raise _NotPlain from None
-    if not EARLIEST <= in_utc < LATEST:
+    if in_utc is None:
         raise _NotPlain
     return in_utc
 

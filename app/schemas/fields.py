@@ -34,12 +34,8 @@ class UtcDateTime(fields.AwareDateTime):
         super().__init__(default_timezone=UTC, **kw)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            in_utc = moment.astimezone(UTC)
-        except OverflowError:  # 0001-01-01T00:00+05:00 is before the calendar starts
-            raise self.make_error("range") from None
-        if not EARLIEST <= in_utc < LATEST:
+        in_utc = utc_in_range(super()._deserialize(value, attr, data, **kwargs))
+        if in_utc is None:
             raise self.make_error("range")
         return in_utc
 
@@ -52,6 +48,15 @@ class UtcDateTime(fields.AwareDateTime):
             value = value if value.tzinfo else value.replace(tzinfo=UTC)
             value = value.astimezone(UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def utc_in_range(moment: datetime) -> datetime | None:
+    """``moment`` in UTC (read as UTC when it has no offset) if between EARLIEST and LATEST, else None."""
+    try:
+        in_utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the calendar starts
+        return None
+    return in_utc if EARLIEST <= in_utc < LATEST else None
 
 
 def utc_datetime(**kw) -> UtcDateTime:

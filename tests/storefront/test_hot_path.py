@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import count
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
@@ -12,6 +13,7 @@ from app import db, shop_state
 from app.catalog.upsert import upsert_products
 from app.clock import utcnow
 from app.decisions.assignment_writer import AssignmentWriter
+from app.experiments.bucketing import in_global_holdout
 from app.ingest.events import ingest_batch
 from app.models import Assignment, Product, Rule, Segment, Shop
 from app.recommender.serving import trending
@@ -97,17 +99,27 @@ def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, 
 
     # Another new visitor first, at once before: what every new visitor shares (trending, cached per
     # minute) is warm, even when a slow run has crossed into the next minute since the first call.
-    for attempt in range(3):
+    # Both are personalized visitors: a held-out one returns before its sliders, so it would warm
+    # nothing (the shop's key is random, so ids drawn blindly were held out at random).
+    personalized = personalized_visitor_ids(shop)
+    for _attempt in range(3):
         minute = trending_minute()
-        decide(client, shop, visitor_id=f"also-new-{attempt}", url="https://shop.example/")
+        decide(client, shop, visitor_id=next(personalized), url="https://shop.example/")
         with statements(app) as seen:
-            decide(client, shop, visitor_id=f"never-seen-{attempt}", url="https://shop.example/")
+            assert decide(client, shop, visitor_id=next(personalized), url="https://shop.example/")["holdout"] is False
         if trending_minute() == minute:
             break  # both calls fell in one cache minute: what was measured is the steady state
     # Tests write assignments at once; a server queues them for its background writer.
     assert seen == ["SELECT PROFILES.ID, PROFILES.CUSTOMER_ID,", "INSERT INTO ASSIGNMENTS"], (
         "a new visitor: only the profile lookup, and their assignment recorded once"
     )
+
+
+def personalized_visitor_ids(shop):
+    """New visitor ids outside the shop's global holdout."""
+    percent = shop.settings["holdout_percent"]
+    candidates = (f"new-{n}" for n in count())
+    return (visitor for visitor in candidates if not in_global_holdout(f"v:{visitor}", shop.public_key, percent))
 
 
 def trending_minute() -> int:

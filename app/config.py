@@ -67,6 +67,9 @@ def from_environment() -> dict:
         # Training reads this many days of history (views, carts, orders): bounded time and memory
         # however old the shop; 0 reads everything.
         "TRAINING_HISTORY_DAYS": _count(env, "TRAINING_HISTORY_DAYS", 730),
+        # Visitors whose recommendations each web worker remembers between their page views, while their
+        # history is unchanged (app/recommender/serving/visitor_memo.py); 0: compute every page view's anew.
+        "VISITOR_MEMO_VISITORS": _count(env, "VISITOR_MEMO_VISITORS", 10_000),
         # How many reverse proxies (TLS terminator, load balancer) stand in front of the app: their
         # X-Forwarded-For/-Proto/-Host are then trusted, so the shopper's and merchant's own address
         # (sign-in throttling) and https (Shopify callback URLs) are seen. 0: trust no such header.

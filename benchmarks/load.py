@@ -10,7 +10,14 @@ storefront script does, then starts the app and a bare Flask JSON endpoint
 under the same gunicorn (`-w WORKERS`) and drives each path with wrk
 (`-t THREADS -c CONNECTIONS -d DURATION`), visitors drawn at random per request.
 Prints req/s, p50 and p99 per path and its share of the bare endpoint's req/s
-measured in the same run. Needs Debian's wrk (`apt-get install wrk`).
+measured in the same run (first and last; the share is of their mean).
+
+wrk draws the same known customers again and again, so their answers are
+remembered between page views (app/recommender/serving/visitor_memo.py). The
+rows "history changed since their last page view" drive a second app that
+remembers nothing (VISITOR_MEMO_VISITORS=0): what a page view costs right
+after the visitor viewed a product or placed an order. Needs Debian's wrk
+(`apt-get install wrk`).
 """
 from __future__ import annotations
 
@@ -22,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +56,8 @@ from benchmarks.gunicorn_server import gunicorn  # noqa: E402
 from benchmarks.identify import identify_events  # noqa: E402
 
 HOME = "https://demo-store.localhost/store/"
+BARE, BARE_AGAIN = "bare Flask JSON", "bare Flask JSON, again at the end"
+WARM_UP_PASSES = 4  # each worker then missed a given customer with probability 1/16 (2 workers)
 PRODUCT = "85123A"
 BROWSER_ACCEPT_ENCODING = "Accept-Encoding: gzip, deflate, br"
 
@@ -69,9 +80,13 @@ def main() -> None:
         key, known = prepare(url, model_dir, args.customers)
         env = {**os.environ, **COUNTED_NEVER_TRIPPED, "DATABASE_URL": url, "MODEL_DIR": str(model_dir), "SECRET_KEY": "load-benchmark"}
         scripts = write_wrk_scripts(tmp_path, key, known)
+        # The same app remembering nothing between a visitor's page views: what every page view costs
+        # whose visitor's history changed since their last one (a product viewed, an order placed).
+        cold_env = {**env, "VISITOR_MEMO_VISITORS": "0"}
         with gunicorn("benchmarks.bare_app:app", args.workers, env) as (bare_port, _), \
-                gunicorn("wsgi:app", args.workers, env) as (app_port, _):
-            rows = run_paths(args, scripts, bare_port, app_port, key)
+                gunicorn("wsgi:app", args.workers, env) as (app_port, _), \
+                gunicorn("wsgi:app", args.workers, cold_env) as (cold_port, _):
+            rows = run_paths(args, scripts, bare_port, app_port, cold_port, key, known)
     print_table(rows, "PostgreSQL" if args.postgres else "SQLite", args)
 
 
@@ -167,26 +182,51 @@ def write_wrk_scripts(tmp: Path, key: str, known: list[str]) -> dict[str, Path]:
     return scripts
 
 
-def run_paths(args, scripts: dict[str, Path], bare_port: int, app_port: int, key: str) -> list[dict]:
+def run_paths(args, scripts: dict[str, Path], bare_port: int, app_port: int, cold_port: int, key: str, known: list[str]) -> list[dict]:
+    changed = "history changed since their last page view"
     plan = [
-        ("bare Flask JSON", bare_port, "/bare", None),
+        (BARE, bare_port, "/bare", None),
         ("/s/KEY.js", app_port, f"/s/{key}.js", None),
         ("/v1/decide, new visitor, home", app_port, "/", scripts["decide_new"]),
         ("/v1/decide, known customer, home", app_port, "/", scripts["decide_known"]),
+        (f"/v1/decide, known customer, home, {changed}", cold_port, "/", scripts["decide_known"]),
         ("/v1/recommendations personalized, known", app_port, "/", scripts["personalized"]),
+        (f"/v1/recommendations personalized, known, {changed}", cold_port, "/", scripts["personalized"]),
         ("/v1/recommendations similar", app_port, "/", scripts["similar"]),
+        # The floor again at the end: the share is taken of both runs' mean, so a machine that got
+        # slower or faster during the run moves the floor with the paths.
+        (BARE_AGAIN, bare_port, "/bare", None),
     ]
     if args.only:
         wanted = set(args.only.split(","))
-        plan = [step for step in plan if step[0] == "bare Flask JSON" or any(name in step[0] for name in wanted)]
+        plan = [step for step in plan if step[0] in (BARE, BARE_AGAIN) or any(name in step[0] for name in wanted)]
     rows = []
     for name, port, path, script in plan:
+        if port == app_port and script in (scripts["decide_known"], scripts["personalized"]):
+            # Every known customer's page view, a few times over, so that each worker has seen each
+            # customer: the row is then what a repeat page view costs (the other row: a changed history).
+            warm_up(port, [known_path(script, key, visitor) for visitor in known], passes=WARM_UP_PASSES)
         # A short warm-up fills the caches (model, catalog, script) as a running server has them.
         wrk(port, path, script, args.threads, args.connections, 3)
         result = wrk(port, path, script, args.threads, args.connections, args.duration)
         rows.append({"path": name, **result})
         print(f"{name}: {result['rps']:.0f} req/s", file=sys.stderr)
     return rows
+
+
+def known_path(script: Path, key: str, visitor: str) -> str:
+    if script.stem == "personalized":
+        return f"/v1/recommendations?key={key}&strategy=personalized&limit=12&visitor_id={visitor}"
+    return f"/v1/decide?key={key}&visitor_id={visitor}&url={HOME}"
+
+
+def warm_up(port: int, paths: list[str], passes: int) -> None:
+    def get(path: str) -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            response.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(get, paths * passes))
 
 
 def wrk(port: int, path: str, script: Path | None, threads: int, connections: int, duration: int) -> dict:
@@ -211,9 +251,9 @@ def latency(output: str, percentile: str) -> float:
 
 
 def print_table(rows: list[dict], backend: str, args) -> None:
-    bare = rows[0]["rps"]
+    bare = sum(row["rps"] for row in rows if row["path"] in (BARE, BARE_AGAIN)) / 2
     print(f"\n{backend}: gunicorn -w {args.workers}, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
-          f"{args.customers} known customers")
+          f"{args.customers} known customers; share of the bare endpoint's mean over its two runs ({bare:,.0f} req/s)")
     print("| path | req/s | share of bare | p50 | p99 | non-2xx |\n| --- | --- | --- | --- | --- | --- |")
     for row in rows:
         print(f"| {row['path']} | {row['rps']:,.0f} | {row['rps'] / bare:.3f} | {row['p50']:.1f} ms | {row['p99']:.1f} ms | {row['errors']} |")

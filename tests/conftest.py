@@ -16,7 +16,7 @@ from app import db, migrate
 from app.config import normalize_database_url
 from app.db import Base, make_engine
 from app.factory import create_app
-from app.recommender.serving import trending
+from app.recommender.serving import trending, visitor_memo
 from app.secret_box import IDENTITY_SECRETS, box_for
 from app.shops import create_shop
 from tests.helpers.stats_history import three_days_ago
@@ -55,6 +55,7 @@ def app(database_url):
     yield app
     _empty_tables(app)
     trending.clear_cache()
+    visitor_memo.clear()
     db.database(app).engine.dispose()
 
 

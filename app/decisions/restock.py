@@ -22,7 +22,7 @@ from app.recommender.serving.merchant_rules import MerchantRules
 from app.recommender.serving.ranking import due_restocks
 from app.recommender.serving.recommend import catalog_for
 from app.recommender.serving.visitor import VisitorContext
-from app.shop_state import shop_snapshot
+from app.shop_state import ShopSnapshot, shop_snapshot
 
 EXAMPLE_CANDIDATES = 20  # the preview's example: the most re-bought products, the first of them that may be shown
 
@@ -37,9 +37,16 @@ class Restock:
 def due_restock(session: Session, shop: Shop, visitor: VisitorContext | None, now: datetime) -> Restock | None:
     """The product this visitor is due to restock now, or None (anonymous, unverified, nothing due, no model)."""
     profile = visitor.profile if visitor is not None else None
-    if profile is None or not profile.customer_id or not visitor.order_lines:
+    if profile is None or not profile.customer_id or not profile.order_count:
         return None
     state = shop_snapshot(session, shop.public_key)
+    inputs = ("restock", state.config_version, state.catalog_version, state.model_version, now.date())
+    return visitor.remembered(inputs, lambda: _due_restock(session, shop, state, visitor, now))
+
+
+def _due_restock(session: Session, shop: Shop, state: ShopSnapshot, visitor: VisitorContext, now: datetime) -> Restock | None:
+    if not visitor.order_lines:
+        return None
     model = loaded(shop.id, state.model_version, state.model_path)
     if model is None or model.served.repeat is None:
         return None

@@ -48,13 +48,20 @@ def _insert_returning(session: Session, table: Table, rows: list[dict], on_confl
     return list(session.connection().execute(statement, {"rows": _rows_json(session, table, columns, rows)}).scalars())
 
 
-def update_by_key(session: Session, table: Table, key: str, rows: list[dict]) -> None:
-    """UPDATE ... FROM json_to_recordset(...) WHERE table.key = v.key: every row's new values in one statement."""
+def update_by_key(session: Session, table: Table, key: str, rows: list[dict], increments: tuple[str, ...] = ()) -> None:
+    """UPDATE ... FROM json_to_recordset(...) WHERE table.key = v.key: every row's new values in one statement.
+
+    ``increments``: columns whose row value is added to the stored one (a counter that concurrent
+    batches must not overwrite with what each of them read).
+    """
     columns = list(rows[0])
-    cache_key = ("update", table.name, tuple(columns), key)
+    cache_key = ("update", table.name, tuple(columns), key, increments)
     statement = _statements.get(cache_key)
     if statement is None:
-        assignments = ", ".join(f"{column} = v.{column}" for column in columns if column != key)
+        assignments = ", ".join(
+            f"{column} = {table.name}.{column} + v.{column}" if column in increments else f"{column} = v.{column}"
+            for column in columns if column != key
+        )
         statement = _statements[cache_key] = text(
             f"UPDATE {table.name} SET {assignments} FROM {_recordset(session, table, columns)} WHERE {table.name}.{key} = v.{key}"
         )

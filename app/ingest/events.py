@@ -26,6 +26,7 @@ from app.ingest import bulk, clock, event_store, identity, traffic
 from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.journey import traits as journey_traits
 from app.models import Event, Product, Profile, RejectedEvent
+from app.models.profile import HISTORY_EVENT_TYPES
 from app.schemas.event_loading import load_event
 from app.schemas.events import MAX_PRICE, MAX_QUANTITY
 from app.schemas.json_values import nesting_exceeds, unstorable_text
@@ -254,19 +255,25 @@ def _update_profiles(session: Session, shop_id: int, events: list[dict], facts: 
             journey_traits.apply_event(values, event_type, event.get("value"), _quantity(props), category_of.get(event.get("product_id")))
     if not state:
         return
+    # What a page view's ranking reads of these profiles changed: results computed from it are stale.
+    changed = {event["profile"].id for event in events if event["type"] in HISTORY_EVENT_TYPES}
     session.flush()
+    table = Profile.__table__
     if bulk.supported(session):
-        bulk.update_by_key(session, Profile.__table__, "id", [{"id": profile_id, **values} for profile_id, values in state.items()])
+        bulk.update_by_key(session, table, "id", [
+            {"id": profile_id, **values, "history_version": int(profile_id in changed)} for profile_id, values in state.items()
+        ], increments=("history_version",))
     else:
         session.connection().execute(
-            update(Profile.__table__).where(Profile.__table__.c.id == bindparam("profile_id")),
-            [{"profile_id": profile_id, **values} for profile_id, values in state.items()],
+            update(table).where(table.c.id == bindparam("profile_id"))
+            .values(history_version=table.c.history_version + bindparam("history_change")),
+            [{"profile_id": profile_id, **values, "history_change": int(profile_id in changed)} for profile_id, values in state.items()],
         )
     # Profiles this session holds as objects (merged in this batch, or read before it) must not keep the old values.
     # (Looked up from the few objects held, not once per profile of the batch.)
     for key in list(session.identity_map.keys()):
         if key[0] is Profile and key[1][0] in state:
-            session.expire(session.identity_map[key], identity.ACTIVITY_FIELDS)
+            session.expire(session.identity_map[key], [*identity.ACTIVITY_FIELDS, "history_version"])
 
 
 _activity_of = attrgetter(*identity.ACTIVITY_FIELDS)

@@ -277,6 +277,9 @@ def merge_profiles(session: Session, source: Profile, target: Profile) -> None:
         setattr(target, field, value)
     source.merged_into_id = target.id
     source.session_count = 0
+    # The source's events and orders are now the target's: what its page views read changed. An SQL
+    # increment, so a concurrent batch's own increment is not lost.
+    target.history_version = Profile.history_version + 1
     session.flush()
 
 

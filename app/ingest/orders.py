@@ -142,7 +142,7 @@ def _drop_storefront_orders(session: Session, shop_id: int, external_ids: set[st
         session.execute(table.update().where(table.c.id == profile_id).values(
             order_count=case((table.c.order_count > count, table.c.order_count - count), else_=0),
             total_spend=case((table.c.total_spend > spend, table.c.total_spend - spend), else_=0),
-            first_order_at=first, last_order_at=last,
+            first_order_at=first, last_order_at=last, history_version=table.c.history_version + 1,
         ))
     _expire_order_traits(session, set(by_profile))
     return {row.external_id for row in rows}
@@ -173,5 +173,6 @@ def _add_to_buyer_traits(session: Session, orders: list[OrderData]) -> None:
         values = current[profile_id]
         traits.apply_orders(values, placed)
         updates.append({"profile_id": profile_id, **values})
-    session.execute(table.update().where(table.c.id == bindparam("profile_id")), updates)
+    # history_version: what a page view's ranking reads of these buyers changed (serving/visitor_memo.py).
+    session.execute(table.update().where(table.c.id == bindparam("profile_id")).values(history_version=table.c.history_version + 1), updates)
     _expire_order_traits(session, set(by_profile))

@@ -11,6 +11,12 @@ from app.db import Base
 from app.models.mixins import ShopOwned
 from app.models.types import UTCDateTime
 
+# Events whose arrival changes a profile's history_version: what the serving ranking reads of a visitor
+# (views, carts, clicks on recommendations; purchases, which become orders) and conversions (a pop-up
+# converted on stays hidden). Page views and impressions do not: nearly every page view sends them, and
+# a result that every page view invalidated would never be reused (impressions are read afresh).
+HISTORY_EVENT_TYPES = frozenset({"product_view", "add_to_cart", "widget_click", "popup_submit", "purchase"})
+
 
 class Profile(ShopOwned, Base):
     """One person in one shop: all their visitor ids and, once known, their customer id."""
@@ -41,6 +47,10 @@ class Profile(ShopOwned, Base):
     cart_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cart_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
     viewed_categories: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # One more with every write that changes what a page view's ranking reads of this person's history
+    # (HISTORY_EVENT_TYPES, orders, merges), in the write's own transaction: results computed from the
+    # history are reused exactly while it is unchanged (app/recommender/serving/visitor_memo.py).
+    history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # What the merchant's server told us about the customer (identify's traits, such as
     # first_name): stored only from a verified identify, never from a mere claim.
     traits: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")

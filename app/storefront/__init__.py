@@ -5,6 +5,7 @@ from threadpoolctl import threadpool_limits
 
 from app import db
 from app.decisions import assignment_writer
+from app.recommender.serving import visitor_memo
 from app.storefront import decide, events, lead_confirmation, leads, limits, recommendations, script, surveys  # noqa: F401 - the routes
 from app.storefront.blueprint import blueprint
 from app.storefront.cookieless import CookielessPublicPaths
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     # tests (and ASSIGNMENTS_WRITE_BEHIND=0) write it before the answer instead.
     write_behind = app.config.get("ASSIGNMENTS_WRITE_BEHIND", not app.testing)
     assignment_writer.configure(db.database(app).engine, write_behind=str(write_behind).lower() not in ("0", "false", "no"))
+    visitor_memo.configure(app.config["VISITOR_MEMO_VISITORS"])
     # Any origin, never credentials: these endpoints are keyed by a public key,
     # not by cookies, so a shop's pages on any domain may call them. The patterns
     # are regular expressions matched from the start of the path: anchored, so

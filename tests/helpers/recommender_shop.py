@@ -9,6 +9,7 @@ from app.ingest.orders import OrderData, OrderLineData, store_new_orders
 from app.models import Product, Profile
 from app.recommender.training.lightfm_model import HyperParameters
 from app.recommender.training.pipeline import TrainingOptions
+from app.recommender.training.train_shop import train_shop
 
 FAMILIES = {
     "mug": [(f"MUG-{n}", f"Ceramic Coffee Mug Style {n}", "kitchen") for n in range(12)],
@@ -41,3 +42,10 @@ def build_shop(db_session, shop, customers: int = 60, seed: int = 3) -> None:
             ))
     store_new_orders(db_session, shop.id, orders, source="import")
     db_session.commit()
+
+
+def trained_shop(db_session, make_shop, model_dir):
+    """A shop built as above with its model trained (fast settings): (shop, its model version)."""
+    shop, _ = make_shop(currency="EUR")
+    build_shop(db_session, shop)
+    return shop, train_shop(db_session, shop.id, model_dir, FAST)

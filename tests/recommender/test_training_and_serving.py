@@ -17,6 +17,7 @@ from app.recommender.serving.visitor import visitor_context
 from app.recommender.training.history import latest_activity, read_history
 from app.recommender.training.pipeline import TrainingOptions, options_from_config
 from app.recommender.training.train_shop import NotEnoughData, train_shop
+from tests.helpers import recommender_shop
 from tests.helpers.events import event
 from tests.helpers.identity import signatures, signed_event
 from tests.helpers.recommender_shop import FAST, build_shop
@@ -25,10 +26,7 @@ from tests.helpers.rules import make_rule
 
 @pytest.fixture
 def trained_shop(db_session, make_shop, tmp_path):
-    shop, secret = make_shop(currency="EUR")
-    build_shop(db_session, shop)
-    version = train_shop(db_session, shop.id, tmp_path, FAST)
-    return shop, version
+    return recommender_shop.trained_shop(db_session, make_shop, tmp_path)
 
 
 def recommendations(client, shop, **params):

@@ -81,6 +81,17 @@ def test_popups_carry_triggers_and_caps_and_respect_conversion_server_side(clien
     assert decide(client, shop, visitor_id="someone-else")["popups"], "caps are per visitor"
 
 
+def test_a_conversion_hides_the_popup_at_the_next_page_view_though_its_decision_was_remembered(client, db_session, make_shop):
+    shop, _ = make_shop(settings=NO_HOLDOUT)
+    popup = make_rule(db_session, shop, "popup", content={"headline": "Join", "email_capture": True, "trigger": {"exit_intent": True}},
+                      frequency={"stop_after_conversion": True})
+    visit(db_session, shop, "v1", event("product_view", "v1", product_id="P1"))
+    assert decide(client, shop, visitor_id="v1")["popups"]
+    assert decide(client, shop, visitor_id="v1")["popups"], "the second page view: from what the first remembered"
+    visit(db_session, shop, "v1", event("popup_submit", "v1", props={"rule_id": popup.id}))
+    assert decide(client, shop, visitor_id="v1")["popups"] == [], "converted: stays hidden"
+
+
 def test_sliders_carry_items_and_fall_back_to_trending_without_a_model(client, db_session, make_shop):
     shop, _ = make_shop(currency="EUR", settings=NO_HOLDOUT)
     for n in range(5):

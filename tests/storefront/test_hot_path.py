@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 from itertools import count
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 
 from app import db, shop_state
@@ -19,24 +17,9 @@ from app.models import Assignment, Product, Rule, Segment, Shop
 from app.recommender.serving import trending
 from tests.helpers.events import event
 from tests.helpers.rules import make_rule
+from tests.helpers.statements import statements
 
 NO_HOLDOUT = {"holdout_percent": 0}
-
-
-@contextmanager
-def statements(app):
-    """The SQL statements run on the app's engine inside the block."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()[:3]).upper())
-
-    engine = db.database(app).engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
 
 
 def versions(db_session, shop) -> tuple[int, int]:
@@ -92,8 +75,9 @@ def test_a_warm_decision_reads_the_visitor_once_and_writes_nothing(app, client, 
     with statements(app) as seen:
         second = decide(client, shop, visitor_id="v1", url="https://shop.example/")
     assert second["holdout"] == first["holdout"]
-    assert [statement.split()[0] for statement in seen] == ["SELECT", "SELECT"], (
-        "the profile, then its history; no config, catalog or assignment statement"
+    assert seen == ["SELECT PROFILES.ID, PROFILES.CUSTOMER_ID,"], (
+        "the profile alone: its history is unchanged, so its results are remembered (visitor_memo.py); "
+        "no config, catalog or assignment statement"
     )
     assert db_session.scalar(select(func.count()).select_from(Assignment)) == 1
 

@@ -84,8 +84,20 @@ def _recommend(
     model = loaded(shop.id, state.model_version, state.model_path)
     if visitor is None:
         visitor = visitor_context(session, shop.id, request.visitor_id)
+    # Everything the answer depends on besides the visitor's history (which the memo's key covers).
+    inputs = (
+        "recommendations", state.config_version, state.catalog_version, model.version if model else None, strategy,
+        request.product_id, request.category, request.limit, request.lang, tuple(request.pins), repr(sorted(request.boost.items())),
+    )
+    return visitor.remembered(inputs, lambda: _rank_and_choose(session, state, model, request, strategy, visitor))
+
+
+def _rank_and_choose(
+    session: Session, state: ShopSnapshot, model: LoadedModel | None, request: RecommendationRequest, strategy: str,
+    visitor: VisitorContext,
+) -> Recommendations:
     data = StrategyInput(
-        session=session, shop_id=shop.id, model=model, visitor=visitor,
+        session=session, shop_id=state.shop.id, model=model, visitor=visitor,
         product_id=request.product_id, category=request.category, want=request.limit * OVERSAMPLE + len(visitor.purchases),
     )
     candidates = STRATEGIES[strategy](data)

@@ -7,6 +7,7 @@ session handling without a Flask app in the middle.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -44,8 +45,9 @@ def make_engine(
     On PostgreSQL every wait is bounded, so an outage is an error at once
     rather than a hung request: connecting (``connect_timeout``; libpq's
     minimum is 2 s), a free pooled connection (``pool_timeout``), and, if
-    given, each statement (``statement_timeout``). ``pool_pre_ping`` finds
-    connections a restart has killed, so the app recovers by itself.
+    given, each statement (``statement_timeout``). A connection that sat in
+    the pool for a while is pinged before use (``_ping_when_idle``), so the app
+    recovers by itself from a restart.
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
@@ -58,7 +60,35 @@ def make_engine(
     if statement_timeout:
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
     kwargs.setdefault("pool_timeout", pool_timeout)
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A connection back in the pool for longer than this is pinged before its next use.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping`` for connections that sat idle: pinging every checkout cost a page view one of its
+    round trips. A connection in steady use is not pinged; if the server went away under it, its failed
+    statement invalidates the whole pool (SQLAlchemy's disconnect handling) and that request answers 503
+    like any other during an outage; the next ones connect afresh."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out (or opens) another.
+            raise exc.DisconnectionError("a pooled connection failed its ping") from error
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -86,6 +116,12 @@ class Database:
     def __init__(self, url: str, **timeouts: float):
         self.engine = make_engine(url, **timeouts)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        # Page views (see ``page_view``): on PostgreSQL every statement commits by itself, so their one or two
+        # reads are not wrapped in a BEGIN and a ROLLBACK, two of a page view's four round trips. Same pool.
+        self.page_view_engine = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT") if self.engine.dialect.name == "postgresql" else self.engine
+        )
+        self.page_view_sessionmaker = sessionmaker(self.page_view_engine, expire_on_commit=False)
 
 
 def init_app(app: Flask) -> None:
@@ -106,8 +142,16 @@ def database(app: Flask | None = None) -> Database:
 def session() -> Session:
     """The session of the current app context, opened on first use."""
     if "db_session" not in g:
-        g.db_session = database().sessionmaker()
+        store = database()
+        g.db_session = (store.page_view_sessionmaker if g.get("db_page_view") else store.sessionmaker)()
     return g.db_session
+
+
+def page_view() -> None:
+    """This request is a page view's: it reads, and whatever it writes is one statement (an experiment's
+    assignment, inserted ignoring conflicts), so its statements need no transaction around them. A session
+    already open in this app context (tests share theirs with their requests) stays as it is."""
+    g.db_page_view = True
 
 
 def _close_session(exc: BaseException | None) -> None:

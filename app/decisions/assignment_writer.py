@@ -91,9 +91,12 @@ class AssignmentWriter:
 _writers: weakref.WeakKeyDictionary[Engine, AssignmentWriter] = weakref.WeakKeyDictionary()
 
 
-def configure(engine: Engine, write_behind: bool) -> AssignmentWriter:
-    """The app factory's choice for this engine (write-behind in production, immediate in tests)."""
-    writer = _writers[engine] = AssignmentWriter(engine, write_behind)
+def configure(engine: Engine, write_behind: bool, also_for: tuple[Engine, ...] = ()) -> AssignmentWriter:
+    """The app factory's choice for this engine (write-behind in production, immediate in tests); ``also_for``:
+    engines sharing its pool whose sessions record through the same writer (db.Database.page_view_engine)."""
+    writer = AssignmentWriter(engine, write_behind)
+    for each in (engine, *also_for):
+        _writers[each] = writer
     return writer
 
 

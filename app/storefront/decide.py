@@ -18,6 +18,7 @@ _query_schema = DecideQuerySchema()
 
 @blueprint.get("/v1/decide")
 def get_decision():
+    db.page_view()  # reads alone: no transaction around them
     query = valid_query(_query_schema, request.args.to_dict())
     try:
         shop = shop_for_key(query.pop("key"))

@@ -17,6 +17,7 @@ _query_schema = RecommendationQuerySchema()
 
 @blueprint.get("/v1/recommendations")
 def get_recommendations():
+    db.page_view()  # reads alone: no transaction around them
     query = valid_query(_query_schema, request.args.to_dict())
     key = query.pop("key")
     rule_id = query.pop("rule_id")

@@ -16,6 +16,7 @@ MAX_AGE_SECONDS = 300
 
 @blueprint.get("/s/<public_key>.js")
 def storefront_script(public_key: str):
+    db.page_view()  # reads alone: no transaction around them
     state = snapshot_by_public_key(db.session(), public_key)
     if state is None:
         response = Response("/* p13n: unknown key; check the script tag's src */\n", status=404, content_type=JS_MIMETYPE)

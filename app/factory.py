@@ -9,10 +9,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import admin, commands, config, db, demo, errors, health, request_guards, secret_key, settings_ui, shopify, storefront, tasks
+from app.json_provider import OrjsonProvider
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
     app = Flask("app", static_folder=None)
+    app.json = OrjsonProvider(app)
     app.config.update(config.from_environment())
     if config_overrides:
         app.config.update(config_overrides)

@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     store = db.database(app)
     assignment_writer.configure(store.engine, write_behind=str(write_behind).lower() not in ("0", "false", "no"),
                                 also_for=(store.page_view_engine,))
-    visitor_memo.configure(app.config["VISITOR_MEMO_VISITORS"])
+    visitor_memo.configure(app.config["VISITOR_MEMO_VISITORS"], app.config.get("REDIS_URL", ""))
     # Any origin, never credentials: these endpoints are keyed by a public key,
     # not by cookies, so a shop's pages on any domain may call them. The patterns
     # are regular expressions matched from the start of the path: anchored, so

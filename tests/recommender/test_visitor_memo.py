@@ -6,6 +6,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+import redis
 from sqlalchemy import select
 
 from app.clock import utcnow
@@ -140,3 +141,38 @@ def test_the_least_recently_seen_visitor_is_forgotten_first_and_zero_remembers_n
 
 def test_every_event_the_ranking_reads_changes_the_history_version():
     assert set(TASTE_EVENTS) <= HISTORY_EVENT_TYPES
+
+
+@pytest.fixture
+def shared_memo(redis_url):
+    """Results shared through the test Redis, as with REDIS_URL; ours forgotten before and after."""
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{visitor_memo.SharedResults.PREFIX}*"):
+        client.delete(key)
+    visitor_memo.configure(visitor_memo.DEFAULT_VISITORS, redis_url)
+    yield client
+    visitor_memo.configure(visitor_memo.DEFAULT_VISITORS)
+
+
+def test_another_worker_reuses_the_results_through_redis(shop, app, client, db_session, shared_memo):
+    send(db_session, shop, view("v-shared", "LAMP-2"))
+    first = personalized(client, shop, "v-shared")
+    visitor_memo.clear()  # another worker: nothing in its own memory
+    with statements(app) as seen:
+        assert personalized(client, shop, "v-shared") == first
+    assert seen == [PROFILE_READ]
+    send(db_session, shop, view("v-shared", first[0]))
+    visitor_memo.clear()
+    assert first[0] not in personalized(client, shop, "v-shared"), "a changed history is computed afresh"
+
+
+def test_an_unreachable_redis_costs_nothing_but_the_sharing(shop, app, client, db_session):
+    send(db_session, shop, view("v-alone", "LAMP-2"))
+    try:
+        visitor_memo.configure(visitor_memo.DEFAULT_VISITORS, "redis://127.0.0.1:1/0")
+        first = personalized(client, shop, "v-alone")
+        with statements(app) as seen:
+            assert personalized(client, shop, "v-alone") == first
+        assert seen == [PROFILE_READ], "remembered in this process"
+    finally:
+        visitor_memo.configure(visitor_memo.DEFAULT_VISITORS)

@@ -17,31 +17,45 @@ result is remembered under what it was computed from:
   versions, the model version, the request).
 
 The version is read from the database with the profile, so every worker on
-every machine agrees on when a result is stale, with no broadcast.
+every machine agrees on when a result is stale, with no broadcast. With
+``REDIS_URL`` results are also shared through Redis, for the bucket's length:
+a customer's next page view usually lands on another worker, or another
+machine, than the one before. An unreachable Redis costs a short timeout, then
+this process remembers alone for a while.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import redis
+
 BUCKET_SECONDS = 300
 _SPREAD = 2_654_435_761  # Knuth's multiplicative hash: consecutive profile ids get offsets far apart
 DEFAULT_VISITORS = 10_000  # ~4 KB a remembered slider: ~40 MB a worker at most
 
+log = logging.getLogger(__name__)
+_MISSING = object()
 _visitors: OrderedDict[tuple, dict] = OrderedDict()
 _lock = threading.Lock()
 _capacity = DEFAULT_VISITORS
+_shared: SharedResults | None = None
 
 
-def configure(visitors: int) -> None:
-    """Remember results for at most ``visitors`` visitors (the least recently seen go first); 0: none."""
-    global _capacity
+def configure(visitors: int, redis_url: str = "") -> None:
+    """Remember results for at most ``visitors`` visitors (the least recently seen go first); 0: none.
+    ``redis_url``: share them with every worker through this Redis."""
+    global _capacity, _shared
     with _lock:
         _capacity = max(0, visitors)
         _visitors.clear()
+        _shared = SharedResults(redis_url) if redis_url and _capacity else None
 
 
 def visitor_key(profile) -> tuple | None:
@@ -63,7 +77,8 @@ def knows(key: tuple | None) -> bool:
 
 
 def remembered(key: tuple | None, what: Hashable, compute: Callable[[], Any]) -> Any:
-    """``compute()``, or what it returned before for the same visitor history and ``what``."""
+    """``compute()``, or what it returned before for the same visitor history and ``what`` (here, or
+    on another worker through Redis)."""
     if key is None:
         return compute()
     with _lock:
@@ -72,7 +87,15 @@ def remembered(key: tuple | None, what: Hashable, compute: Callable[[], Any]) ->
             _visitors.move_to_end(key)
             if what in results:
                 return results[what]
-    value = compute()
+    shared = _shared
+    if shared is None:
+        value = compute()
+    else:
+        shared_key = shared.key_for(key, what)
+        value = shared.get(shared_key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            shared.put(shared_key, value)
     with _lock:
         results = _visitors.get(key)
         if results is None:
@@ -84,6 +107,48 @@ def remembered(key: tuple | None, what: Hashable, compute: Callable[[], Any]) ->
 
 
 def clear() -> None:
-    """Forget everything (tests reuse row ids across emptied databases)."""
+    """Forget everything this process remembers (tests reuse row ids across emptied databases)."""
     with _lock:
         _visitors.clear()
+
+
+class SharedResults:
+    """Results in Redis, each for one bucket's length (its key's bucket has passed by then anyway).
+
+    Values are pickled: they are this process's own objects, read back only by the app's processes from
+    the app's own Redis (as the task queue's are).
+    """
+
+    PREFIX = "p13n:memo:"
+    TIMEOUT_SECONDS = 0.05  # a page view waits this long at most for a Redis that stopped answering
+    RETRY_SECONDS = 10.0
+
+    def __init__(self, url: str):
+        self._redis = redis.Redis.from_url(url, socket_timeout=self.TIMEOUT_SECONDS, socket_connect_timeout=self.TIMEOUT_SECONDS)
+        self._down_until = 0.0
+
+    def key_for(self, key: tuple, what: Hashable) -> str:
+        # repr: the key's parts are numbers, strings, None and datetimes, whose repr is stable across processes.
+        return self.PREFIX + hashlib.blake2b(repr((key, what)).encode(), digest_size=16).hexdigest()
+
+    def get(self, key: str, missing: Any) -> Any:
+        if time.monotonic() < self._down_until:
+            return missing
+        try:
+            stored = self._redis.get(key)
+        except redis.RedisError:
+            self._went_down()
+            return missing
+        return missing if stored is None else pickle.loads(stored)  # noqa: S301 - our own values, our own Redis
+
+    def put(self, key: str, value: Any) -> None:
+        if time.monotonic() < self._down_until:
+            return
+        try:
+            self._redis.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ex=BUCKET_SECONDS)
+        except redis.RedisError:
+            self._went_down()
+
+    def _went_down(self) -> None:
+        log.warning("remembered results: Redis unreachable; this process remembers alone for %.0f s", self.RETRY_SECONDS, exc_info=True)
+        self._down_until = time.monotonic() + self.RETRY_SECONDS

@@ -115,7 +115,7 @@ def test_answers_are_recomputed_in_the_next_time_bucket(shop, app, client, db_se
     send(db_session, shop, view("v-later", "LAMP-2"))
     personalized(client, shop, "v-later")
     later = visitor_memo.time.time() + visitor_memo.BUCKET_SECONDS
-    monkeypatch.setattr(visitor_memo, "time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(visitor_memo, "time", SimpleNamespace(time=lambda: later, monotonic=visitor_memo.time.monotonic))
     with statements(app) as seen:
         personalized(client, shop, "v-later")
     assert seen[0] == PROFILE_READ and len(seen) == 2, "the profile, then the history again"

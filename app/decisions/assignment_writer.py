@@ -18,6 +18,7 @@ from collections import OrderedDict
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from app.db import insert_ignoring_conflicts
 from app.models import Assignment
@@ -88,21 +89,20 @@ class AssignmentWriter:
             self.flush()
 
 
-_writers: weakref.WeakKeyDictionary[Engine, AssignmentWriter] = weakref.WeakKeyDictionary()
+# Keyed by the engine's pool: engines that share it (db.Database.page_view_engine, the same engine with
+# autocommit) record through the one writer.
+_writers: weakref.WeakKeyDictionary[Pool, AssignmentWriter] = weakref.WeakKeyDictionary()
 
 
-def configure(engine: Engine, write_behind: bool, also_for: tuple[Engine, ...] = ()) -> AssignmentWriter:
-    """The app factory's choice for this engine (write-behind in production, immediate in tests); ``also_for``:
-    engines sharing its pool whose sessions record through the same writer (db.Database.page_view_engine)."""
-    writer = AssignmentWriter(engine, write_behind)
-    for each in (engine, *also_for):
-        _writers[each] = writer
+def configure(engine: Engine, write_behind: bool) -> AssignmentWriter:
+    """The app factory's choice for this engine (write-behind in production, immediate in tests)."""
+    writer = _writers[engine.pool] = AssignmentWriter(engine, write_behind)
     return writer
 
 
 def writer_for(session: Session) -> AssignmentWriter:
     engine = session.get_bind()
-    writer = _writers.get(engine)
+    writer = _writers.get(engine.pool)
     if writer is None:
         writer = configure(engine, write_behind=False)
     return writer

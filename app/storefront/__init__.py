@@ -30,9 +30,7 @@ def init_app(app: Flask) -> None:
     # Page views record experiment exposure in the background, never holding a write lock;
     # tests (and ASSIGNMENTS_WRITE_BEHIND=0) write it before the answer instead.
     write_behind = app.config.get("ASSIGNMENTS_WRITE_BEHIND", not app.testing)
-    store = db.database(app)
-    assignment_writer.configure(store.engine, write_behind=str(write_behind).lower() not in ("0", "false", "no"),
-                                also_for=(store.page_view_engine,))
+    assignment_writer.configure(db.database(app).engine, write_behind=str(write_behind).lower() not in ("0", "false", "no"))
     visitor_memo.configure(app.config["VISITOR_MEMO_VISITORS"], app.config.get("REDIS_URL", ""))
     # Any origin, never credentials: these endpoints are keyed by a public key,
     # not by cookies, so a shop's pages on any domain may call them. The patterns

@@ -66,7 +66,6 @@ class VisitorContext:
                 self._widget_events = widget_events
         return self._history
 
-
     @property
     def recent_views(self) -> list[str]:
         return self._loaded().recent_views

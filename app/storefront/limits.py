@@ -24,6 +24,7 @@ from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from app.redis_outage import RedisOutage
 from app.storefront.body import posted_key
 from app.storefront.limit_storage import SweptMemoryStorage
 
@@ -63,16 +64,15 @@ class RequestLimits:
         redis_url = app.config.get("REDIS_URL")
         self._shared = SlidingWindowCounterRateLimiter(storage_from_string(redis_url, **_storage_options(redis_url))) if redis_url else None
         self._memory = SlidingWindowCounterRateLimiter(SweptMemoryStorage())
-        self._shared_down_until = 0.0
+        self._outage = RedisOutage("rate-limit counters", "counting in memory", REDIS_RETRY_SECONDS)
 
     def count(self, work):
         """``work(strategy)`` on the shared counters, or in this process's memory while Redis is unreachable."""
-        if self._shared is not None and time.monotonic() >= self._shared_down_until:
+        if self._shared is not None and self._outage.reachable():
             try:
                 return work(self._shared)
             except Exception:  # noqa: BLE001 - the counters' store failing must never fail a shopper's request
-                log.warning("rate-limit counters unreachable; counting in memory for %.0f s", REDIS_RETRY_SECONDS, exc_info=True)
-                self._shared_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+                self._outage.failed()
         return work(self._memory)
 
     def check_request(self) -> Response | None:

@@ -26,7 +26,6 @@ this process remembers alone for a while.
 from __future__ import annotations
 
 import hashlib
-import logging
 import pickle
 import threading
 import time
@@ -36,11 +35,12 @@ from typing import Any
 
 import redis
 
+from app.redis_outage import RedisOutage
+
 BUCKET_SECONDS = 300
 _SPREAD = 2_654_435_761  # Knuth's multiplicative hash: consecutive profile ids get offsets far apart
 DEFAULT_VISITORS = 10_000  # ~4 KB a remembered slider: ~40 MB a worker at most
 
-log = logging.getLogger(__name__)
 _MISSING = object()
 _visitors: OrderedDict[tuple, dict] = OrderedDict()
 _lock = threading.Lock()
@@ -125,30 +125,26 @@ class SharedResults:
 
     def __init__(self, url: str):
         self._redis = redis.Redis.from_url(url, socket_timeout=self.TIMEOUT_SECONDS, socket_connect_timeout=self.TIMEOUT_SECONDS)
-        self._down_until = 0.0
+        self._outage = RedisOutage("remembered results' Redis", "this process remembers alone", self.RETRY_SECONDS)
 
     def key_for(self, key: tuple, what: Hashable) -> str:
         # repr: the key's parts are numbers, strings, None and datetimes, whose repr is stable across processes.
         return self.PREFIX + hashlib.blake2b(repr((key, what)).encode(), digest_size=16).hexdigest()
 
     def get(self, key: str, missing: Any) -> Any:
-        if time.monotonic() < self._down_until:
+        if not self._outage.reachable():
             return missing
         try:
             stored = self._redis.get(key)
         except redis.RedisError:
-            self._went_down()
+            self._outage.failed()
             return missing
         return missing if stored is None else pickle.loads(stored)  # noqa: S301 - our own values, our own Redis
 
     def put(self, key: str, value: Any) -> None:
-        if time.monotonic() < self._down_until:
+        if not self._outage.reachable():
             return
         try:
             self._redis.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ex=BUCKET_SECONDS)
         except redis.RedisError:
-            self._went_down()
-
-    def _went_down(self) -> None:
-        log.warning("remembered results: Redis unreachable; this process remembers alone for %.0f s", self.RETRY_SECONDS, exc_info=True)
-        self._down_until = time.monotonic() + self.RETRY_SECONDS
+            self._outage.failed()

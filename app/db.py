@@ -37,6 +37,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# More runs than any process makes of one statement: psycopg's automatic preparation never starts.
+NEVER_PREPARE_BY_ITSELF = 2**62
+
+
 def make_engine(
     url: str, *, connect_timeout: float = 2.0, pool_timeout: float = 2.0, statement_timeout: float = 0, **kwargs
 ) -> Engine:
@@ -56,7 +60,9 @@ def make_engine(
     # psycopg prepares a statement after five runs; our hot statements carry
     # variable-length IN lists and executemany batches, whose server-side
     # prepared plans measured 2x slower than plain execution (benchmarks/ingest.py).
-    connect_args = {"prepare_threshold": None, "connect_timeout": max(2, math.ceil(connect_timeout))}
+    # So nothing is prepared unless asked for (execute(..., prepare=True), as the
+    # page view's profile read does); None would refuse even that.
+    connect_args = {"prepare_threshold": NEVER_PREPARE_BY_ITSELF, "connect_timeout": max(2, math.ceil(connect_timeout))}
     if statement_timeout:
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
     kwargs.setdefault("pool_timeout", pool_timeout)

@@ -5,14 +5,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Float, Integer, Row, String, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import Float, Integer, String, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.models import Event, Order, OrderLine, Profile, VisitorId
+from app.models import Event, Order, OrderLine
 from app.models.types import UTCDateTime, epoch_seconds
 from app.recommender.serving import tokens, visitor_memo
 from app.recommender.serving.history import VisitorHistory
+from app.recommender.serving.profile_read import ProfileRow, read_profile
 from app.recommender.serving.users import profile_tokens, user_key
 
 RECENT_VIEWS = 20
@@ -47,11 +48,11 @@ class VisitorContext:
     widgets shown (frequency caps), which change with nearly every page view, are then read alone.
     """
 
-    def __init__(self, profile: Row | None = None, read_history: Callable[[bool], tuple[HistoryRead, WidgetEvents | None]] | None = None,
+    def __init__(self, profile: ProfileRow | None = None, read_history: Callable[[bool], tuple[HistoryRead, WidgetEvents | None]] | None = None,
                  read_widget_events: Callable[[], WidgetEvents] | None = None):
         """``read_history(with_widget_events)``: the history, and the widgets shown when asked for (else None)."""
-        # The profile's columns as a read-only row (attribute access like the model's): the hot path reads it
-        # through Core, since building an ORM instance cost more than the query.
+        # The profile's columns as a read-only row (attribute access like the model's, profile_read.py):
+        # building an ORM instance cost more than the query.
         self.profile = profile
         self.memo_key = visitor_memo.visitor_key(profile)
         self._read_history = read_history
@@ -119,9 +120,10 @@ def visitor_context(session: Session, shop_id: int, visitor_id: str | None) -> V
     """
     if not visitor_id:
         return VisitorContext()
-    # Core execution on the session's connection: the ORM's statement handling cost more than these reads.
+    # Core execution on the session's connection (the profile through the driver: profile_read.py):
+    # the ORM's statement handling cost more than these reads.
     connection = session.connection()
-    profile = connection.execute(_PROFILE, {"shop_id": shop_id, "visitor_id": visitor_id}).first()
+    profile = read_profile(connection, shop_id, visitor_id)
     if profile is None:
         return VisitorContext()
     parameters = {"shop_id": shop_id, "profile_id": profile.id}
@@ -216,13 +218,6 @@ def _activity_statement():
     return union_all(select(*taste.c), select(*lines.c), orders, widgets), union_all(select(*taste.c), select(*lines.c), orders), widgets
 
 
-def _profile_statement():
-    return select(*Profile.__table__.columns).join(VisitorId, VisitorId.profile_id == Profile.id).where(
-        VisitorId.shop_id == bindparam("shop_id"), VisitorId.visitor_id == bindparam("visitor_id")
-    )
-
-
 # Built once: constructing a statement cost more than running it on the hot path.
 # The whole history; without the widgets shown (read alone before); the widgets shown alone.
 _ACTIVITY, _TASTE_AND_ORDERS, _WIDGETS = _activity_statement()
-_PROFILE = _profile_statement()

@@ -62,12 +62,28 @@ _stale_shop_ids: set[int] = set()
 _lock = threading.Lock()
 
 
+# recent_snapshot's answer when this process has not checked the key within VERSION_CHECK_SECONDS.
+NOT_RECENTLY_CHECKED = object()
+
+
+def recent_snapshot(public_key: str) -> ShopSnapshot | None | object:
+    """What ``shop_snapshot`` would answer, when that needs no database read; else NOT_RECENTLY_CHECKED.
+
+    For a request that may need no session at all (the script tag's, served from memory).
+    """
+    entry = _entries.get(public_key)
+    if entry is not None and time.monotonic() - entry.checked_at < VERSION_CHECK_SECONDS and entry.shop_id not in _stale_shop_ids:
+        return entry.snapshot
+    return NOT_RECENTLY_CHECKED
+
+
 def shop_snapshot(session: Session, public_key: str) -> ShopSnapshot | None:
     """The shop with this public key as of its current versions; None when no shop has it."""
+    recent = recent_snapshot(public_key)
+    if recent is not NOT_RECENTLY_CHECKED:
+        return recent
     entry = _entries.get(public_key)
     now = time.monotonic()
-    if entry is not None and now - entry.checked_at < VERSION_CHECK_SECONDS and entry.shop_id not in _stale_shop_ids:
-        return entry.snapshot
     row = session.execute(
         select(Shop.id, Shop.config_version, Shop.catalog_version).where(Shop.public_key == public_key)
     ).first()

@@ -17,7 +17,7 @@ MAX_AGE_SECONDS = 300
 @blueprint.get("/s/<public_key>.js")
 def storefront_script(public_key: str):
     db.page_view()  # reads alone: no transaction around them
-    state = snapshot_by_public_key(db.session(), public_key)
+    state = snapshot_by_public_key(db.session, public_key)  # a warm request opens no session
     if state is None:
         response = Response("/* p13n: unknown key; check the script tag's src */\n", status=404, content_type=JS_MIMETYPE)
         response.cache_control.public = True
@@ -45,18 +45,31 @@ def script_chunk(name: str):
 
 
 def _javascript(rendered: RenderedScript) -> Response:
-    wants_gzip = request.accept_encodings["gzip"] > 0
-    body, etag = (rendered.gzipped, rendered.etag + "-gz") if wants_gzip else (rendered.body, rendered.etag)
-    response = Response(body, content_type=JS_MIMETYPE)
-    if wants_gzip:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Vary"] = "Accept-Encoding"
-    # Run only as the script it says it is: a browser must not sniff it into anything else.
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE_SECONDS
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    """The script, gzipped for browsers that accept it, or 304 when the browser's copy is current.
+
+    Its headers are fixed per variant and written as a list: set one by one through werkzeug's
+    cache-control and ETag helpers they were a third of a warm request's cost.
+    """
+    if request.accept_encodings["gzip"] > 0:
+        body, etag, headers = rendered.gzipped, rendered.etag + "-gz", _GZIPPED_HEADERS
+    else:
+        body, etag, headers = rendered.body, rendered.etag, _PLAIN_HEADERS
+    etag_header = ("ETag", f'"{etag}"')
+    # Read only when sent (most first visits send none): If-None-Match compares weakly (RFC 9110 13.1.2).
+    if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=[*_NOT_MODIFIED_HEADERS, etag_header])
+    return Response(body, headers=[*headers, etag_header])
+
+
+# What every answer with the script says: a script and nothing else (no sniffing), cached publicly for
+# MAX_AGE_SECONDS, varying with Accept-Encoding. A 304 repeats all but the body's own headers.
+_NOT_MODIFIED_HEADERS = (
+    ("Cache-Control", f"public, max-age={MAX_AGE_SECONDS}"),
+    ("Vary", "Accept-Encoding"),
+    ("X-Content-Type-Options", "nosniff"),
+)
+_PLAIN_HEADERS = (("Content-Type", JS_MIMETYPE), *_NOT_MODIFIED_HEADERS)
+_GZIPPED_HEADERS = (*_PLAIN_HEADERS, ("Content-Encoding", "gzip"))
 
 
 def api_base(req) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -7,7 +9,7 @@ from sqlalchemy.orm import Session
 from app import db
 from app.errors import ApiError
 from app.models import Shop
-from app.shop_state import ShopSnapshot, shop_snapshot
+from app.shop_state import NOT_RECENTLY_CHECKED, ShopSnapshot, recent_snapshot, shop_snapshot
 
 
 def shop_by_public_key(session: Session, public_key: str) -> Shop | None:
@@ -16,11 +18,17 @@ def shop_by_public_key(session: Session, public_key: str) -> Shop | None:
     return session.scalar(select(Shop).where(Shop.public_key == public_key))
 
 
-def snapshot_by_public_key(session: Session, public_key: str) -> ShopSnapshot | None:
-    """The shop as the hot path reads it: from memory, checked against its versions (app/shop_state.py)."""
+def snapshot_by_public_key(session: Session | Callable[[], Session], public_key: str) -> ShopSnapshot | None:
+    """The shop as the hot path reads it: from memory, checked against its versions (app/shop_state.py).
+
+    ``session`` may be a function that opens one: then none is opened while memory answers.
+    """
     if not public_key or len(public_key) > 64:
         return None
-    return shop_snapshot(session, public_key)
+    recent = recent_snapshot(public_key)
+    if recent is not NOT_RECENTLY_CHECKED:
+        return recent
+    return shop_snapshot(session() if callable(session) else session, public_key)
 
 
 def keyed_query(schema: Schema, args: dict) -> tuple[Shop, dict]:
@@ -42,7 +50,7 @@ def valid_query(schema: Schema, args: dict) -> dict:
 
 def shop_for_key(public_key: str) -> Shop:
     """The shop ``public_key`` names, from the in-memory snapshot (403 when there is none)."""
-    state = snapshot_by_public_key(db.session(), public_key)
+    state = snapshot_by_public_key(db.session, public_key)
     if state is None:
         raise ApiError(403, "Unknown key.")
     return state.shop

@@ -33,7 +33,14 @@ def test_gzip_when_accepted_and_304_on_a_matching_etag(client, make_shop):
     assert gzip.decompress(zipped.get_data()) == plain.get_data()
     assert len(zipped.get_data()) < len(plain.get_data())
     again = client.get(f"/s/{shop.public_key}.js", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
-    assert again.status_code == 304
+    assert again.status_code == 304 and again.get_data() == b""
+    # The browser keeps its copy under the same terms: still public, still the same version.
+    assert again.headers["ETag"] == zipped.headers["ETag"] and again.headers["Cache-Control"] == zipped.headers["Cache-Control"]
+    assert "Content-Encoding" not in again.headers
+    # A weak or listed validator matches too (RFC 9110: If-None-Match compares weakly).
+    listed = client.get(f"/s/{shop.public_key}.js", headers={"If-None-Match": f'"other", W/{plain.headers["ETag"]}'})
+    assert listed.status_code == 304
+    assert client.get(f"/s/{shop.public_key}.js", headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_an_unknown_key_is_a_404_javascript_comment(client):

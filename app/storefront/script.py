@@ -1,7 +1,10 @@
 """GET /s/<public_key>.js — the one line a merchant installs."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 from app import db
 from app.decisions.layout import reserved_space
@@ -12,6 +15,10 @@ from app.storefront.shops import snapshot_by_public_key
 JS_MIMETYPE = "application/javascript; charset=utf-8"
 # Short enough that a config change reaches shoppers within minutes.
 MAX_AGE_SECONDS = 300
+# Scripts kept rendered per shop version, one per base URL. Without PUBLIC_BASE_URL the base comes from
+# the Host header, which any client chooses: past this many, an unusual host's script is rendered for
+# its own request and not kept, so made-up hosts cannot fill a worker's memory with renderings.
+MAX_RENDERED_BASES = 8
 
 
 @blueprint.get("/s/<public_key>.js")
@@ -26,8 +33,12 @@ def storefront_script(public_key: str):
         return response
     base = api_base(request)
     # Rendered once per (config version, bundle file, base URL): a warm request reads no database.
-    rendered = state.memo(("script", base, bundle_version()),
-                          lambda: render_script(state.shop, base, reserved_space(db.session(), state.shop.id)))
+    rendered_by_base = state.memo(("scripts", bundle_version()), dict)
+    rendered = rendered_by_base.get(base)
+    if rendered is None:
+        rendered = render_script(state.shop, base, reserved_space(db.session(), state.shop.id))
+        if len(rendered_by_base) < MAX_RENDERED_BASES:
+            rendered_by_base[base] = rendered
     return _javascript(rendered)
 
 
@@ -73,4 +84,10 @@ _GZIPPED_HEADERS = (*_PLAIN_HEADERS, ("Content-Encoding", "gzip"))
 
 
 def api_base(req) -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or req.host_url.rstrip("/")
+    return current_app.config.get("PUBLIC_BASE_URL") or _base_url(req.scheme, req.host)
+
+
+@lru_cache(maxsize=64)
+def _base_url(scheme: str, host: str) -> str:
+    """request.host_url without its slash; remembered, as werkzeug's IRI decoding cost a tenth of a warm script."""
+    return get_current_url(scheme, host).rstrip("/")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import gzip
 import re
 
+from app.shop_state import recent_snapshot
 from app.storefront.bundle import CONFIG_TOKEN
+from app.storefront.script import MAX_RENDERED_BASES
 from tests.helpers.script_config import inlined_config
 
 
@@ -77,3 +79,12 @@ def test_the_survey_chunk_is_served_like_the_script_and_nothing_else_is(client):
         missing = client.get(f"/s/chunks/{name}.js")
         assert missing.status_code == 404 and missing.get_data(as_text=True).startswith("/*"), name
     assert client.get("/s/chunks/..%2Fp13n.js").status_code == 404
+
+
+def test_each_host_gets_its_own_api_base_but_made_up_hosts_are_not_all_kept(client, make_shop):
+    shop, _ = make_shop()
+    for n in range(MAX_RENDERED_BASES + 12):
+        body = client.get(f"/s/{shop.public_key}.js", headers={"Host": f"made-up-{n}.example"}).get_data(as_text=True)
+        assert inlined_config(body)["api"] == f"http://made-up-{n}.example"
+    kept = [renderings for key, renderings in recent_snapshot(shop.public_key).derived.items() if key[0] == "scripts"]
+    assert len(kept) == 1 and len(kept[0]) == MAX_RENDERED_BASES

@@ -94,6 +94,9 @@ def from_environment() -> dict:
         "DATABASE_POOL_TIMEOUT": _positive_float(env, "DATABASE_POOL_TIMEOUT", 2.0),
         # Longest statement, in seconds (0: none). Set it on web processes; workers run long statements.
         "DATABASE_STATEMENT_TIMEOUT": _count(env, "DATABASE_STATEMENT_TIMEOUT", 0),
+        # Server-side prepared statements (the page view's profile read): off behind a pooler in
+        # transaction mode that does not keep them (PgBouncer before 1.21, or without max_prepared_statements).
+        "DATABASE_PREPARED_STATEMENTS": env.get("DATABASE_PREPARED_STATEMENTS", "1") not in ("0", "false", "no"),
         # The largest request body any endpoint reads (413 beyond it, before it is read); the
         # storefront's own endpoints and the Shopify webhooks accept less (see their modules).
         "MAX_CONTENT_LENGTH": _count(env, "MAX_CONTENT_LENGTH", 1024 * 1024),

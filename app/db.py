@@ -42,7 +42,8 @@ NEVER_PREPARE_BY_ITSELF = 2**62
 
 
 def make_engine(
-    url: str, *, connect_timeout: float = 2.0, pool_timeout: float = 2.0, statement_timeout: float = 0, **kwargs
+    url: str, *, connect_timeout: float = 2.0, pool_timeout: float = 2.0, statement_timeout: float = 0,
+    prepared_statements: bool = True, **kwargs
 ) -> Engine:
     """Create an engine; nothing connects until first use.
 
@@ -61,8 +62,10 @@ def make_engine(
     # variable-length IN lists and executemany batches, whose server-side
     # prepared plans measured 2x slower than plain execution (benchmarks/ingest.py).
     # So nothing is prepared unless asked for (execute(..., prepare=True), as the
-    # page view's profile read does); None would refuse even that.
-    connect_args = {"prepare_threshold": NEVER_PREPARE_BY_ITSELF, "connect_timeout": max(2, math.ceil(connect_timeout))}
+    # page view's profile read does); None refuses even that (``prepared_statements=False``:
+    # for a pooler that does not keep them, the read then runs unprepared).
+    threshold = NEVER_PREPARE_BY_ITSELF if prepared_statements else None
+    connect_args = {"prepare_threshold": threshold, "connect_timeout": max(2, math.ceil(connect_timeout))}
     if statement_timeout:
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
     kwargs.setdefault("pool_timeout", pool_timeout)
@@ -119,8 +122,9 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The engine and session factory an app owns."""
 
-    def __init__(self, url: str, **timeouts: float):
-        self.engine = make_engine(url, **timeouts)
+    def __init__(self, url: str, **options):
+        """``options``: make_engine's (timeouts, prepared statements)."""
+        self.engine = make_engine(url, **options)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         # Page views (see ``page_view``): on PostgreSQL every statement commits by itself, so their one or two
         # reads are not wrapped in a BEGIN and a ROLLBACK, two of a page view's four round trips. Same pool.
@@ -137,6 +141,7 @@ def init_app(app: Flask) -> None:
         connect_timeout=config.get("DATABASE_CONNECT_TIMEOUT", 2.0),
         pool_timeout=config.get("DATABASE_POOL_TIMEOUT", 2.0),
         statement_timeout=config.get("DATABASE_STATEMENT_TIMEOUT", 0),
+        prepared_statements=config.get("DATABASE_PREPARED_STATEMENTS", True),
     )
     app.teardown_appcontext(_close_session)
 

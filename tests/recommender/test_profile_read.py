@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import exc, text
 
 from app import db
+from app.config import from_environment
 from app.models import Profile, VisitorId
 from app.recommender.serving.profile_read import ProfileRow, read_profile
 from tests.helpers.statements import statements
@@ -77,6 +78,24 @@ def test_on_postgresql_the_read_is_prepared_once_per_connection(app, postgres, p
             assert read_profile(connection, profile.shop_id, "v-read").id == profile.id
         prepared = connection.scalar(text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM profiles JOIN visitor_ids%'"))
     assert prepared == 1
+
+
+def test_prepared_statements_can_be_turned_off_from_the_environment(monkeypatch):
+    assert from_environment()["DATABASE_PREPARED_STATEMENTS"] is True
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    assert from_environment()["DATABASE_PREPARED_STATEMENTS"] is False
+
+
+def test_without_prepared_statements_the_read_runs_unprepared(app, postgres, profile):
+    # DATABASE_PREPARED_STATEMENTS=0, for a pooler in transaction mode that does not keep them.
+    store = db.Database(postgres.url.render_as_string(hide_password=False), prepared_statements=False)
+    try:
+        with store.engine.connect() as connection:
+            for _ in range(3):
+                assert read_profile(connection, profile.shop_id, "v-read").id == profile.id
+            assert connection.scalar(text("SELECT count(*) FROM pg_prepared_statements")) == 0
+    finally:
+        store.engine.dispose()
 
 
 def test_a_dropped_connection_is_an_outage_and_leaves_the_pool(app, postgres, profile, monkeypatch):
